@@ -1,0 +1,73 @@
+/**
+ * The agent API (server side: app/api/agent/v1/*). A site agent authenticates
+ * with its own bearer token, pulls its work and pushes observations.
+ *
+ *   GET  /api/agent/v1/work           -> TAgentWork
+ *   POST /api/agent/v1/observations   TObservationBatch -> TObservationAck
+ *
+ * Observations carry an idempotency key chosen by the agent (stable across
+ * retries); the server stores each key once and answers duplicates as such.
+ */
+import { z } from "zod";
+import { ZBmcProbeResult, ZBmcProtocol } from "./bmc";
+
+export const ZAgentTarget = z.object({
+  endpointId: z.string().min(1),
+  assetId: z.string().min(1),
+  protocol: ZBmcProtocol,
+  /** ipmi: "host:port" (port defaults to 623); redfish: base URL "https://host:port" */
+  address: z.string().min(1),
+  username: z.string(),
+  password: z.string(),
+  intervalSec: z.number().int().min(5).max(86_400),
+  /** IPMI cipher suite 0 (no authentication) is refused unless this is true. */
+  allowCipherZero: z.boolean().default(false),
+  /** Redfish: SHA-256 fingerprint of the BMC certificate pinned on first use (hex, colon-separated upper-case), null until first contact. */
+  tlsFingerprint: z.string().nullable().default(null),
+});
+export type TAgentTarget = z.infer<typeof ZAgentTarget>;
+
+export const ZAgentWork = z.object({
+  agentId: z.string(),
+  siteId: z.string().nullable(),
+  pollIntervalSec: z.number().int().min(1),
+  targets: z.array(ZAgentTarget),
+});
+export type TAgentWork = z.infer<typeof ZAgentWork>;
+
+export const ZObservation = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("bmc.probe"),
+    idempotencyKey: z.string().min(8).max(128),
+    endpointId: z.string().min(1),
+    observedAt: z.string().datetime(),
+    durationMs: z.number().nonnegative(),
+    /** Redfish: fingerprint of the certificate that was presented (for pin-on-first-use). */
+    tlsFingerprint: z.string().nullable().optional(),
+    result: ZBmcProbeResult,
+  }),
+  z.object({
+    kind: z.literal("bmc.unreachable"),
+    idempotencyKey: z.string().min(8).max(128),
+    endpointId: z.string().min(1),
+    observedAt: z.string().datetime(),
+    durationMs: z.number().nonnegative(),
+    /** machine-readable reason: timeout | auth | privilege | tls-mismatch | protocol | network */
+    reason: z.enum(["timeout", "auth", "privilege", "tls-mismatch", "protocol", "network"]),
+    message: z.string().max(2000),
+  }),
+]);
+export type TObservation = z.infer<typeof ZObservation>;
+
+export const ZObservationBatch = z.object({
+  observations: z.array(ZObservation).min(1).max(500),
+});
+export type TObservationBatch = z.infer<typeof ZObservationBatch>;
+
+export const ZObservationAck = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  /** every key of the batch that the server now holds (new or already held): the agent may drop them */
+  stored: z.array(z.string()),
+});
+export type TObservationAck = z.infer<typeof ZObservationAck>;

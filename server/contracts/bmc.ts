@@ -1,0 +1,72 @@
+/**
+ * Contracts shared by the server and the field agents (agents/ may import only
+ * from server/contracts). Everything an agent sends or receives is one of these
+ * zod schemas, validated on both sides.
+ */
+import { z } from "zod";
+
+export const ZBmcProtocol = z.enum(["ipmi", "redfish"]);
+export type TBmcProtocol = z.infer<typeof ZBmcProtocol>;
+
+export const ZPowerState = z.enum(["on", "off"]);
+export const ZSensorStatus = z.enum(["ok", "nc", "cr", "nr", "ns"]); // ipmitool's vocabulary: ok, non-critical, critical, non-recoverable, no reading
+
+export const ZSensorReading = z.object({
+  name: z.string(),
+  value: z.number().nullable(),
+  unit: z.string(),
+  status: ZSensorStatus,
+});
+export type TSensorReading = z.infer<typeof ZSensorReading>;
+
+export const ZSelEntry = z.object({
+  id: z.number().int().nonnegative(),
+  timestamp: z.string().nullable(), // ISO 8601 UTC, null for "Pre-Init"
+  sensorType: z.string(),
+  event: z.string(),
+});
+export type TSelEntry = z.infer<typeof ZSelEntry>;
+
+export const ZFirmwareItem = z.object({ component: z.string(), version: z.string() });
+
+export const ZFruSummary = z.object({
+  manufacturer: z.string().nullable(),
+  productName: z.string().nullable(),
+  productSerial: z.string().nullable(),
+  boardSerial: z.string().nullable(),
+  chassisSerial: z.string().nullable(),
+  assetTag: z.string().nullable(),
+});
+
+export const ZComponent = z.object({
+  kind: z.enum(["CPU", "DIMM", "DRIVE", "NIC", "PSU", "OTHER"]),
+  slot: z.string(),
+  model: z.string().nullable(),
+  serial: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** What `ironledger bmc probe --json` prints, and what an agent reports per BMC. */
+export const ZBmcProbeResult = z.object({
+  protocol: ZBmcProtocol,
+  power: ZPowerState,
+  deviceId: z.object({
+    firmwareRevision: z.string(),
+    manufacturerId: z.number().int().nullable(),
+    productId: z.number().int().nullable(),
+  }),
+  guid: z.string().nullable(),
+  fru: ZFruSummary,
+  sensors: z.array(ZSensorReading),
+  sel: z.array(ZSelEntry),
+  firmware: z.array(ZFirmwareItem),
+  macs: z.array(z.string()).optional(),
+  components: z.array(ZComponent).optional(),
+  security: z
+    .object({
+      secureBoot: z.enum(["enabled", "disabled", "unknown"]),
+      tpm: z.object({ present: z.boolean(), version: z.string().nullable(), enabled: z.boolean() }).nullable(),
+    })
+    .optional(),
+});
+export type TBmcProbeResult = z.infer<typeof ZBmcProbeResult>;
