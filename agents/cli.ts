@@ -10,7 +10,7 @@
  * (see EXIT in runner/errors.ts). Passwords are read from an environment
  * variable named on the command line and never printed.
  */
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { readFileSync } from "node:fs";
 import type { TBmcProbeResult } from "../server/contracts/bmc";
 import { describeProbeError, EXIT, exitCodeFor, oneLine } from "./runner/errors";
@@ -108,7 +108,7 @@ const BMC_OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-function parse<T extends Parameters<typeof parseArgs>[0]["options"]>(args: string[], options: T) {
+function parse<T extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: T) {
   try {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (err) {
