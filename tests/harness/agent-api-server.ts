@@ -1,0 +1,171 @@
+/**
+ * A real HTTP server on 127.0.0.1 that speaks the agent API
+ * (server/contracts/agent.ts), for agent tests.
+ *
+ * It wraps any web-standard `(Request) => Promise<Response>` handler in
+ * node:http, so the real route handlers of app/api/agent/v1 can be plugged in
+ * later; by default it serves an in-memory implementation that stores each
+ * idempotency key once and records the duplicates it was sent.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  ZObservationBatch,
+
+  type TAgentWork,
+  type TObservation,
+  type TObservationAck,
+} from "../../server/contracts/agent";
+
+export type WebHandler = (req: Request) => Promise<Response>;
+
+export interface MemoryAgentApiStore {
+  /** stored observations, in the order the server first received them */
+  observations: TObservation[];
+  byKey: Map<string, TObservation>;
+  /** keys received again after they were stored */
+  duplicates: string[];
+  batches: number;
+  workRequests: number;
+  unauthorized: number;
+}
+
+export interface MemoryAgentApi {
+  handler: WebHandler;
+  store: MemoryAgentApiStore;
+  /** replace the work handed to agents */
+  setWork(work: TAgentWork): void;
+}
+
+export function createMemoryAgentApi(opts: { token?: string; work?: TAgentWork } = {}): MemoryAgentApi {
+  const token = opts.token ?? "test-agent-token";
+  let work: TAgentWork = opts.work ?? { agentId: "agent-test", siteId: null, pollIntervalSec: 60, targets: [] };
+  const store: MemoryAgentApiStore = {
+    observations: [],
+    byKey: new Map(),
+    duplicates: [],
+    batches: 0,
+    workRequests: 0,
+    unauthorized: 0,
+  };
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+  const handler: WebHandler = async (req) => {
+    const { pathname } = new URL(req.url);
+    if (req.headers.get("authorization") !== `Bearer ${token}`) {
+      store.unauthorized++;
+      return json(401, { error: "unauthorized" });
+    }
+    if (req.method === "GET" && pathname === "/api/agent/v1/work") {
+      store.workRequests++;
+      return json(200, work);
+    }
+    if (req.method === "POST" && pathname === "/api/agent/v1/observations") {
+      let body: unknown;
+      try {
+        body = await req.json();
+      } catch {
+        return json(400, { error: "body is not JSON" });
+      }
+      const parsed = ZObservationBatch.safeParse(body);
+      if (!parsed.success) return json(400, { error: "invalid batch", issues: parsed.error.issues.slice(0, 5) });
+      store.batches++;
+      let accepted = 0;
+      let duplicates = 0;
+      for (const o of parsed.data.observations) {
+        if (store.byKey.has(o.idempotencyKey)) {
+          duplicates++;
+          store.duplicates.push(o.idempotencyKey);
+        } else {
+          accepted++;
+          store.byKey.set(o.idempotencyKey, o);
+          store.observations.push(o);
+        }
+      }
+      const ack: TObservationAck = { accepted, duplicates, stored: parsed.data.observations.map((o) => o.idempotencyKey) };
+      return json(200, ack);
+    }
+    return json(404, { error: `no route ${req.method} ${pathname}` });
+  };
+  return { handler, store, setWork: (w) => void (work = w) };
+}
+
+export interface AgentApiServer {
+  url: string;
+  port: number;
+  handler: WebHandler;
+  /** the in-memory API when no handler was given */
+  memory: MemoryAgentApi | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start the server on 127.0.0.1. Pass `port` to come back on the port of a
+ * stopped server (restart), and the same `handler` to keep its state.
+ */
+export async function startAgentApiServer(
+  opts: { handler?: WebHandler; port?: number; token?: string; work?: TAgentWork } = {},
+): Promise<AgentApiServer> {
+  const memory = opts.handler ? null : createMemoryAgentApi({ token: opts.token, work: opts.work });
+  const handler = opts.handler ?? (memory as MemoryAgentApi).handler;
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      try {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(req.headers)) {
+          if (Array.isArray(v)) for (const x of v) headers.append(k, x);
+          else if (v !== undefined) headers.set(k, v);
+        }
+        const hasBody = req.method !== "GET" && req.method !== "HEAD";
+        const request = new Request(`http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`, {
+          method: req.method,
+          headers,
+          ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+        });
+        const response = await handler(request);
+        const body = Buffer.from(await response.arrayBuffer());
+        const outHeaders: Record<string, string> = {};
+        response.headers.forEach((v, k) => (outHeaders[k] = v));
+        res.writeHead(response.status, outHeaders);
+        res.end(body);
+      } catch (err) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
+      }
+    })();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    handler,
+    memory,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A target nobody answers on: a port on 127.0.0.1 that was free a moment ago. */
+export async function closedLocalPort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
