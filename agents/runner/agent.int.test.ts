@@ -12,11 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TAgentTarget, TObservation } from "../../server/contracts/agent";
 import { createMemoryAgentApi, startAgentApiServer, type AgentApiServer } from "../../tests/harness/agent-api-server";
 import { freeUdpPorts, startIpmiSim, variedSpecs, USERS, type IpmiSimHarness } from "../../tests/harness/ipmi-sim";
+import { startRedfishSim, type RedfishSim } from "../../tests/redfish-sim/server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "agents/bin/ironledger.mjs");
 const TOKEN = "int-test-agent-token";
 const haveIpmiBackend = fs.existsSync(path.join(ROOT, "agents/ipmi/probe.ts"));
+const haveRedfishBackend = fs.existsSync(path.join(ROOT, "agents/redfish/probe.ts"));
 const haveIpmiSim = fs.existsSync("/usr/bin/ipmi_sim") || fs.existsSync("/usr/local/bin/ipmi_sim");
 
 interface AgentProc {
@@ -29,6 +31,7 @@ interface AgentProc {
 const agents: AgentProc[] = [];
 let server: AgentApiServer | null = null;
 let sim: IpmiSimHarness | null = null;
+let redfish: RedfishSim | null = null;
 let journalDir = "";
 let port = 0;
 const api = createMemoryAgentApi({ token: TOKEN });
@@ -122,6 +125,12 @@ beforeAll(async () => {
     sim.bmcs.forEach((b, i) =>
       targets.push({ ...base, endpointId: `ep-sim-${i}`, assetId: `asset-sim-${i}`, protocol: "ipmi", address: `127.0.0.1:${b.port}` }),
     );
+    // a wrong password: bmc.unreachable with reason "auth", and the password never in the message
+    targets.push({ ...base, endpointId: "ep-sim-badpw", assetId: "asset-sim-badpw", protocol: "ipmi", address: `127.0.0.1:${sim.bmcs[0].port}`, password: "not-the-password" });
+  }
+  if (haveRedfishBackend) {
+    redfish = await startRedfishSim({ flavour: "hpe-like", username: "admin", password: "password" });
+    targets.push({ ...base, endpointId: "ep-redfish-0", assetId: "asset-redfish-0", protocol: "redfish", address: redfish.url });
   }
   // BMCs that do not answer (nobody listens on these ports): bmc.unreachable, just as real
   const dead = await freeUdpPorts(4);
@@ -137,6 +146,7 @@ afterAll(async () => {
   for (const a of agents) await killAgent(a);
   await server?.stop();
   await sim?.stop();
+  await redfish?.stop();
   if (journalDir) fs.rmSync(journalDir, { recursive: true, force: true });
 });
 
@@ -168,7 +178,19 @@ describe("site agent (child process) with store-and-forward", () => {
     assertStorage();
     const kinds = new Set(api.store.observations.map((o) => o.kind));
     expect(kinds.has("bmc.unreachable")).toBe(true);
-    if (sim) expect(kinds.has("bmc.probe")).toBe(true);
+    if (sim || redfish) expect(kinds.has("bmc.probe")).toBe(true);
+    if (sim) {
+      const bad = api.store.observations.filter((o) => o.endpointId === "ep-sim-badpw");
+      expect(bad.length).toBeGreaterThan(0);
+      for (const o of bad) {
+        expect(o).toMatchObject({ kind: "bmc.unreachable", reason: "auth" });
+        expect(JSON.stringify(o)).not.toContain("not-the-password");
+      }
+    }
+    if (redfish) {
+      const rf = api.store.observations.find((o) => o.endpointId === "ep-redfish-0" && o.kind === "bmc.probe");
+      expect(rf).toMatchObject({ kind: "bmc.probe", tlsFingerprint: redfish.fingerprint, result: { protocol: "redfish" } });
+    }
   });
 
   it("loses and duplicates nothing when the agent is killed with SIGKILL mid-run", async () => {

@@ -87,7 +87,10 @@ export function oneLine(err: unknown, secrets: readonly string[] = []): string {
  * "authentication failed for admin@127.0.0.1:9001: wrong user name or password".
  */
 export function describeProbeError(err: unknown, who: { user: string; target: string }, secrets: readonly string[] = []): string {
-  const detail = oneLine(err, secrets);
+  let detail = oneLine(err, secrets);
+  // the protocol modules often prefix their message with the target already
+  const ownTarget = err && typeof err === "object" && "target" in err && typeof err.target === "string" ? err.target : null;
+  for (const prefix of [who.target, ownTarget]) if (prefix && detail.startsWith(`${prefix}: `)) detail = detail.slice(prefix.length + 2);
   const at = `${who.user}@${who.target}`;
   const code = probeErrorCode(err);
   switch (code) {
