@@ -31,6 +31,7 @@ export interface RedfishConnectOptions {
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const MAX_PAGES = 1000;
 const MAX_MEMBERS = 20_000;
+const LOGOUT_BUDGET_MS = 2_000;
 
 /** "ab:cd…", "ABCD…" → "AB:CD:…" (hex, colon-separated, upper-case). */
 export function normalizeFingerprint(fp: string): string {
@@ -63,7 +64,7 @@ interface PinState {
 class PinningAgent extends https.Agent {
   constructor(
     private readonly pin: PinState,
-    private readonly connectTimeoutMs: number,
+    private readonly connectTimeoutMs: () => number,
     maxSockets: number,
   ) {
     super({ keepAlive: true, maxSockets, maxCachedSessions: 0, rejectUnauthorized: false });
@@ -89,10 +90,8 @@ class PinningAgent extends https.Agent {
         cb(err, socket);
       } else cb(null, socket);
     };
-    const timer = setTimeout(
-      () => finish(new RedfishError("timeout", `TLS connection to ${o.host}:${o.port} not established within ${this.connectTimeoutMs} ms`)),
-      this.connectTimeoutMs,
-    );
+    const ms = this.connectTimeoutMs();
+    const timer = setTimeout(() => finish(new RedfishError("timeout", `TLS connection to ${o.host}:${o.port} not established within ${ms} ms`)), ms);
     socket.once("secureConnect", () => {
       const cert = socket.getPeerCertificate();
       if (!cert || !cert.fingerprint256) {
@@ -137,7 +136,9 @@ function redfishMessage(text: string): string {
 
 export class RedfishClient {
   readonly origin: string;
+  /** Budget of the whole operation (probe or power action), from open() to close(). */
   readonly timeoutMs: number;
+  readonly deadline: number;
   private readonly pin: PinState;
   private readonly agent: PinningAgent;
   private readonly limiter: Limiter;
@@ -159,10 +160,11 @@ export class RedfishClient {
     }
     if (u.protocol !== "https:") throw new RedfishError("protocol", `Redfish needs https (got ${u.protocol}//); credentials are never sent in clear text`);
     this.origin = u.origin;
-    this.timeoutMs = opts.timeoutMs ?? 15_000;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.deadline = Date.now() + this.timeoutMs;
     const concurrency = Math.max(1, Math.min(32, opts.concurrency ?? 4));
     this.pin = { expected: opts.pinnedFingerprint ? normalizeFingerprint(opts.pinnedFingerprint) : null, seen: null };
-    this.agent = new PinningAgent(this.pin, this.timeoutMs, concurrency);
+    this.agent = new PinningAgent(this.pin, () => this.remainingMs(LOGOUT_BUDGET_MS), concurrency);
     this.limiter = new Limiter(concurrency);
     this.username = opts.username;
     this.password = opts.password;
@@ -189,6 +191,11 @@ export class RedfishClient {
       await c.close();
       throw e;
     }
+  }
+
+  /** Time left before the deadline (at least `floor` ms, so that logout still gets a chance). */
+  remainingMs(floor = 1): number {
+    return Math.max(floor, this.deadline - Date.now());
   }
 
   /** SHA-256 fingerprint of the certificate the BMC presented (null before the first connection). */
@@ -238,7 +245,7 @@ export class RedfishClient {
     this.closed = true;
     try {
       if (this.mode === "session" && this.sessionPath) {
-        await this.raw("DELETE", this.sessionPath, { auth: true }).catch(() => undefined);
+        await this.raw("DELETE", this.sessionPath, { auth: true, budgetMs: Math.min(LOGOUT_BUDGET_MS, this.timeoutMs), evenIfClosed: true }).catch(() => undefined);
       }
     } finally {
       this.token = null;
@@ -260,10 +267,12 @@ export class RedfishClient {
   }
 
   /** One HTTP exchange, under the concurrency limit and the timeout. */
-  raw(method: string, path: string, o: { auth: boolean; body?: unknown }): Promise<RawResponse> {
+  raw(method: string, path: string, o: { auth: boolean; body?: unknown; budgetMs?: number; evenIfClosed?: boolean }): Promise<RawResponse> {
     return this.limiter.run(
       () =>
         new Promise<RawResponse>((resolve, reject) => {
+          // requests still queued when the operation failed are not sent
+          if (this.closed && !o.evenIfClosed) return reject(new RedfishError("network", `client closed before ${method} ${path} was sent`));
           const url = this.origin + path;
           const headers: Record<string, string> = { Accept: "application/json", "OData-Version": "4.0" };
           if (o.auth) {
@@ -299,9 +308,9 @@ export class RedfishClient {
             res.on("aborted", () => settle(new RedfishError("network", `connection closed while reading ${path}`, { url })));
           });
           const timer = setTimeout(() => {
-            settle(new RedfishError("timeout", `the BMC did not answer ${method} ${path} within ${this.timeoutMs} ms`, { url }));
+            settle(new RedfishError("timeout", `the BMC did not answer ${method} ${path} in time (operation budget ${this.timeoutMs} ms)`, { url }));
             req.destroy();
-          }, this.timeoutMs);
+          }, o.budgetMs ?? this.remainingMs());
           req.on("error", (e) => settle(toRedfishError(e, url)));
           req.end(payload);
         }),

@@ -409,11 +409,11 @@ export async function redfishPower(
 
     // read back; a graceful shutdown may take a moment, so poll briefly
     const want: "on" | "off" = action === "off" || action === "soft" ? "off" : "on";
-    const deadline = Date.now() + Math.min(c.timeoutMs, 10_000);
+    const deadline = Math.min(c.deadline - 500, Date.now() + 10_000);
     const sysPath = c.resolveLink(sys["@odata.id"]);
     for (;;) {
       const now = powerOf(await c.get(sysPath, ZSystem));
-      if (now === want || Date.now() >= deadline) return now;
+      if (now === want || Date.now() + 250 >= deadline) return now;
       await new Promise((r) => setTimeout(r, 250));
     }
   });

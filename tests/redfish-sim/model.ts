@@ -270,6 +270,7 @@ function dellOffset(iso: string): string {
 /** Build every resource, keyed by path without a trailing slash. */
 export function buildResources(r: Resolved, st: ModelState): Map<string, SimResource> {
   const dell = r.flavour === "dell-like";
+  const tag = r.systemSerial.trim().toUpperCase().replace(/[^A-Z0-9]/g, "") || "SIM";
   const out = new Map<string, SimResource>();
   const oid = (p: string) => (dell ? p : `${p}/`);
   const ref = (p: string) => ({ "@odata.id": oid(p) });
@@ -370,7 +371,7 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
       ProcessorType: "CPU",
       Manufacturer: "Intel",
       Model: "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz",
-      SerialNumber: dell ? null : `PPIN-${r.systemSerial}-${i}`,
+      SerialNumber: dell ? null : `PPIN-${tag}-${i}`,
       TotalCores: 32,
       TotalThreads: 64,
       MaxSpeedMHz: 4000,
@@ -395,7 +396,7 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
       OperatingSpeedMhz: 3200,
       Manufacturer: "Hynix Semiconductor",
       PartNumber: "HMA84GR7CJR4N-XN",
-      SerialNumber: `${r.systemSerial.slice(0, 4)}D${String(i + 1).padStart(4, "0")}`,
+      SerialNumber: `${tag.slice(0, 4)}D${String(i + 1).padStart(4, "0")}`,
       Status: { State: "Enabled", Health: "OK" },
     });
   }
@@ -462,7 +463,7 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
   const psuList = Array.from({ length: r.psus }, (_, i) => ({
     id: dell ? `PSU.Slot.${i + 1}` : `${i}`,
     name: dell ? `PS${i + 1} Status` : `HpeServerPowerSupply ${i + 1}`,
-    serial: `PSU${r.systemSerial.slice(0, 4)}${i + 1}`,
+    serial: `PSU${tag.slice(0, 4)}${i + 1}`,
     model: dell ? "0Y1R4KA01" : "P38995-B21",
   }));
   put(ch, "#Chassis.v1_23_0.Chassis", {

@@ -15,7 +15,8 @@
  *
  * `state` is live: tests may change powerState, sensors, hang, latencyMs and
  * overrides (path → body served instead of the real one, an object or a raw
- * string, for malformed or lying payloads), and read the request log,
+ * string, for malformed or lying payloads), statusOverrides (path → HTTP
+ * status), and read the request log,
  * authentication attempts, sessions and resets.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -39,6 +40,8 @@ export type { RedfishSimOptions, SimSensor, SimFlavour, SimSelEntry, SimThreshol
 export interface SimRequestLog {
   method: string;
   path: string;
+  /** query string, e.g. "?$skip=8&$top=8" ("" when none) */
+  query: string;
   auth: "none" | "basic" | "session" | "bad";
   status: number;
 }
@@ -50,6 +53,8 @@ export interface RedfishSimState {
   latencyMs: number;
   /** path (no trailing slash, no query) → body served on GET instead of the real resource */
   overrides: Map<string, unknown>;
+  /** path → HTTP status answered to any method, before authentication (with a Redfish error body), e.g. 404, 405, 500 */
+  statusOverrides: Map<string, number>;
   /** token → session */
   sessions: Map<string, { id: string; username: string }>;
   sessionsCreated: number;
@@ -59,6 +64,9 @@ export interface RedfishSimState {
   authFailures: number;
   /** TLS connections accepted */
   connections: number;
+  /** requests being answered right now, and the most at any one time */
+  inFlight: number;
+  maxInFlight: number;
   requests: SimRequestLog[];
   /** ResetType values received, in order */
   resets: string[];
@@ -112,12 +120,15 @@ export async function startRedfishSim(opts: RedfishSimOptions = {}): Promise<Red
     hang: opts.hang ?? false,
     latencyMs: opts.latencyMs ?? 0,
     overrides: new Map(),
+    statusOverrides: new Map(),
     sessions: new Map(),
     sessionsCreated: 0,
     sessionsDeleted: 0,
     authAttempts: 0,
     authFailures: 0,
     connections: 0,
+    inFlight: 0,
+    maxInFlight: 0,
     requests: [],
     resets: [],
     assetTag: r.assetTag,
@@ -173,7 +184,7 @@ export async function startRedfishSim(opts: RedfishSimOptions = {}): Promise<Red
     let p = decodeURIComponent(u.pathname);
     if (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);
     const method = req.method ?? "GET";
-    const log: SimRequestLog = { method, path: p, auth: "none", status: 0 };
+    const log: SimRequestLog = { method, path: p, query: u.search, auth: "none", status: 0 };
     state.requests.push(log);
     const done = (a: Answer) => {
       log.status = a.status;
@@ -181,6 +192,8 @@ export async function startRedfishSim(opts: RedfishSimOptions = {}): Promise<Red
     };
 
     if (p === "/redfish" && method === "GET") return done({ status: 200, body: { v1: "/redfish/v1/" } });
+    const forced = state.statusOverrides.get(p);
+    if (forced !== undefined) return done(redfishError(forced, forced === 404 ? "ResourceMissingAtURI" : "GeneralError", `Forced HTTP ${forced} at ${p}.`));
 
     const sessionsPath = "/redfish/v1/SessionService/Sessions";
     // ---- session login (unauthenticated)
@@ -330,6 +343,9 @@ export async function startRedfishSim(opts: RedfishSimOptions = {}): Promise<Red
 
   const server = https.createServer({ key: cert.key, cert: cert.cert, keepAliveTimeout: 5_000 }, (req, res) => {
     if (state.hang) return; // never answer; stop() destroys the socket
+    state.inFlight++;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    res.on("close", () => state.inFlight--);
     const go = () =>
       handle(req).then(
         (a) => send(res, a),
