@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATABASES, freshDatabase, type TTestDb } from "../../../tests/harness/db";
+import { actor, depsFor, FakeClock, seedCatalog } from "../../../tests/harness/fixtures";
+import { AppError } from "../../errors";
+import { verifyAuditChain } from "../audit/service";
+import { transition } from "./lifecycle";
+import { assetEvents, createAsset, findByCode, getAsset, listAssets } from "./service";
+
+describe.each(DATABASES)("asset lifecycle on %s", (provider) => {
+  let t: TTestDb;
+  let clock: FakeClock;
+  let cat: Awaited<ReturnType<typeof seedCatalog>>;
+  const tech = actor("technician");
+  const wh = actor("warehouse");
+
+  beforeAll(async () => {
+    t = await freshDatabase(provider);
+    clock = new FakeClock();
+    cat = await seedCatalog(depsFor(t, clock));
+  });
+  afterAll(() => t.close());
+
+  const deps = () => depsFor(t, clock);
+
+  it("walks an asset from receipt to service, one event per step, in one transaction each", async () => {
+    const a = await createAsset(deps(), wh, { serial: " sn-life-001 ", modelId: cat.server.id, assetTag: "il-000001", locationId: cat.bin.id });
+    expect(a.serial).toBe("SN-LIFE-001");
+    expect(a.assetTag).toBe("IL-000001");
+    expect(a.status).toBe("RECEIVED");
+    for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED", "SAT", "IN_SERVICE"] as const) {
+      clock.advance(3_600_000);
+      await transition(deps(), tech, { assetId: a.id, to, reason: `step ${to}` });
+    }
+    const events = await assetEvents(deps(), a.id);
+    expect(events.map((e) => e.toStatus)).toEqual(["IN_SERVICE", "SAT", "CABLED", "RACKED", "READY_TO_RACK", "BURN_IN", "RECEIVED"]);
+    expect(events[0]!.fromStatus).toBe("SAT");
+    expect(events[0]!.actorId).toBe(tech.id);
+    const detail = await getAsset(deps(), a.id, "technician");
+    expect(detail.status).toBe("IN_SERVICE");
+    expect(detail.version).toBe(6);
+    expect(detail.allowedTransitions.sort()).toEqual(["DECOMMISSIONING", "QUARANTINE", "RMA"]);
+    expect((await getAsset(deps(), a.id, "viewer")).allowedTransitions).toEqual([]);
+  });
+
+  it("refuses an invalid transition with a typed error naming the asset, its status and the attempt", async () => {
+    const a = await createAsset(deps(), wh, { serial: "SN-LIFE-002", modelId: cat.server.id, assetTag: "IL-000002" });
+    const err = await transition(deps(), tech, { assetId: a.id, to: "IN_SERVICE" }).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.code).toBe("INVALID_TRANSITION");
+    expect(err.message).toContain("IL-000002");
+    expect(err.message).toContain("Received");
+    expect(err.message).toContain("In service");
+    expect(err.details).toMatchObject({ assetId: a.id, status: "RECEIVED", attempted: "IN_SERVICE" });
+    expect((await getAsset(deps(), a.id, "admin")).status).toBe("RECEIVED");
+    expect(await assetEvents(deps(), a.id)).toHaveLength(1);
+  });
+
+  it("refuses a move the role may not make", async () => {
+    const a = await createAsset(deps(), wh, { serial: "SN-LIFE-003", modelId: cat.server.id });
+    const err = await transition(deps(), actor("procurement"), { assetId: a.id, to: "BURN_IN" }).catch((e) => e);
+    expect(err.code).toBe("FORBIDDEN");
+  });
+
+  it("marks a failure before first service as DOA, and holds/releases quarantine to the held status", async () => {
+    const a = await createAsset(deps(), wh, { serial: "SN-LIFE-004", modelId: cat.server.id });
+    await transition(deps(), tech, { assetId: a.id, to: "QUARANTINE", reason: "suspect PSU" });
+    const held = await getAsset(deps(), a.id, "technician");
+    expect(held.heldStatus).toBe("RECEIVED");
+    expect(held.allowedTransitions).toEqual(["RECEIVED"]);
+    await transition(deps(), tech, { assetId: a.id, to: "RECEIVED" });
+    await transition(deps(), tech, { assetId: a.id, to: "BURN_IN" });
+    await transition(deps(), tech, { assetId: a.id, to: "FAILED", reason: "no POST" });
+    const [failed] = await assetEvents(deps(), a.id);
+    expect(failed!.payload).toEqual({ doa: true });
+    await transition(deps(), wh, { assetId: a.id, to: "RMA" });
+    await transition(deps(), wh, { assetId: a.id, to: "RECEIVED", reason: "replacement arrived" });
+  });
+
+  it("lets exactly one of two concurrent transitions win; the other gets CONFLICT", async () => {
+    const a = await createAsset(deps(), wh, { serial: "SN-LIFE-005", modelId: cat.server.id });
+    const results = await Promise.allSettled([
+      transition(deps(), tech, { assetId: a.id, to: "BURN_IN", expectedVersion: a.version }),
+      transition(deps(), tech, { assetId: a.id, to: "FAILED", expectedVersion: a.version }),
+    ]);
+    const ok = results.filter((r) => r.status === "fulfilled");
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(ok).toHaveLength(1);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.reason.code).toBe("CONFLICT");
+    const events = await assetEvents(deps(), a.id);
+    expect(events).toHaveLength(2);
+  });
+
+  it("under a burst of racing transitions without a version, the status and the events never disagree", async () => {
+    const a = await createAsset(deps(), wh, { serial: "SN-LIFE-006", modelId: cat.server.id });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => transition(deps(), tech, { assetId: a.id, to: "BURN_IN" })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(["CONFLICT", "INVALID_TRANSITION"]).toContain(r.reason.code);
+    expect((await assetEvents(deps(), a.id)).map((e) => e.toStatus)).toEqual(["BURN_IN", "RECEIVED"]);
+  });
+
+  it("answers a duplicate serial with the asset already registered, not a crash", async () => {
+    const err = await createAsset(deps(), wh, { serial: "sn-life-001", modelId: cat.server.id }).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.code).toBe("DUPLICATE");
+    expect(err.message).toContain("IL-000001");
+    const tagErr = await createAsset(deps(), wh, { serial: "SN-NEW-XYZ", modelId: cat.server.id, assetTag: "IL-000001" }).catch((e) => e);
+    expect(tagErr.code).toBe("DUPLICATE");
+    expect(tagErr.fields).toHaveProperty("assetTag");
+  });
+
+  it("finds by asset tag or serial, lists with filter, sort and paging", async () => {
+    expect((await findByCode(deps(), "il-000001"))[0]?.serial).toBe("SN-LIFE-001");
+    expect((await findByCode(deps(), " sn-life-002 "))[0]?.assetTag).toBe("IL-000002");
+    expect(await findByCode(deps(), "NOPE-123")).toEqual([]);
+    const page = await listAssets(deps(), { status: ["RECEIVED"], sort: "serial", dir: "asc", pageSize: 2 });
+    expect(page.items.map((i) => i.serial)).toEqual(["SN-LIFE-002", "SN-LIFE-003"]);
+    expect(page.total).toBeGreaterThanOrEqual(2);
+    const q = await listAssets(deps(), { q: "sn-life-00", sort: "serial", dir: "desc", pageSize: 50 });
+    expect(q.items[0]!.serial).toBe("SN-LIFE-006");
+    expect(q.total).toBe(6);
+  });
+
+  it("keeps parts linked to their parent and rejects rack overlaps", async () => {
+    const srv = await createAsset(deps(), wh, { serial: "SN-RACK-1", modelId: cat.server.id, locationId: cat.rack.id, rackUnit: 10 });
+    const dimm = await createAsset(deps(), wh, { serial: "DIMM-0001", modelId: cat.dimm.id, parentId: srv.id });
+    expect((await getAsset(deps(), srv.id, "admin")).parts.map((p) => p.id)).toEqual([dimm.id]);
+    const overlap = await createAsset(deps(), wh, { serial: "SN-RACK-2", modelId: cat.server.id, locationId: cat.rack.id, rackUnit: 11 }).catch((e) => e);
+    expect(overlap.code).toBe("CONFLICT");
+    expect(overlap.message).toContain("U10–U11");
+    const tooHigh = await createAsset(deps(), wh, { serial: "SN-RACK-3", modelId: cat.server.id, locationId: cat.rack.id, rackUnit: 42 }).catch((e) => e);
+    expect(tooHigh.code).toBe("BAD_REQUEST");
+  });
+
+  it("writes every change to a hash chain the verifier accepts, and the database refuses edits of events", async () => {
+    const v = await verifyAuditChain(t.db);
+    expect(v.ok).toBe(true);
+    expect(v.checked).toBeGreaterThan(20);
+    // (SQLite reports the trigger's RAISE(ABORT) as a constraint violation; PostgreSQL names the table)
+    await expect(t.db.assetEvent.updateMany({ data: { reason: "rewritten" } })).rejects.toThrow();
+    await expect(t.db.auditLog.deleteMany({})).rejects.toThrow();
+    expect(await t.db.assetEvent.count({ where: { reason: "rewritten" } })).toBe(0);
+    expect(await t.db.auditLog.count()).toBe(v.checked);
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * THE asset lifecycle. The only code that writes Asset.status.
+ *
+ * PLANNED → ORDERED → IN_TRANSIT → RECEIVED → BURN_IN → READY_TO_RACK → RACKED
+ *   → CABLED → SAT → IN_SERVICE → DECOMMISSIONING → SANITIZED → DISPOSED
+ * side paths: RECEIVED|BURN_IN|RACKED|CABLED|SAT → FAILED (DOA if before IN_SERVICE)
+ *             FAILED|IN_SERVICE → RMA → RECEIVED (replacement received / back to stock)
+ *             FAILED → DECOMMISSIONING (beyond repair, out of warranty)
+ *             any (but DISPOSED) → QUARANTINE (hold) → the status it was held in
+ *
+ * Each transition, in one transaction: checks the move and the caller's role,
+ * updates the asset guarded by its version (so of two concurrent transitions
+ * exactly one wins and the other gets CONFLICT), appends an AssetEvent and an
+ * audit entry.
+ */
+import { z } from "zod";
+import { AppError } from "../../errors";
+import type { TActor, TDeps } from "../../context";
+import type { TRole } from "../../auth/roles";
+import { appendAudit } from "../audit/service";
+
+export const ASSET_STATUSES = [
+  "PLANNED",
+  "ORDERED",
+  "IN_TRANSIT",
+  "RECEIVED",
+  "BURN_IN",
+  "READY_TO_RACK",
+  "RACKED",
+  "CABLED",
+  "SAT",
+  "IN_SERVICE",
+  "DECOMMISSIONING",
+  "SANITIZED",
+  "DISPOSED",
+  "FAILED",
+  "RMA",
+  "QUARANTINE",
+] as const;
+export const ZAssetStatus = z.enum(ASSET_STATUSES);
+export type TAssetStatus = z.infer<typeof ZAssetStatus>;
+
+type TTone = "slate" | "blue" | "indigo" | "amber" | "emerald" | "red" | "orange" | "zinc" | "purple";
+
+/** Labels and colours live here and nowhere else. */
+export const STATUS_META: Record<TAssetStatus, { label: string; tone: TTone; phase: "procurement" | "warehouse" | "datacenter" | "service" | "retirement" | "exception" }> = {
+  PLANNED: { label: "Planned", tone: "slate", phase: "procurement" },
+  ORDERED: { label: "Ordered", tone: "slate", phase: "procurement" },
+  IN_TRANSIT: { label: "In transit", tone: "blue", phase: "procurement" },
+  RECEIVED: { label: "Received", tone: "blue", phase: "warehouse" },
+  BURN_IN: { label: "Burn-in", tone: "amber", phase: "datacenter" },
+  READY_TO_RACK: { label: "Ready to rack", tone: "indigo", phase: "datacenter" },
+  RACKED: { label: "Racked", tone: "indigo", phase: "datacenter" },
+  CABLED: { label: "Cabled", tone: "indigo", phase: "datacenter" },
+  SAT: { label: "Site acceptance", tone: "indigo", phase: "datacenter" },
+  IN_SERVICE: { label: "In service", tone: "emerald", phase: "service" },
+  DECOMMISSIONING: { label: "Decommissioning", tone: "zinc", phase: "retirement" },
+  SANITIZED: { label: "Sanitized", tone: "zinc", phase: "retirement" },
+  DISPOSED: { label: "Disposed", tone: "zinc", phase: "retirement" },
+  FAILED: { label: "Failed", tone: "red", phase: "exception" },
+  RMA: { label: "RMA", tone: "orange", phase: "exception" },
+  QUARANTINE: { label: "Quarantine", tone: "purple", phase: "exception" },
+};
+
+/** The moves, and who may make them (admin may make every move). */
+const MOVES: Record<TAssetStatus, Partial<Record<TAssetStatus, readonly TRole[]>>> = {
+  PLANNED: { ORDERED: ["procurement"] },
+  ORDERED: { IN_TRANSIT: ["procurement", "warehouse"] },
+  IN_TRANSIT: { RECEIVED: ["warehouse"] },
+  RECEIVED: { BURN_IN: ["technician"], FAILED: ["warehouse", "technician"] },
+  BURN_IN: { READY_TO_RACK: ["technician"], FAILED: ["technician"] },
+  READY_TO_RACK: { RACKED: ["technician"] },
+  RACKED: { CABLED: ["technician"], FAILED: ["technician"] },
+  CABLED: { SAT: ["technician"], FAILED: ["technician"] },
+  SAT: { IN_SERVICE: ["technician"], FAILED: ["technician"] },
+  IN_SERVICE: { DECOMMISSIONING: ["technician"], RMA: ["warehouse", "technician"] },
+  DECOMMISSIONING: { SANITIZED: ["technician"] },
+  SANITIZED: { DISPOSED: ["warehouse"] },
+  DISPOSED: {},
+  FAILED: { RMA: ["warehouse", "technician"], DECOMMISSIONING: ["technician"] },
+  RMA: { RECEIVED: ["warehouse"] },
+  QUARANTINE: {}, // released to heldStatus, see below
+};
+/** Who may put an asset on hold or release it. */
+const HOLD_ROLES: readonly TRole[] = ["warehouse", "technician", "firmware"];
+
+export interface TAssetState {
+  status: TAssetStatus;
+  heldStatus: TAssetStatus | null;
+}
+
+/** Every status the asset may move to, whoever asks. */
+export function nextStatuses(s: TAssetState): TAssetStatus[] {
+  if (s.status === "QUARANTINE") return s.heldStatus ? [s.heldStatus] : [];
+  const out = Object.keys(MOVES[s.status]) as TAssetStatus[];
+  if (s.status !== "DISPOSED") out.push("QUARANTINE");
+  return out;
+}
+
+export function rolesFor(s: TAssetState, to: TAssetStatus): readonly TRole[] {
+  if (!nextStatuses(s).includes(to)) return [];
+  if (to === "QUARANTINE" || s.status === "QUARANTINE") return ["admin", ...HOLD_ROLES];
+  return ["admin", ...(MOVES[s.status][to] ?? [])];
+}
+
+/** The moves this role may make from this state (what the UI offers). */
+export function allowedTransitions(s: TAssetState, role: TRole): TAssetStatus[] {
+  return nextStatuses(s).filter((to) => rolesFor(s, to).includes(role));
+}
+
+/** A failure before the first IN_SERVICE is dead on arrival (KPI: DOA rate). */
+export function isDoaFailure(fromStatus: TAssetStatus, everInService: boolean): boolean {
+  return !everInService && ["RECEIVED", "BURN_IN", "RACKED", "CABLED", "SAT"].includes(fromStatus);
+}
+
+export const ZTransitionInput = z.object({
+  assetId: z.string().min(1),
+  to: ZAssetStatus,
+  /** the version the caller saw; if the asset changed since, the transition is refused with CONFLICT */
+  expectedVersion: z.number().int().nonnegative().optional(),
+  reason: z.string().trim().max(500).optional(),
+  payload: z.record(z.string(), z.unknown()).optional(),
+});
+export type TTransitionInput = z.infer<typeof ZTransitionInput>;
+
+export interface TTransitionResult {
+  assetId: string;
+  from: TAssetStatus;
+  to: TAssetStatus;
+  version: number;
+  eventId: string;
+}
+
+export async function transition(deps: TDeps, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
+  const { db, provider, clock } = deps;
+  return db.$transaction(async (tx) => {
+    const asset = await tx.asset.findUnique({ where: { id: input.assetId }, select: { id: true, serial: true, assetTag: true, status: true, heldStatus: true, version: true } });
+    if (!asset) throw new AppError("NOT_FOUND", `No asset with id ${input.assetId}.`);
+    const name = asset.assetTag ? `${asset.assetTag} (serial ${asset.serial})` : `serial ${asset.serial}`;
+    const state: TAssetState = { status: asset.status as TAssetStatus, heldStatus: (asset.heldStatus as TAssetStatus | null) ?? null };
+    if (input.expectedVersion !== undefined && input.expectedVersion !== asset.version) {
+      throw new AppError("CONFLICT", `Asset ${name} changed since you loaded it (it is now ${STATUS_META[state.status].label}). Reload and try again.`, {
+        details: { assetId: asset.id, status: state.status, version: asset.version },
+      });
+    }
+    if (!nextStatuses(state).includes(input.to)) {
+      const options = nextStatuses(state).map((s) => STATUS_META[s].label);
+      throw new AppError("INVALID_TRANSITION", `Asset ${name} is ${STATUS_META[state.status].label}; it cannot move to ${STATUS_META[input.to].label}. ${options.length ? `From here it can move to: ${options.join(", ")}.` : "It is in a final state."}`, {
+        details: { assetId: asset.id, status: state.status, attempted: input.to, allowed: nextStatuses(state) },
+      });
+    }
+    if (!rolesFor(state, input.to).includes(actor.role)) {
+      throw new AppError("FORBIDDEN", `Your role (${actor.role}) may not move an asset from ${STATUS_META[state.status].label} to ${STATUS_META[input.to].label}.`, {
+        details: { assetId: asset.id, status: state.status, attempted: input.to },
+      });
+    }
+    const heldStatus = input.to === "QUARANTINE" ? state.status : null;
+    const at = clock.now();
+    const updated = await tx.asset.updateMany({
+      where: { id: asset.id, version: asset.version, status: asset.status },
+      data: { status: input.to, heldStatus, version: { increment: 1 }, updatedAt: at },
+    });
+    if (updated.count !== 1) {
+      throw new AppError("CONFLICT", `Asset ${name} was changed by someone else at the same moment. Reload and try again.`, { details: { assetId: asset.id } });
+    }
+    let payload = input.payload ?? {};
+    if (input.to === "FAILED") {
+      const everInService = (await tx.assetEvent.count({ where: { assetId: asset.id, toStatus: "IN_SERVICE" } })) > 0;
+      payload = { ...payload, doa: isDoaFailure(state.status, everInService) };
+    }
+    const event = await tx.assetEvent.create({
+      data: {
+        assetId: asset.id,
+        at,
+        actorType: actor.type,
+        actorId: actor.id,
+        fromStatus: state.status,
+        toStatus: input.to,
+        reason: input.reason ?? null,
+        payload: Object.keys(payload).length ? JSON.stringify(payload) : null,
+      },
+      select: { id: true },
+    });
+    await appendAudit(tx, provider, actor, at, {
+      action: "transition",
+      entity: "Asset",
+      entityId: asset.id,
+      before: { status: state.status, version: asset.version },
+      after: { status: input.to, version: asset.version + 1, reason: input.reason ?? null },
+    });
+    return { assetId: asset.id, from: state.status, to: input.to, version: asset.version + 1, eventId: event.id };
+  });
+}
+
+/** The first event of a new asset, written by assets/service.ts when it creates one (in its transaction). */
+export function initialStatusEvent(assetId: string, status: TAssetStatus, actor: TActor, at: Date, reason: string | null) {
+  return { assetId, at, actorType: actor.type, actorId: actor.id, fromStatus: null, toStatus: status, reason, payload: null };
+}

@@ -1,0 +1,250 @@
+/**
+ * Assets: register, read, list, update, scan lookup. Status changes go through
+ * ./lifecycle.ts only.
+ */
+import { AppError, uniqueViolation } from "../../errors";
+import type { TActor, TDeps } from "../../context";
+import type { TRole } from "../../auth/roles";
+import { appendAudit } from "../audit/service";
+import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
+import { getModel, getVendor } from "../catalog/service";
+import { getLocation } from "../locations/service";
+import { allowedTransitions, initialStatusEvent, STATUS_META, type TAssetStatus } from "./lifecycle";
+import { normaliseSerial, normaliseTag, ZAssetCreate, ZAssetListInput, ZAssetUpdate, type TAssetCreate, type TAssetEvent, type TAssetListInput, type TAssetSummary, type TAssetUpdate } from "./schema";
+
+const summarySelect = {
+  id: true,
+  serial: true,
+  assetTag: true,
+  status: true,
+  version: true,
+  rackUnit: true,
+  parentId: true,
+  updatedAt: true,
+  createdAt: true,
+  model: { select: { id: true, name: true, kind: true, manufacturer: { select: { name: true } } } },
+  location: { select: { id: true, path: true, kind: true } },
+} as const;
+
+type TSummaryRow = {
+  id: string;
+  serial: string;
+  assetTag: string | null;
+  status: string;
+  version: number;
+  rackUnit: number | null;
+  parentId: string | null;
+  updatedAt: Date;
+  createdAt: Date;
+  model: { id: string; name: string; kind: string; manufacturer: { name: string } };
+  location: { id: string; path: string; kind: string } | null;
+};
+
+function toSummary(r: TSummaryRow): TAssetSummary {
+  return {
+    ...r,
+    status: r.status as TAssetStatus,
+    model: { id: r.model.id, name: r.model.name, kind: r.model.kind, manufacturer: r.model.manufacturer.name },
+  };
+}
+
+function describe(a: { serial: string; assetTag: string | null }) {
+  return a.assetTag ? `${a.assetTag} (serial ${a.serial})` : `serial ${a.serial}`;
+}
+
+/** Placement rules shared by create and update. */
+async function checkPlacement(deps: TDeps, p: { selfId?: string; modelKind: string; modelHeightU: number; locationId: string | null; rackUnit: number | null; parentId: string | null }) {
+  if (p.rackUnit !== null) {
+    if (!p.locationId) throw new AppError("BAD_REQUEST", "A rack unit needs a rack.", { fields: { rackUnit: ["Choose a rack first"] } });
+    const loc = await getLocation(deps, p.locationId);
+    if (loc.kind !== "RACK") throw new AppError("BAD_REQUEST", `${loc.path} is not a rack; only racks have units.`, { fields: { rackUnit: ["Only racks have units"] } });
+    if (!RACKABLE_KINDS.includes(p.modelKind as never)) throw new AppError("BAD_REQUEST", "Only servers, switches and PDUs go into rack units.", { fields: { rackUnit: ["Parts do not take rack units"] } });
+    const top = p.rackUnit + Math.max(p.modelHeightU, 1) - 1;
+    if (top > (loc.heightU ?? 0)) throw new AppError("BAD_REQUEST", `${loc.path} is ${loc.heightU} U high; a ${p.modelHeightU} U device at U${p.rackUnit} would reach U${top}.`, { fields: { rackUnit: [`Choose U1–U${(loc.heightU ?? 0) - Math.max(p.modelHeightU, 1) + 1}`] } });
+    const neighbours = await deps.db.asset.findMany({
+      where: { locationId: p.locationId, rackUnit: { not: null }, id: p.selfId ? { not: p.selfId } : undefined, status: { notIn: ["DISPOSED"] } },
+      select: { serial: true, assetTag: true, rackUnit: true, model: { select: { heightU: true } } },
+    });
+    for (const n of neighbours) {
+      const nTop = n.rackUnit! + Math.max(n.model.heightU, 1) - 1;
+      if (n.rackUnit! <= top && p.rackUnit <= nTop) throw new AppError("CONFLICT", `U${n.rackUnit}–U${nTop} of ${loc.path} is taken by ${describe(n)}.`, { fields: { rackUnit: ["Those units are taken"] } });
+    }
+  } else if (p.locationId) {
+    await getLocation(deps, p.locationId);
+  }
+  if (p.parentId) {
+    if (p.parentId === p.selfId) throw new AppError("BAD_REQUEST", "An asset cannot be a part of itself.", { fields: { parentId: ["Choose another asset"] } });
+    if (!COMPONENT_KINDS.includes(p.modelKind as never)) throw new AppError("BAD_REQUEST", `A ${p.modelKind.toLowerCase()} cannot be a part of another asset; only CPUs, DIMMs, drives, NICs and PSUs can.`, { fields: { parentId: ["Only parts have a parent"] } });
+    const parent = await deps.db.asset.findUnique({ where: { id: p.parentId }, select: { id: true, parentId: true } });
+    if (!parent) throw new AppError("BAD_REQUEST", "The parent asset does not exist.", { fields: { parentId: ["Unknown asset"] } });
+    if (parent.parentId) throw new AppError("BAD_REQUEST", "Parts go into a server or switch, not into another part.", { fields: { parentId: ["Choose a server or switch"] } });
+  }
+}
+
+export async function createAsset(deps: TDeps, actor: TActor, input: TAssetCreate): Promise<TAssetSummary> {
+  const data = ZAssetCreate.parse(input);
+  const model = await getModel(deps, data.modelId).catch(() => {
+    throw new AppError("BAD_REQUEST", "That hardware model does not exist.", { fields: { modelId: ["Unknown model"] } });
+  });
+  if (data.vendorId) await getVendor(deps, data.vendorId).catch(() => {
+    throw new AppError("BAD_REQUEST", "That vendor does not exist.", { fields: { vendorId: ["Unknown vendor"] } });
+  });
+  await checkPlacement(deps, { modelKind: model.kind, modelHeightU: model.heightU, locationId: data.locationId ?? null, rackUnit: data.rackUnit ?? null, parentId: data.parentId ?? null });
+  const existing = await deps.db.asset.findUnique({ where: { manufacturerId_serial: { manufacturerId: model.manufacturerId, serial: data.serial } }, select: { id: true, serial: true, assetTag: true, status: true } });
+  if (existing) {
+    throw new AppError("DUPLICATE", `${model.manufacturer.name} serial ${data.serial} is already registered as ${describe(existing)} (${STATUS_META[existing.status as TAssetStatus].label}).`, {
+      fields: { serial: ["Already registered"] },
+      details: { existingId: existing.id },
+    });
+  }
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const at = deps.clock.now();
+      const row = await tx.asset.create({
+        data: {
+          serial: data.serial,
+          manufacturerId: model.manufacturerId,
+          modelId: model.id,
+          assetTag: data.assetTag ?? null,
+          status: data.status,
+          locationId: data.locationId ?? null,
+          rackUnit: data.rackUnit ?? null,
+          parentId: data.parentId ?? null,
+          vendorId: data.vendorId ?? null,
+          notes: data.notes ?? null,
+          createdAt: at,
+          updatedAt: at,
+        },
+        select: summarySelect,
+      });
+      await tx.assetEvent.create({ data: initialStatusEvent(row.id, data.status, actor, at, "registered") });
+      await appendAudit(tx, deps.provider, actor, at, { action: "create", entity: "Asset", entityId: row.id, after: { ...data, id: row.id } });
+      return toSummary(row);
+    });
+  } catch (e) {
+    const fields = uniqueViolation(e);
+    if (fields?.some((f) => f.includes("assetTag")) || (fields && !fields.some((f) => f.includes("serial")) && data.assetTag)) {
+      throw new AppError("DUPLICATE", `Asset tag ${data.assetTag} is already on another asset.`, { fields: { assetTag: ["Already in use"] } });
+    }
+    if (fields) throw new AppError("DUPLICATE", `${model.manufacturer.name} serial ${data.serial} is already registered.`, { fields: { serial: ["Already registered"] } });
+    throw e;
+  }
+}
+
+export async function updateAsset(deps: TDeps, actor: TActor, input: TAssetUpdate): Promise<TAssetSummary> {
+  const { id, expectedVersion, data } = ZAssetUpdate.parse(input);
+  const before = await deps.db.asset.findUnique({ where: { id }, select: { id: true, serial: true, assetTag: true, locationId: true, rackUnit: true, parentId: true, vendorId: true, notes: true, version: true, model: { select: { kind: true, heightU: true } } } });
+  if (!before) throw new AppError("NOT_FOUND", `No asset with id ${id}.`);
+  if (expectedVersion !== undefined && expectedVersion !== before.version) throw new AppError("CONFLICT", `Asset ${describe(before)} changed since you loaded it. Reload and try again.`);
+  const next = {
+    locationId: data.locationId === undefined ? before.locationId : data.locationId,
+    rackUnit: data.rackUnit === undefined ? (data.locationId !== undefined && data.locationId !== before.locationId ? null : before.rackUnit) : data.rackUnit,
+    parentId: data.parentId === undefined ? before.parentId : data.parentId,
+  };
+  await checkPlacement(deps, { selfId: id, modelKind: before.model.kind, modelHeightU: before.model.heightU, ...next });
+  if (data.vendorId) await getVendor(deps, data.vendorId);
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const at = deps.clock.now();
+      const res = await tx.asset.updateMany({
+        where: { id, version: before.version },
+        data: { ...data, ...next, version: { increment: 1 }, updatedAt: at },
+      });
+      if (res.count !== 1) throw new AppError("CONFLICT", `Asset ${describe(before)} was changed by someone else at the same moment. Reload and try again.`);
+      const { model: _m, ...plain } = before;
+      await appendAudit(tx, deps.provider, actor, at, { action: "update", entity: "Asset", entityId: id, before: plain, after: { ...plain, ...data, ...next, version: before.version + 1 } });
+      return toSummary((await tx.asset.findUniqueOrThrow({ where: { id }, select: summarySelect })) as TSummaryRow);
+    });
+  } catch (e) {
+    if (uniqueViolation(e)) throw new AppError("DUPLICATE", `Asset tag ${data.assetTag} is already on another asset.`, { fields: { assetTag: ["Already in use"] } });
+    throw e;
+  }
+}
+
+export async function listAssets(deps: TDeps, input: TAssetListInput) {
+  const f = ZAssetListInput.parse(input);
+  const where: Record<string, unknown> = {};
+  if (f.status?.length) where.status = f.status.length === 1 ? f.status[0] : { in: f.status };
+  if (f.modelId) where.modelId = f.modelId;
+  if (f.locationId) where.locationId = f.locationId;
+  if (f.parentId) where.parentId = f.parentId;
+  if (f.q) {
+    const q = normaliseSerial(f.q);
+    // prefix match that uses the serial and asset-tag indexes on both databases
+    const prefix = deps.provider === "sqlite" ? { gte: q, lt: `${q}\u{10FFFF}` } : { startsWith: q };
+    where.OR = [{ serial: prefix }, { assetTag: prefix }];
+  }
+  const orderBy = [{ [f.sort]: f.dir }, { id: f.dir }];
+  const [rows, total] = await Promise.all([
+    deps.db.asset.findMany({ where, orderBy, skip: (f.page - 1) * f.pageSize, take: f.pageSize, select: summarySelect }),
+    deps.db.asset.count({ where }),
+  ]);
+  return { items: rows.map((r) => toSummary(r as TSummaryRow)), total, page: f.page, pageSize: f.pageSize, pages: Math.max(1, Math.ceil(total / f.pageSize)) };
+}
+
+/** Scan lookup: an asset tag, or a serial (which may match one asset per manufacturer). */
+export async function findByCode(deps: TDeps, code: string): Promise<TAssetSummary[]> {
+  const c = normaliseTag(code);
+  if (!c) return [];
+  const byTag = await deps.db.asset.findUnique({ where: { assetTag: c }, select: summarySelect });
+  if (byTag) return [toSummary(byTag as TSummaryRow)];
+  const bySerial = await deps.db.asset.findMany({ where: { serial: normaliseSerial(code) }, select: summarySelect, take: 20 });
+  return bySerial.map((r) => toSummary(r as TSummaryRow));
+}
+
+async function actorNames(deps: TDeps, events: { actorType: string; actorId: string }[]): Promise<Map<string, string>> {
+  const userIds = [...new Set(events.filter((e) => e.actorType === "user").map((e) => e.actorId))];
+  const tokenIds = [...new Set(events.filter((e) => e.actorType === "token").map((e) => e.actorId))];
+  const [users, tokens] = await Promise.all([
+    userIds.length ? deps.db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } }) : [],
+    tokenIds.length ? deps.db.apiToken.findMany({ where: { id: { in: tokenIds } }, select: { id: true, name: true } }) : [],
+  ]);
+  return new Map([...users.map((u) => [u.id, u.displayName] as const), ...tokens.map((t) => [t.id, `API token “${t.name}”`] as const)]);
+}
+
+export async function assetEvents(deps: TDeps, assetId: string, opts: { take?: number } = {}): Promise<TAssetEvent[]> {
+  const exists = await deps.db.asset.findUnique({ where: { id: assetId }, select: { id: true } });
+  if (!exists) throw new AppError("NOT_FOUND", `No asset with id ${assetId}.`);
+  const events = await deps.db.assetEvent.findMany({ where: { assetId }, orderBy: [{ at: "desc" }, { id: "desc" }], take: opts.take ?? 200 });
+  const names = await actorNames(deps, events);
+  return events.map((e) => ({
+    id: e.id,
+    at: e.at,
+    actorType: e.actorType,
+    actorId: e.actorId,
+    actorName: names.get(e.actorId) ?? (e.actorType === "system" ? "IronLedger" : e.actorId),
+    fromStatus: e.fromStatus as TAssetStatus | null,
+    toStatus: e.toStatus as TAssetStatus,
+    reason: e.reason,
+    payload: e.payload ? (JSON.parse(e.payload) as Record<string, unknown>) : null,
+  }));
+}
+
+export async function getAsset(deps: TDeps, id: string, role: TRole) {
+  const a = await deps.db.asset.findUnique({
+    where: { id },
+    select: {
+      ...summarySelect,
+      heldStatus: true,
+      notes: true,
+      model: { select: { id: true, name: true, kind: true, partNumber: true, heightU: true, nominalPowerW: true, manufacturer: { select: { name: true } } } },
+      vendor: { select: { id: true, name: true } },
+      parent: { select: { id: true, serial: true, assetTag: true } },
+      parts: { select: summarySelect, orderBy: { serial: "asc" } },
+    },
+  });
+  if (!a) throw new AppError("NOT_FOUND", `No asset with id ${id}.`);
+  const status = a.status as TAssetStatus;
+  const heldStatus = (a.heldStatus as TAssetStatus | null) ?? null;
+  return {
+    ...toSummary(a as unknown as TSummaryRow),
+    heldStatus,
+    notes: a.notes,
+    model: { id: a.model.id, name: a.model.name, kind: a.model.kind, manufacturer: a.model.manufacturer.name, partNumber: a.model.partNumber, heightU: a.model.heightU, nominalPowerW: a.model.nominalPowerW },
+    vendor: a.vendor,
+    parent: a.parent,
+    parts: a.parts.map((p) => toSummary(p as TSummaryRow)),
+    events: await assetEvents(deps, id, { take: 100 }),
+    allowedTransitions: allowedTransitions({ status, heldStatus }, role),
+  };
+}

@@ -1,0 +1,64 @@
+/** Manufacturers, hardware models and vendors. */
+import type { z } from "zod";
+import { AppError, uniqueViolation } from "../../errors";
+import type { TActor, TDeps } from "../../context";
+import type { Tx } from "../../db/client";
+import { appendAudit } from "../audit/service";
+import { ZManufacturerCreate, ZModelCreate, ZVendorCreate, type TModelKind } from "./schema";
+
+async function created<T extends { id: string }>(deps: TDeps, actor: TActor, entity: string, make: (tx: Tx) => Promise<T>, dupMessage: (fields: string[]) => string): Promise<T> {
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const row = await make(tx);
+      await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "create", entity, entityId: row.id, after: row });
+      return row;
+    });
+  } catch (e) {
+    const fields = uniqueViolation(e);
+    if (fields) throw new AppError("DUPLICATE", dupMessage(fields));
+    throw e;
+  }
+}
+
+export function createManufacturer(deps: TDeps, actor: TActor, input: z.input<typeof ZManufacturerCreate>) {
+  const data = ZManufacturerCreate.parse(input);
+  return created(deps, actor, "Manufacturer", (tx) => tx.manufacturer.create({ data }), () => `A manufacturer named "${data.name}" already exists.`);
+}
+
+export function listManufacturers(deps: TDeps) {
+  return deps.db.manufacturer.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
+}
+
+export async function createModel(deps: TDeps, actor: TActor, input: z.input<typeof ZModelCreate>) {
+  const data = ZModelCreate.parse(input);
+  const m = await deps.db.manufacturer.findUnique({ where: { id: data.manufacturerId }, select: { id: true } });
+  if (!m) throw new AppError("BAD_REQUEST", "That manufacturer does not exist.", { fields: { manufacturerId: ["Unknown manufacturer"] } });
+  return created(deps, actor, "HardwareModel", (tx) => tx.hardwareModel.create({ data }), () => `This manufacturer already has a model with part number ${data.partNumber}.`);
+}
+
+const modelSelect = { id: true, name: true, kind: true, partNumber: true, heightU: true, nominalPowerW: true, manufacturerId: true, manufacturer: { select: { name: true } } } as const;
+
+export function listModels(deps: TDeps, opts: { kind?: TModelKind } = {}) {
+  return deps.db.hardwareModel.findMany({ where: { kind: opts.kind }, orderBy: [{ kind: "asc" }, { name: "asc" }], select: modelSelect });
+}
+
+export async function getModel(deps: TDeps, id: string) {
+  const m = await deps.db.hardwareModel.findUnique({ where: { id }, select: modelSelect });
+  if (!m) throw new AppError("NOT_FOUND", `No hardware model with id ${id}.`);
+  return { ...m, kind: m.kind as TModelKind };
+}
+
+export function createVendor(deps: TDeps, actor: TActor, input: z.input<typeof ZVendorCreate>) {
+  const data = ZVendorCreate.parse(input);
+  return created(deps, actor, "Vendor", (tx) => tx.vendor.create({ data }), () => `A vendor named "${data.name}" already exists.`);
+}
+
+export function listVendors(deps: TDeps) {
+  return deps.db.vendor.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, contactEmail: true, rmaSlaDays: true } });
+}
+
+export async function getVendor(deps: TDeps, id: string) {
+  const v = await deps.db.vendor.findUnique({ where: { id }, select: { id: true, name: true } });
+  if (!v) throw new AppError("NOT_FOUND", `No vendor with id ${id}.`);
+  return v;
+}

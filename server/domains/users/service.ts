@@ -1,0 +1,156 @@
+/**
+ * Users, password login with rate limiting, sessions, API tokens.
+ * Secrets (passwords, session ids, tokens) are stored only as hashes.
+ */
+import type { z } from "zod";
+import { AppError, uniqueViolation } from "../../errors";
+import type { TActor, TDeps } from "../../context";
+import { ZRole, type TRole } from "../../auth/roles";
+import { generatePassword, hashPassword, randomToken, sha256, verifyPassword } from "../../auth/password";
+import { appendAudit } from "../audit/service";
+import { ZApiTokenCreate, ZLoginInput, ZUserCreate, ZUserUpdate } from "./schema";
+
+export const SESSION_COOKIE = "il_session";
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000; // a shift
+const RATE_WINDOW_MS = 15 * 60 * 1000;
+const MAX_FAILS_PER_USER = 5;
+const MAX_FAILS_PER_IP = 30;
+export const API_TOKEN_PREFIX = "ilt_";
+
+const publicUser = { id: true, username: true, displayName: true, role: true, active: true, createdAt: true } as const;
+
+export async function createUser(deps: TDeps, actor: TActor, input: z.input<typeof ZUserCreate>) {
+  const data = ZUserCreate.parse(input);
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: { username: data.username, displayName: data.displayName, role: data.role, passwordHash: await hashPassword(data.password) }, select: publicUser });
+      await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "create", entity: "User", entityId: user.id, after: user });
+      return user;
+    });
+  } catch (e) {
+    if (uniqueViolation(e)) throw new AppError("DUPLICATE", `The user name ${data.username} is taken.`, { fields: { username: ["Taken"] } });
+    throw e;
+  }
+}
+
+export async function updateUser(deps: TDeps, actor: TActor, input: z.input<typeof ZUserUpdate>) {
+  const { id, data } = ZUserUpdate.parse(input);
+  const before = await deps.db.user.findUnique({ where: { id }, select: publicUser });
+  if (!before) throw new AppError("NOT_FOUND", `No user with id ${id}.`);
+  if (actor.id === id && (data.role && data.role !== "admin" || data.active === false)) throw new AppError("BAD_REQUEST", "You cannot demote or deactivate yourself; ask another admin.");
+  return deps.db.$transaction(async (tx) => {
+    const { password, ...rest } = data;
+    const user = await tx.user.update({ where: { id }, data: { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) }, select: publicUser });
+    if (data.active === false || password || data.role) await tx.session.deleteMany({ where: { userId: id } });
+    await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "update", entity: "User", entityId: id, before, after: { ...user, passwordChanged: Boolean(password) } });
+    return user;
+  });
+}
+
+export function listUsers(deps: TDeps) {
+  return deps.db.user.findMany({ orderBy: { username: "asc" }, select: publicUser });
+}
+
+/** Creates the first admin when there is no user yet. Returns the generated password (to print once) or null. */
+export async function ensureFirstAdmin(deps: TDeps, password?: string): Promise<{ username: string; password: string | null } | null> {
+  if ((await deps.db.user.count()) > 0) return null;
+  const pw = password ?? generatePassword();
+  await createUser(deps, { type: "system", id: "system", name: "IronLedger", role: "admin" }, { username: "admin", displayName: "Administrator", role: "admin", password: pw });
+  return { username: "admin", password: password ? null : pw };
+}
+
+export interface TLoginResult {
+  token: string;
+  expiresAt: Date;
+  user: { id: string; username: string; displayName: string; role: TRole };
+}
+
+export async function login(deps: TDeps, input: z.input<typeof ZLoginInput>, ip: string): Promise<TLoginResult> {
+  const { username, password } = ZLoginInput.parse(input);
+  const now = deps.clock.now();
+  const since = new Date(now.getTime() - RATE_WINDOW_MS);
+  const [userFails, ipFails] = await Promise.all([
+    deps.db.loginAttempt.count({ where: { username, success: false, at: { gte: since } } }),
+    deps.db.loginAttempt.count({ where: { ip, success: false, at: { gte: since } } }),
+  ]);
+  if (userFails >= MAX_FAILS_PER_USER || ipFails >= MAX_FAILS_PER_IP) {
+    throw new AppError("RATE_LIMITED", "Too many failed sign-ins. Wait 15 minutes, or ask an administrator to reset your password.");
+  }
+  const user = await deps.db.user.findUnique({ where: { username } });
+  // verify against a dummy hash when the user does not exist, so timing does not reveal user names
+  const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
+  if (!user || !ok || !user.active) {
+    await deps.db.loginAttempt.create({ data: { username, ip, success: false, at: now } });
+    throw new AppError("UNAUTHORIZED", user && ok && !user.active ? "This account is deactivated. Ask an administrator." : "Wrong user name or password.");
+  }
+  const token = randomToken();
+  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  const actor: TActor = { type: "user", id: user.id, name: user.displayName, role: ZRole.parse(user.role) };
+  await deps.db.$transaction(async (tx) => {
+    await tx.session.create({ data: { id: sha256(token), userId: user.id, createdAt: now, expiresAt, lastSeenAt: now } });
+    await tx.loginAttempt.create({ data: { username, ip, success: true, at: now } });
+    await appendAudit(tx, deps.provider, actor, now, { action: "login", entity: "User", entityId: user.id, after: { ip } });
+  });
+  return { token, expiresAt, user: { id: user.id, username: user.username, displayName: user.displayName, role: actor.role } };
+}
+const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+export async function logout(deps: TDeps, token: string): Promise<void> {
+  const session = await deps.db.session.findUnique({ where: { id: sha256(token) }, select: { id: true, user: { select: { id: true, displayName: true, role: true } } } });
+  if (!session) return;
+  await deps.db.$transaction(async (tx) => {
+    await tx.session.delete({ where: { id: session.id } });
+    await appendAudit(tx, deps.provider, { type: "user", id: session.user.id, name: session.user.displayName, role: ZRole.parse(session.user.role) }, deps.clock.now(), { action: "logout", entity: "User", entityId: session.user.id });
+  });
+}
+
+/** The actor behind a session cookie, or null. Sliding expiry, refreshed at most once a minute. */
+export async function actorFromSession(deps: TDeps, token: string | undefined): Promise<(TActor & { username: string }) | null> {
+  if (!token || token.length > 100) return null;
+  const now = deps.clock.now();
+  const s = await deps.db.session.findUnique({ where: { id: sha256(token) }, select: { id: true, expiresAt: true, lastSeenAt: true, user: { select: { id: true, username: true, displayName: true, role: true, active: true } } } });
+  if (!s || s.expiresAt <= now || !s.user.active) return null;
+  if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
+    await deps.db.session.update({ where: { id: s.id }, data: { lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) } }).catch(() => {});
+  }
+  return { type: "user", id: s.user.id, name: s.user.displayName, username: s.user.username, role: ZRole.parse(s.user.role) };
+}
+
+export async function createApiToken(deps: TDeps, actor: TActor, input: z.input<typeof ZApiTokenCreate>) {
+  const data = ZApiTokenCreate.parse(input);
+  const token = API_TOKEN_PREFIX + randomToken();
+  const now = deps.clock.now();
+  return deps.db.$transaction(async (tx) => {
+    const row = await tx.apiToken.create({
+      data: { name: data.name, role: data.role, prefix: token.slice(0, 10), tokenHash: sha256(token), createdById: actor.id, createdAt: now, expiresAt: data.expiresInDays ? new Date(now.getTime() + data.expiresInDays * 86_400_000) : null },
+      select: { id: true, name: true, role: true, prefix: true, createdAt: true, expiresAt: true },
+    });
+    await appendAudit(tx, deps.provider, actor, now, { action: "create", entity: "ApiToken", entityId: row.id, after: row });
+    return { ...row, token }; // shown once
+  });
+}
+
+export function listApiTokens(deps: TDeps) {
+  return deps.db.apiToken.findMany({ orderBy: { createdAt: "desc" }, select: { id: true, name: true, role: true, prefix: true, createdAt: true, expiresAt: true, lastUsedAt: true, revokedAt: true } });
+}
+
+export async function revokeApiToken(deps: TDeps, actor: TActor, id: string) {
+  const t = await deps.db.apiToken.findUnique({ where: { id }, select: { id: true, name: true, revokedAt: true } });
+  if (!t) throw new AppError("NOT_FOUND", `No API token with id ${id}.`);
+  if (t.revokedAt) return t;
+  return deps.db.$transaction(async (tx) => {
+    const now = deps.clock.now();
+    const row = await tx.apiToken.update({ where: { id }, data: { revokedAt: now }, select: { id: true, name: true, revokedAt: true } });
+    await appendAudit(tx, deps.provider, actor, now, { action: "revoke", entity: "ApiToken", entityId: id, before: t, after: row });
+    return row;
+  });
+}
+
+export async function actorFromApiToken(deps: TDeps, token: string): Promise<TActor | null> {
+  if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 100) return null;
+  const now = deps.clock.now();
+  const t = await deps.db.apiToken.findUnique({ where: { tokenHash: sha256(token) }, select: { id: true, name: true, role: true, revokedAt: true, expiresAt: true, lastUsedAt: true, createdBy: { select: { active: true } } } });
+  if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= now) || !t.createdBy.active) return null;
+  if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > 60_000) await deps.db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: now } }).catch(() => {});
+  return { type: "token", id: t.id, name: t.name, role: ZRole.parse(t.role) };
+}

@@ -1,0 +1,32 @@
+/** Environment, parsed once. Nothing else reads process.env for configuration. */
+import path from "node:path";
+import { z } from "zod";
+
+const ZEnv = z.object({
+  DATABASE_URL: z.string().default("file:./data/ironledger.db"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  IRONLEDGER_DATA_DIR: z.string().default("./data"),
+  IRONLEDGER_ADMIN_PASSWORD: z.string().min(12, "IRONLEDGER_ADMIN_PASSWORD must be at least 12 characters").optional(),
+  IRONLEDGER_SECRET_KEY: z.string().optional(),
+  /** "auto" (default): Secure cookies when the request came over HTTPS (or X-Forwarded-Proto says so). */
+  IRONLEDGER_SECURE_COOKIES: z.enum(["auto", "always", "never"]).default("auto"),
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+});
+export type TEnv = z.infer<typeof ZEnv>;
+
+let cached: TEnv | undefined;
+export function env(): TEnv {
+  if (!cached) {
+    const parsed = ZEnv.safeParse(process.env);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+      throw new Error(`invalid environment: ${lines.join("; ")}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+export function dataDir(): string {
+  return path.resolve(env().IRONLEDGER_DATA_DIR);
+}

@@ -1,0 +1,17 @@
+/** The tRPC API the UI uses. One sub-router per domain. */
+import { router } from "./trpc";
+import { assetsRouter } from "./domains/assets/router";
+import { auditRouter } from "./domains/audit/router";
+import { catalogRouter } from "./domains/catalog/router";
+import { locationsRouter } from "./domains/locations/router";
+import { authRouter, usersRouter } from "./domains/users/router";
+
+export const appRouter = router({
+  auth: authRouter,
+  assets: assetsRouter,
+  catalog: catalogRouter,
+  locations: locationsRouter,
+  users: usersRouter,
+  audit: auditRouter,
+});
+export type AppRouter = typeof appRouter;
