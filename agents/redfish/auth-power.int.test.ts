@@ -4,7 +4,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { startRedfishSim, type RedfishSim, type RedfishSimOptions } from "../../tests/redfish-sim/server";
+import { RedfishClient } from "./client";
 import { RedfishError } from "./errors";
+import { ZSystem } from "./schemas";
 import { probeRedfish, redfishPower } from "./probe";
 
 const sims: RedfishSim[] = [];
@@ -59,6 +61,21 @@ describe("authentication", () => {
     expect(result.fru.productSerial).toBe("7XK2DL3");
     expect(s.state.sessionsCreated).toBe(0);
     expect(s.state.requests.filter((r) => r.auth === "basic").length).toBeGreaterThan(20);
+  });
+
+  it("logs in again once when the session expires mid-operation", async () => {
+    const s = await sim({ flavour: "hpe-like" });
+    const c = await RedfishClient.open({ url: s.url, ...creds });
+    try {
+      expect(c.authMode).toBe("session");
+      s.state.sessions.clear(); // the BMC dropped every session
+      const sys = await c.get(s.paths.system, ZSystem);
+      expect(sys.SerialNumber).toBe("CZJ2410ABC");
+      expect(s.state.sessionsCreated).toBe(2);
+    } finally {
+      await c.close();
+    }
+    expect(s.state.sessions.size).toBe(0);
   });
 
   it("wrong password → auth error (session login)", async () => {
