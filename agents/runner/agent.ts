@@ -242,6 +242,7 @@ export class Agent {
     await Promise.all(loops);
     // let running probes finish (they have their own timeouts) so their results are journaled
     if (this.inFlight.size > 0) await Promise.race([Promise.all(this.inFlight), this.clock.sleep(5_000)]);
+    await this.finalFlush();
     this.log(`agent: stopped (${this.journal.pendingCount} observation(s) left in the journal)`);
     return this.result();
   }
@@ -249,7 +250,11 @@ export class Agent {
   private async runOnce(): Promise<AgentResult> {
     // whatever an earlier run left behind goes first
     await this.deliverPending(this.opts.onceDeliveryAttempts ?? 5);
-    this.applyWork(await this.fetchWork());
+    try {
+      this.applyWork(await this.fetchWork());
+    } catch (err) {
+      throw new Error(`cannot fetch work from ${this.opts.server}: ${describeHttpError(err)}`);
+    }
     const all = [...this.targets.values()];
     let next = 0;
     const worker = async () => {
@@ -260,6 +265,14 @@ export class Agent {
     const r = this.result();
     if (!r.ok) this.log(`agent: ${r.pending} observation(s) not delivered; they stay in the journal for the next run`);
     return r;
+  }
+
+  /** On a graceful stop, one short try to hand over what is still pending (it stays journaled if that fails). */
+  private async finalFlush(): Promise<void> {
+    const deadline = AbortSignal.timeout(5_000);
+    for (let i = 0; i < 5 && this.journal.pendingCount > 0 && !deadline.aborted; i++) {
+      if ((await this.deliverBatchReporting(deadline)) !== "ok") return;
+    }
   }
 
   private async deliverPending(attempts: number): Promise<void> {
@@ -442,7 +455,13 @@ export class Agent {
         if (wake.aborted && !this.stopped) await this.sleep(100); // gather a few more into one batch
         continue;
       }
-      const outcome = await this.deliverBatchReporting();
+      let outcome: string;
+      try {
+        outcome = await this.deliverBatchReporting();
+      } catch (err) {
+        // the journal itself failed (disk); keep trying, the records are still on disk or were never acked
+        outcome = `journal error: ${oneLine(err)}`;
+      }
       if (outcome === "ok") {
         if (lastError) this.log(`agent: server reachable again, delivering the journal (${this.journal.pendingCount} pending)`);
         lastError = "";
@@ -462,7 +481,7 @@ export class Agent {
   }
 
   /** Sends the oldest pending records; "ok" when the server stored at least one, else why not. */
-  private async deliverBatchReporting(): Promise<string> {
+  private async deliverBatchReporting(signal: AbortSignal = this.stop.signal): Promise<string> {
     const batch = this.journal.pending(this.singleMode ? 1 : this.batchSize);
     if (batch.length === 0) return "ok";
     let ack: TObservationAck;
@@ -477,7 +496,7 @@ export class Agent {
         },
         body: JSON.stringify({ observations: batch }),
         timeoutMs: HTTP_TIMEOUT_MS,
-        signal: this.stop.signal,
+        signal,
       });
       if (res.status === 400 || res.status === 413 || res.status === 422) {
         // the server refuses the payload itself: find the record it refuses and set it aside
