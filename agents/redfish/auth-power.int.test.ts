@@ -205,6 +205,30 @@ describe("failure modes", () => {
     expect(e.message).toMatch(/another host/);
   });
 
+  it("a listed member that has vanished (404) is left out, not an error", async () => {
+    const s = await sim({ flavour: "hpe-like", dimms: 4 });
+    s.state.statusOverrides.set("/redfish/v1/Systems/1/Memory/proc1dimm3", 404);
+    const { result } = await probeRedfish({ url: s.url, ...creds });
+    expect(result.components!.filter((c) => c.kind === "DIMM").map((d) => d.slot)).toEqual(["PROC 1 DIMM 1", "PROC 1 DIMM 2", "PROC 1 DIMM 4"]);
+  });
+
+  it("a BMC error (500) on a linked resource is a protocol error naming the resource", async () => {
+    const s = await sim({ flavour: "dell-like" });
+    s.state.statusOverrides.set("/redfish/v1/Chassis/System.Embedded.1/Thermal", 500);
+    const e = await failure(probeRedfish({ url: s.url, ...creds }));
+    expect(e.code).toBe("protocol");
+    expect(e.status).toBe(500);
+    expect(e.message).toContain("/Thermal");
+  });
+
+  it("something that is not a Redfish service is a protocol error", async () => {
+    const s = await sim({ flavour: "dell-like" });
+    s.state.statusOverrides.set("/redfish/v1", 404);
+    const e = await failure(probeRedfish({ url: s.url, ...creds }));
+    expect(e.code).toBe("protocol");
+    expect(e.message).toMatch(/service root/);
+  });
+
   it("a hung BMC gives a timeout within the budget", async () => {
     const s = await sim({ flavour: "dell-like", hang: true });
     const t0 = Date.now();

@@ -181,6 +181,13 @@ export class RedfishClient {
         await c.login();
         c.root = await c.get("/redfish/v1/", ZServiceRoot);
       } else {
+        if (r.status !== 200) {
+          const m = redfishMessage(r.text);
+          throw new RedfishError("protocol", `the Redfish service root /redfish/v1/ answered HTTP ${r.status}${m ? `: ${m}` : ""}; is this a Redfish BMC?`, {
+            status: r.status,
+            url: c.origin + "/redfish/v1/",
+          });
+        }
         c.root = c.parse("/redfish/v1/", r, ZServiceRoot);
         const link = c.root.Links?.Sessions?.["@odata.id"] ?? (c.root.SessionService ? "/redfish/v1/SessionService/Sessions" : null);
         c.sessionsLink = link ? c.resolveLink(link) : null;
@@ -401,10 +408,15 @@ export class RedfishClient {
     });
   }
 
-  /** Every member of a collection, fetched concurrently (bounded by the limiter). */
+  /**
+   * Every member of a collection, fetched concurrently (bounded by the
+   * limiter). A listed member that answers 404 (gone between the listing and
+   * the read, e.g. a SEL cleared meanwhile) is left out.
+   */
   async members<S extends z.ZodType>(link: string, schema: S): Promise<Array<{ path: string; data: z.infer<S> }>> {
     const paths = await this.collection(link);
-    return Promise.all(paths.map(async (path) => ({ path, data: await this.get(path, schema) })));
+    const got = await Promise.all(paths.map(async (path) => ({ path, data: await this.getOptional(path, schema) })));
+    return got.filter((m): m is { path: string; data: z.infer<S> } => m.data !== null);
   }
 
   async post(path: string, body: unknown): Promise<RawResponse> {
