@@ -10,7 +10,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TAgentTarget, TObservation } from "../../server/contracts/agent";
-import { createMemoryAgentApi, startAgentApiServer, type AgentApiServer } from "../../tests/harness/agent-api-server";
+import {
+  createMemoryAgentApi,
+  generatePrivateCa,
+  startAgentApiServer,
+  type AgentApiServer,
+} from "../../tests/harness/agent-api-server";
 import { freeUdpPorts, startIpmiSim, variedSpecs, USERS, type IpmiSimHarness } from "../../tests/harness/ipmi-sim";
 import { startRedfishSim, type RedfishSim } from "../../tests/redfish-sim/server";
 
@@ -217,5 +222,41 @@ describe("site agent (child process) with store-and-forward", () => {
     await until("journal to be drained", () => journalState(journalDir).pending.length <= 4, 30_000);
     const segs = fs.readdirSync(journalDir).filter((f) => f.startsWith("seg-"));
     expect(segs.length).toBeLessThanOrEqual(3);
+  });
+
+  it("--once over HTTPS with a private CA (--ca), and refuses the server without it", async () => {
+    const pki = generatePrivateCa();
+    const targets = sim ? [{ endpointId: "ep-tls-0", assetId: "asset-tls-0", protocol: "ipmi" as const, address: `127.0.0.1:${sim.bmcs[1].port}`,
+      username: USERS.admin.username, password: USERS.admin.password, intervalSec: 60, allowCipherZero: false, tlsFingerprint: null }] : [];
+    const tlsApi = createMemoryAgentApi({ token: TOKEN, work: { agentId: "agent-tls", siteId: null, pollIntervalSec: 60, targets } });
+    const tlsServer = await startAgentApiServer({ handler: tlsApi.handler, tls: { key: pki.key, cert: pki.cert } });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ironledger-agent-tls-"));
+    const caFile = path.join(dir, "ca.pem");
+    fs.writeFileSync(caFile, pki.caCert);
+    const runOnce = async (extra: string[]) => {
+      const child = spawn(process.execPath, [BIN, "agent", "--server", tlsServer.url, "--journal", path.join(dir, "journal"), "--once", ...extra], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, IRONLEDGER_AGENT_TOKEN: TOKEN },
+      });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const code = await new Promise<number | null>((r) => child.once("exit", r));
+      return { code, stderr };
+    };
+    try {
+      const refused = await runOnce([]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error: cannot fetch work from https:\/\/127\.0\.0\.1:\d+: server unreachable \(.*certificate/m);
+
+      const ok = await runOnce(["--ca", caFile]);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(tlsApi.store.workRequests).toBe(1);
+      expect(tlsApi.store.observations).toHaveLength(targets.length);
+      if (sim) expect(tlsApi.store.observations[0]).toMatchObject({ kind: "bmc.probe", endpointId: "ep-tls-0" });
+    } finally {
+      await tlsServer.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,8 +7,13 @@
  * later; by default it serves an in-memory implementation that stores each
  * idempotency key once and records the duplicates it was sent.
  */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import {
   ZObservationBatch,
 
@@ -105,12 +110,12 @@ export interface AgentApiServer {
  * stopped server (restart), and the same `handler` to keep its state.
  */
 export async function startAgentApiServer(
-  opts: { handler?: WebHandler; port?: number; token?: string; work?: TAgentWork } = {},
+  opts: { handler?: WebHandler; port?: number; token?: string; work?: TAgentWork; tls?: { key: string; cert: string } } = {},
 ): Promise<AgentApiServer> {
   const memory = opts.handler ? null : createMemoryAgentApi({ token: opts.token, work: opts.work });
   const handler = opts.handler ?? (memory as MemoryAgentApi).handler;
 
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     void (async () => {
       try {
         const chunks: Buffer[] = [];
@@ -137,7 +142,8 @@ export async function startAgentApiServer(
         res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
       }
     })();
-  });
+  };
+  const server = opts.tls ? https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener) : http.createServer(listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -148,7 +154,7 @@ export async function startAgentApiServer(
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     handler,
     memory,
@@ -169,3 +175,25 @@ export async function closedLocalPort(): Promise<number> {
   return port;
 }
 
+
+/**
+ * A private CA and a server certificate it signed for 127.0.0.1 (made with the
+ * machine's openssl), for testing `ironledger agent --ca FILE`.
+ */
+export function generatePrivateCa(): { caCert: string; key: string; cert: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agent-api-ca-"));
+  const p = (f: string) => path.join(dir, f);
+  const run = (args: string[]) => execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 });
+  try {
+    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    run(["req", "-x509", ...ec, "-days", "2", "-subj", "/CN=IronLedger test CA", "-keyout", p("ca.key"), "-out", p("ca.pem"),
+      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]);
+    run(["req", "-new", ...ec, "-subj", "/CN=127.0.0.1", "-keyout", p("srv.key"), "-out", p("srv.csr")]);
+    fs.writeFileSync(p("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
+    run(["x509", "-req", "-in", p("srv.csr"), "-CA", p("ca.pem"), "-CAkey", p("ca.key"), "-CAcreateserial", "-days", "2",
+      "-extfile", p("ext.cnf"), "-out", p("srv.pem")]);
+    return { caCert: fs.readFileSync(p("ca.pem"), "utf8"), key: fs.readFileSync(p("srv.key"), "utf8"), cert: fs.readFileSync(p("srv.pem"), "utf8") };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
