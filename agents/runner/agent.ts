@@ -408,6 +408,8 @@ export class Agent {
         this.seenFingerprints.set(target.endpointId, collected.tlsFingerprint);
     } catch (err) {
       reason = unreachableReason(err);
+      // a pin this agent made itself yields to the server: report the mismatch, let the server decide
+      if (reason === "tls-mismatch" && !target.tlsFingerprint) this.seenFingerprints.delete(target.endpointId);
       obs = {
         kind: "bmc.unreachable",
         ...base,
