@@ -212,6 +212,14 @@ describe("failure modes", () => {
     expect(result.components!.filter((c) => c.kind === "DIMM").map((d) => d.slot)).toEqual(["PROC 1 DIMM 1", "PROC 1 DIMM 2", "PROC 1 DIMM 4"]);
   });
 
+  it("an optional sub-collection the BMC links to but does not implement (404) is empty", async () => {
+    const s = await sim({ flavour: "dell-like" });
+    s.state.statusOverrides.set("/redfish/v1/Systems/System.Embedded.1/Storage", 404);
+    const { result } = await probeRedfish({ url: s.url, ...creds });
+    expect(result.components!.filter((c) => c.kind === "DRIVE")).toEqual([]);
+    expect(result.components!.filter((c) => c.kind === "DIMM")).toHaveLength(8);
+  });
+
   it("a BMC error (500) on a linked resource is a protocol error naming the resource", async () => {
     const s = await sim({ flavour: "dell-like" });
     s.state.statusOverrides.set("/redfish/v1/Chassis/System.Embedded.1/Thermal", 500);

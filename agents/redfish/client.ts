@@ -384,7 +384,7 @@ export class RedfishClient {
   }
 
   /** Member paths of a collection, following Members@odata.nextLink, bounded. */
-  async collection(link: string): Promise<string[]> {
+  async collection(link: string, o: { optional?: boolean } = {}): Promise<string[]> {
     const out: string[] = [];
     const seenPages = new Set<string>();
     let next: string | null = this.resolveLink(link);
@@ -392,10 +392,12 @@ export class RedfishClient {
       if (seenPages.has(next)) throw new RedfishError("protocol", `the BMC's paging of ${link} loops (${next} twice)`);
       if (seenPages.size >= MAX_PAGES) throw new RedfishError("protocol", `the BMC's collection ${link} has more than ${MAX_PAGES} pages`);
       seenPages.add(next);
-      const page: z.infer<typeof ZCollection> = await this.get(next, ZCollection);
+      const page: z.infer<typeof ZCollection> | null =
+        seenPages.size === 1 && o.optional ? await this.getOptional(next, ZCollection) : await this.get(next, ZCollection);
+      if (page === null) return []; // an optional collection the BMC links to but does not implement
       for (const m of page.Members) out.push(this.resolveLink(m["@odata.id"]));
       if (out.length > MAX_MEMBERS) throw new RedfishError("protocol", `the BMC's collection ${link} has more than ${MAX_MEMBERS} members`);
-      const nl = page["Members@odata.nextLink"] ?? page["@odata.nextLink"] ?? null;
+      const nl: string | null = page["Members@odata.nextLink"] ?? page["@odata.nextLink"] ?? null;
       if (nl !== null && page.Members.length === 0) throw new RedfishError("protocol", `the BMC's paging of ${link} returned an empty page with a next link`);
       next = nl === null ? null : this.resolveLink(nl);
     }
@@ -411,12 +413,15 @@ export class RedfishClient {
   /**
    * Every member of a collection, fetched concurrently (bounded by the
    * limiter). A listed member that answers 404 (gone between the listing and
-   * the read, e.g. a SEL cleared meanwhile) is left out.
+   * the read, e.g. a SEL cleared meanwhile) is left out; with `optional`, a
+   * collection that answers 404 is empty.
    */
-  async members<S extends z.ZodType>(link: string, schema: S): Promise<Array<{ path: string; data: z.infer<S> }>> {
-    const paths = await this.collection(link);
-    const got = await Promise.all(paths.map(async (path) => ({ path, data: await this.getOptional(path, schema) })));
-    return got.filter((m): m is { path: string; data: z.infer<S> } => m.data !== null);
+  async members<S extends z.ZodType>(link: string, schema: S, o: { optional?: boolean } = {}): Promise<Array<{ path: string; data: z.infer<S> }>> {
+    const paths = await this.collection(link, o);
+    const got = await Promise.all(paths.map(async (path) => ({ path, data: (await this.getOptional(path, schema)) as z.infer<S> | null })));
+    const out: Array<{ path: string; data: z.infer<S> }> = [];
+    for (const m of got) if (m.data !== null) out.push({ path: m.path, data: m.data });
+    return out;
   }
 
   async post(path: string, body: unknown): Promise<RawResponse> {

@@ -44,6 +44,9 @@ type SelEntry = TBmcProbeResult["sel"][number];
 type Component = NonNullable<TBmcProbeResult["components"]>[number];
 type Firmware = TBmcProbeResult["firmware"][number];
 
+/** sub-collections a BMC may link to without implementing: 404 → empty */
+const OPT = { optional: true } as const;
+
 const key = (p: string) => p.replace(/\/+$/, "");
 
 const ABSENT = (s: { State?: string | null } | null | undefined) => s?.State === "Absent";
@@ -77,7 +80,7 @@ async function readSensors(c: RedfishClient, ch: TChassis): Promise<{ sensors: S
   if (ch.Sensors) {
     // newer model: one Sensor resource per reading, with thresholds
     tasks.push(
-      c.members(ch.Sensors["@odata.id"], ZSensor).then((list) => {
+      c.members(ch.Sensors["@odata.id"], ZSensor, OPT).then((list) => {
         for (const { data: s } of list) {
           const t = s.Thresholds;
           sensors.push({
@@ -147,7 +150,7 @@ async function readSensors(c: RedfishClient, ch: TChassis): Promise<{ sensors: S
       (async () => {
         const ps = await c.getOptional(c.resolveLink(ch.PowerSubsystem!["@odata.id"]), ZPowerSubsystem);
         if (!ps?.PowerSupplies) return;
-        for (const { data: p } of await c.members(ps.PowerSupplies["@odata.id"], ZPowerSupply)) {
+        for (const { data: p } of await c.members(ps.PowerSupplies["@odata.id"], ZPowerSupply, OPT)) {
           if (ABSENT(p.Status)) continue;
           psus.push({
             kind: "PSU",
@@ -193,11 +196,11 @@ function oldStatus(
 async function readSel(c: RedfishClient, links: Array<string | null | undefined>): Promise<SelEntry[]> {
   for (const link of links) {
     if (!link) continue;
-    const services = await c.members(link, ZLogService);
+    const services = await c.members(link, ZLogService, OPT);
     const sel =
       services.find((s) => s.data.LogEntryType === "SEL") ?? services.find((s) => /^sel$/i.test(s.data.Id ?? "") || /\/sel\/?$/i.test(s.path));
     if (!sel?.data.Entries) continue;
-    const entries = await c.members(sel.data.Entries["@odata.id"], ZLogEntry);
+    const entries = await c.members(sel.data.Entries["@odata.id"], ZLogEntry, OPT);
     const out: SelEntry[] = entries.map(({ data: e }, i) => ({
       id: /^\d+$/.test(e.Id) && Number(e.Id) <= Number.MAX_SAFE_INTEGER ? Number(e.Id) : i + 1,
       timestamp: utcTimestamp(e.Created),
@@ -213,7 +216,7 @@ async function readFirmware(c: RedfishClient): Promise<Firmware[]> {
   if (!c.root.UpdateService) return [];
   const us = await c.getOptional(c.resolveLink(c.root.UpdateService["@odata.id"]), ZUpdateService);
   if (!us?.FirmwareInventory) return [];
-  const items = await c.members(us.FirmwareInventory["@odata.id"], ZSoftwareInventory);
+  const items = await c.members(us.FirmwareInventory["@odata.id"], ZSoftwareInventory, OPT);
   const out: Firmware[] = [];
   for (const { data: f } of items) {
     // Dell lists the previous and the staged ("Available") images beside the installed one
@@ -232,14 +235,14 @@ async function readSystemParts(c: RedfishClient, sys: TSystem) {
     ref ? fn(ref["@odata.id"]) : [];
 
   const [cpus, dimms, drives, nics, secureBoot] = await Promise.all([
-    optionalMembers(sys.Processors, (l) => c.members(l, ZProcessor)),
-    optionalMembers(sys.Memory, (l) => c.members(l, ZMemory)),
+    optionalMembers(sys.Processors, (l) => c.members(l, ZProcessor, OPT)),
+    optionalMembers(sys.Memory, (l) => c.members(l, ZMemory, OPT)),
     optionalMembers(sys.Storage, async (l) => {
-      const ctrls = await c.members(l, ZStorage);
+      const ctrls = await c.members(l, ZStorage, OPT);
       const links = ctrls.flatMap((s) => (s.data.Drives ?? []).map((d) => c.resolveLink(d["@odata.id"])));
       return Promise.all([...new Set(links)].map(async (p) => ({ path: p, data: await c.get(p, ZDrive) })));
     }),
-    optionalMembers(sys.EthernetInterfaces, (l) => c.members(l, ZEthernetInterface)),
+    optionalMembers(sys.EthernetInterfaces, (l) => c.members(l, ZEthernetInterface, OPT)),
     sys.SecureBoot ? c.getOptional(c.resolveLink(sys.SecureBoot["@odata.id"]), ZSecureBoot) : Promise.resolve(null),
   ]);
 
@@ -318,8 +321,8 @@ export async function probeRedfish(opts: {
     const root = c.root;
     const [sys, chassisList, managers, firmware] = await Promise.all([
       readSystems(c),
-      root.Chassis ? c.members(root.Chassis["@odata.id"], ZChassis) : Promise.resolve([]),
-      root.Managers ? c.members(root.Managers["@odata.id"], ZManager) : Promise.resolve([]),
+      root.Chassis ? c.members(root.Chassis["@odata.id"], ZChassis, OPT) : Promise.resolve([]),
+      root.Managers ? c.members(root.Managers["@odata.id"], ZManager, OPT) : Promise.resolve([]),
       readFirmware(c),
     ]);
 
