@@ -3,7 +3,7 @@
  * Pure functions. Decoders return a value or throw DecodeError, nothing else.
  * Byte layouts follow /work/shared/notes/ipmi.md (verified against ipmi_sim).
  */
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomFillSync, timingSafeEqual, type Cipher, type Decipher } from "node:crypto";
 import { DecodeError } from "./errors";
 
 export const RMCP_CLASS_ASF = 0x06;
@@ -24,6 +24,59 @@ export const AUTHTYPE_RMCPP = 0x06;
 export interface SessionKeys {
   k1: Buffer; // integrity key (HMAC-SHA1-96)
   aesKey: Buffer; // K2[0..16)
+  /** cached AES-128-ECB block ciphers for this key (CBC is chained by hand: no cipher object per packet) */
+  ecbEnc?: Cipher;
+  ecbDec?: Decipher;
+}
+
+// Random IVs come from a pooled CSPRNG buffer: one getrandom per 256 packets instead of one per packet.
+const IV_POOL = Buffer.allocUnsafe(4096);
+let ivPos = IV_POOL.length;
+export function nextIv(out: Buffer = Buffer.allocUnsafe(16)): Buffer {
+  if (ivPos + 16 > IV_POOL.length) {
+    randomFillSync(IV_POOL);
+    ivPos = 0;
+  }
+  IV_POOL.copy(out, 0, ivPos, ivPos + 16);
+  ivPos += 16;
+  return out;
+}
+
+function ecbEnc(keys: SessionKeys): Cipher {
+  if (!keys.ecbEnc) {
+    keys.ecbEnc = createCipheriv("aes-128-ecb", keys.aesKey, null);
+    keys.ecbEnc.setAutoPadding(false);
+  }
+  return keys.ecbEnc;
+}
+function ecbDec(keys: SessionKeys): Decipher {
+  if (!keys.ecbDec) {
+    keys.ecbDec = createDecipheriv("aes-128-ecb", keys.aesKey, null);
+    keys.ecbDec.setAutoPadding(false);
+  }
+  return keys.ecbDec;
+}
+
+/** AES-128-CBC encrypt (already padded, multiple of 16) into out[off..] using a cached ECB cipher. */
+function cbcEncryptInto(keys: SessionKeys, iv: Buffer, plain: Buffer, out: Buffer, off: number): void {
+  const enc = ecbEnc(keys);
+  const blk = Buffer.allocUnsafe(16);
+  let prevOff = -1;
+  for (let i = 0; i < plain.length; i += 16) {
+    for (let j = 0; j < 16; j++) blk[j] = plain[i + j] ^ (prevOff < 0 ? iv[j] : out[prevOff + j]);
+    const c = enc.update(blk);
+    c.copy(out, off + i);
+    prevOff = off + i;
+  }
+}
+
+function cbcDecrypt(keys: SessionKeys, iv: Buffer, ct: Buffer): Buffer {
+  const dec = ecbDec(keys);
+  const plain = dec.update(ct);
+  if (plain.length !== ct.length) throw new DecodeError("AES: block cipher returned a short block");
+  for (let j = 0; j < 16; j++) plain[j] ^= iv[j];
+  for (let i = 16; i < plain.length; i++) plain[i] ^= ct[i - 16];
+  return plain;
 }
 
 export function need(buf: Buffer, len: number, what: string): void {
@@ -259,10 +312,11 @@ export function buildV20Packet(payloadType: number, sessionId: number, seq: numb
     b.set(payload, 16);
     return b;
   }
-  if (!iv) throw new Error("iv required for encrypted packets");
-  const enc = encryptPayload(keys.aesKey, payload, iv);
-  const pad = (4 - ((12 + enc.length + 2) % 4)) % 4;
-  const total = 16 + enc.length + pad + 2 + 12;
+  const ivb = iv ?? nextIv();
+  const padded = confPad(payload);
+  const encLen = 16 + padded.length;
+  const pad = (4 - ((12 + encLen + 2) % 4)) % 4;
+  const total = 16 + encLen + pad + 2 + 12;
   const b = Buffer.allocUnsafe(total);
   b[0] = 0x06;
   b[1] = 0x00;
@@ -272,9 +326,10 @@ export function buildV20Packet(payloadType: number, sessionId: number, seq: numb
   b[5] = 0xc0 | (payloadType & 0x3f);
   b.writeUInt32LE(sessionId >>> 0, 6);
   b.writeUInt32LE(seq >>> 0, 10);
-  b.writeUInt16LE(enc.length, 14);
-  enc.copy(b, 16);
-  let o = 16 + enc.length;
+  b.writeUInt16LE(encLen, 14);
+  ivb.copy(b, 16);
+  cbcEncryptInto(keys, ivb, padded, b, 32);
+  let o = 16 + encLen;
   for (let i = 0; i < pad; i++) b[o++] = 0xff;
   b[o++] = pad;
   b[o++] = 0x07;
@@ -468,7 +523,13 @@ export function openSessionPayload(raw: RawV20, keys: SessionKeys | null): Buffe
   if (keys) {
     if (!raw.authenticated || !raw.encrypted) return null;
     if (!verifyIntegrity(keys.k1, raw)) return null;
-    return decryptPayload(keys.aesKey, raw.payload);
+    return decryptSessionPayload(keys, raw.payload);
   }
   return raw.payload;
+}
+
+/** Decrypt an in-session payload with the session's cached cipher. Throws DecodeError on bad lengths/padding. */
+export function decryptSessionPayload(keys: SessionKeys, payload: Buffer): Buffer {
+  if (payload.length < 32 || payload.length % 16 !== 0) throw new DecodeError(`encrypted payload length ${payload.length} is not IV + n*16`);
+  return confUnpad(cbcDecrypt(keys, payload.subarray(0, 16), payload.subarray(16)));
 }

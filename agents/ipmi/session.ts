@@ -4,7 +4,7 @@
  * sequence numbers with an inbound replay window, retransmission, pipelined
  * requests (up to `maxOutstanding` in flight, matched on rqSeq + cmd), Close.
  */
-import { randomBytes, randomFillSync } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
 import * as C from "./codec";
@@ -329,7 +329,7 @@ export class IpmiSession {
           if (!C.verifyIntegrity(this.keys.k1, raw)) return;
         } else if (raw.encrypted || raw.authenticated) return;
         if (!this.acceptSeq(raw.seq)) return;
-        const payload = this.keys ? C.decryptPayload(this.keys.aesKey, raw.payload) : raw.payload;
+        const payload = this.keys ? C.decryptSessionPayload(this.keys, raw.payload) : raw.payload;
         this.onResponse(C.parseIpmiResponse(payload), false);
         return;
       }
@@ -387,8 +387,7 @@ export class IpmiSession {
     } else {
       const seq = this.outSeq;
       this.outSeq = (this.outSeq + 1) >>> 0 || 1;
-      if (this.keys) randomFillSync(this.iv);
-      pkt = C.buildV20Packet(C.PAYLOAD_IPMI, this.sidc, seq, p.msg, this.keys, this.iv);
+      pkt = C.buildV20Packet(C.PAYLOAD_IPMI, this.sidc, seq, p.msg, this.keys, this.keys ? C.nextIv(this.iv) : undefined);
     }
     this.sent++;
     const wait = Math.round(this.timeoutMs * (1 + 0.5 * (p.attempts - 1))); // mild backoff
@@ -467,16 +466,15 @@ export class IpmiSession {
     if (this.state === "active") {
       const b = Buffer.allocUnsafe(4);
       b.writeUInt32LE(this.sidc >>> 0, 0);
-      try {
-        await Promise.race([
-          this.sendRequest(0x06, 0x3c, b, false),
-          new Promise((r) => setTimeout(r, Math.min(this.timeoutMs, 500)).unref()),
-        ]);
-      } catch {
-        /* the session times out on the BMC anyway */
-      }
+      // Fire and forget: waiting for the answer only adds latency; if it is lost the BMC times the session out.
+      const seq = this.outSeq;
+      this.outSeq = (this.outSeq + 1) >>> 0 || 1;
+      const rq = this.nextRqSeq();
+      const pkt = C.buildV20Packet(C.PAYLOAD_IPMI, this.sidc, seq, C.buildIpmiRequest(0x06, 0x3c, rq, b, this.rsAddr), this.keys, this.keys ? C.nextIv(this.iv) : undefined);
+      this.sent++;
+      this.transport.send(pkt, this.addr, this.port);
     }
-    this.teardown(new IpmiProtocolError("session closed", undefined, { target: this.target }));
+    this.teardown(null);
   }
 
   /** Drop the session immediately (no Close Session), failing outstanding requests with `reason`. */
@@ -484,11 +482,12 @@ export class IpmiSession {
     this.teardown(reason);
   }
 
-  private teardown(reason: IpmiError): void {
+  private teardown(reason: IpmiError | null): void {
     this.state = "closed";
+    if (this.pending.size > 0) reason ??= new IpmiProtocolError("session closed", undefined, { target: this.target });
     for (const p of this.pending.values()) {
       if (p.timer) clearTimeout(p.timer);
-      p.reject(reason);
+      p.reject(reason!);
     }
     this.pending.clear();
     for (const q of this.queue.splice(0)) q();

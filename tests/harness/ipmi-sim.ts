@@ -309,8 +309,12 @@ function sdrText(s: SimSensorSpec, owner: number): string {
   return lines.join("\n");
 }
 
-/** Compile SDR text with sdrcomp and split the binary into records. */
+const sdrCache = new Map<string, Buffer[]>();
+
+/** Compile SDR text with sdrcomp and split the binary into records (cached per text). */
 function compileSdrs(text: string, dir: string, name: string): Buffer[] {
+  const cached = sdrCache.get(text);
+  if (cached) return cached;
   const src = path.join(dir, `${name}.sdrs`);
   const out = path.join(dir, `${name}.bin`);
   fs.writeFileSync(src, text);
@@ -322,6 +326,7 @@ function compileSdrs(text: string, dir: string, name: string): Buffer[] {
     recs.push(bin.subarray(o, o + len));
     o += len;
   }
+  sdrCache.set(text, recs);
   return recs;
 }
 
@@ -329,6 +334,8 @@ export interface StartOptions {
   /** BMCs per ipmi_sim process (default: all in one process; at most 100) */
   perProcess?: number;
   dir?: string;
+  /** SDR sensor owner: 0x20 for every BMC (default) or each MC's IPMB address */
+  sdrOwner?: "bmc" | "ipmb";
   /** ms to wait for all BMCs to answer an ASF ping */
   readyTimeoutMs?: number;
 }
@@ -479,7 +486,8 @@ export async function startIpmiSim(specs: SimBmcSpec[], opts: StartOptions = {})
           emu.push(`sensor_set_value ${hex(addr)} 0 ${s.number} ${s.raw} 0`);
           emu.push(`sensor_set_event_support ${hex(addr)} 0 ${s.number} enable scanning per-state 000111111000000 000111111000000 000111111000000 000111111000000`);
         }
-        const recs = compileSdrs(sensors.map((s) => sdrText(s, addr)).join("\n"), sdir, "sdr");
+        // sensors are owned by 0x20 as seen from each BMC's LAN channel (like a standalone BMC), so clients need no bridging
+        const recs = compileSdrs(sensors.map((s) => sdrText(s, opts.sdrOwner === "ipmb" ? addr : 0x20)).join("\n"), sdir, "sdr");
         for (const r of recs) emu.push(`main_sdr_add ${hex(addr)} ${[...r].map(hex).join(" ")}`);
         const fru = buildFruImage(
           spec.fru ?? {

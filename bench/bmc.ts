@@ -1,0 +1,205 @@
+/**
+ * BMC sensor sweep benchmark: a cold full sensor sweep (SDR + every reading) of
+ * 100 and 1,000 simulated BMCs (ipmi_sim, up to 100 BMCs per process) with
+ *  - our agent (agents/ipmi/sweep.ts, one shared UDP socket), run in a child
+ *    process so its peak RSS can be measured;
+ *  - FreeIPMI `ipmi-sensors --fanout` with a fresh SDR cache directory (cold);
+ *  - sequential `ipmitool sdr list` on a sample, extrapolated.
+ * Progress goes to stderr; stdout ends with one JSON line.
+ *
+ * Env: BENCH_SIZES (default "100,1000"), BENCH_RUNS (default 2, best run counts),
+ * BENCH_CONCURRENCY (ours, default 200), BENCH_FANOUT (FreeIPMI, default 100),
+ * BENCH_IPMITOOL_SAMPLE (default 20).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const log = (...a: unknown[]) => process.stderr.write(a.map(String).join(" ") + "\n");
+
+interface ChildConfig {
+  targets: { host: string; port: number; username: string; password: string }[];
+  concurrency: number;
+  timeoutMs: number;
+}
+
+interface ChildResult {
+  sweepMs: number;
+  ok: number;
+  failed: number;
+  sensors: number;
+  withValue: number;
+  maxRssMB: number;
+  firstError: string | null;
+  packetsSent: number;
+  cpuMs: number;
+  bmcMedianMs: number;
+}
+
+async function childMain(cfgPath: string): Promise<void> {
+  const cfg = JSON.parse(fs.readFileSync(cfgPath, "utf8")) as ChildConfig;
+  const { sweepSensors } = await import("../agents/ipmi/sweep");
+  const { IpmiTransport } = await import("../agents/ipmi/transport");
+  const transport = IpmiTransport.shared();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const res = await sweepSensors(cfg.targets, { concurrency: cfg.concurrency, timeoutMs: cfg.timeoutMs, retries: 3, attempts: 2, transport });
+  const sweepMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const durs = res.map((r) => r.durationMs).sort((a, b) => a - b);
+  let ok = 0;
+  let sensors = 0;
+  let withValue = 0;
+  let firstError: string | null = null;
+  for (const r of res) {
+    if (r.ok) {
+      ok++;
+      sensors += r.sensors.length;
+      withValue += r.sensors.filter((s) => s.value !== null).length;
+    } else firstError ??= r.error.message;
+  }
+  const out: ChildResult = {
+    sweepMs,
+    ok,
+    failed: res.length - ok,
+    sensors,
+    withValue,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    firstError,
+    packetsSent: transport.stats.tx,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    bmcMedianMs: durs[Math.floor(durs.length / 2)] ?? 0,
+  };
+  process.stdout.write(JSON.stringify(out) + "\n");
+  transport.close();
+}
+
+function runOurs(targets: ChildConfig["targets"], concurrency: number): Promise<ChildResult & { wallMs: number }> {
+  const cfgPath = path.join(os.tmpdir(), `bmc-bench-${process.pid}-${targets.length}.json`);
+  fs.writeFileSync(cfgPath, JSON.stringify({ targets, concurrency, timeoutMs: 1000 } satisfies ChildConfig));
+  const self = fileURLToPath(import.meta.url);
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", self, "--child", cfgPath], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      fs.rmSync(cfgPath, { force: true });
+      const wallMs = performance.now() - t0;
+      const line = out.trim().split("\n").pop() ?? "";
+      if (code !== 0 || !line) return reject(new Error(`sweep child exited with ${code}: ${out}`));
+      resolve({ ...(JSON.parse(line) as ChildResult), wallMs });
+    });
+  });
+}
+
+function runFreeIpmi(ports: number[], fanout: number): { ms: number; hosts: number; readings: number; maxRssMB: number } {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "freeipmi-sdr-"));
+  try {
+    const hosts = ports.map((p) => `127.0.0.1:${p}`).join(",");
+    const t0 = performance.now();
+    const r = spawnSync(
+      "/usr/bin/time",
+      ["-f", "%M", "ipmi-sensors", "-D", "LAN_2_0", "-I", "3", "-W", "opensesspriv", "-u", "admin", "-p", "password", "-l", "USER", "-h", hosts, `--fanout=${fanout}`, `--sdr-cache-directory=${cache}`, "--always-prefix"],
+      { encoding: "utf8", maxBuffer: 64 << 20 },
+    );
+    const ms = performance.now() - t0;
+    const lines = r.stdout.split("\n").filter((l) => /\|/.test(l) && !/\| Name /.test(l));
+    const readings = lines.filter((l) => /\|\s*-?[0-9.]+\s*\|/.test(l)).length;
+    const seen = new Set(lines.map((l) => l.split(": ")[0]));
+    const rss = Number((r.stderr.trim().split("\n").pop() ?? "0").trim()) / 1024;
+    return { ms, hosts: seen.size, readings, maxRssMB: rss };
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
+}
+
+function runIpmitoolSequential(ports: number[]): { msPerBmc: number; ok: number } {
+  const t0 = performance.now();
+  let ok = 0;
+  for (const p of ports) {
+    const r = spawnSync("ipmitool", ["-I", "lanplus", "-H", "127.0.0.1", "-p", String(p), "-U", "admin", "-P", "password", "-C", "3", "sdr", "list"], { encoding: "utf8" });
+    if (r.status === 0 && r.stdout.includes("|")) ok++;
+  }
+  return { msPerBmc: (performance.now() - t0) / ports.length, ok };
+}
+
+async function main(): Promise<void> {
+  const { startIpmiSim, variedSpecs, USERS } = await import("../tests/harness/ipmi-sim");
+  const sizes = (process.env.BENCH_SIZES ?? "100,1000").split(",").map(Number).filter((n) => n > 0);
+  const runs = Number(process.env.BENCH_RUNS ?? 2);
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 200);
+  const fanout = Number(process.env.BENCH_FANOUT ?? 100);
+  const sampleN = Number(process.env.BENCH_IPMITOOL_SAMPLE ?? 20);
+  const maxN = Math.max(...sizes);
+  log(`[bench:bmc] starting ${maxN} simulated BMCs (${Math.ceil(maxN / 100)} ipmi_sim processes)`);
+  const t0 = Date.now();
+  const harness = await startIpmiSim(variedSpecs(maxN), { perProcess: 100, readyTimeoutMs: 60000 });
+  log(`[bench:bmc] simulators up in ${Date.now() - t0} ms`);
+  const results: Record<string, unknown> = {};
+  const baseline: Record<string, unknown> = {};
+  const targets: { metric: string; target: string; actual: number; met: boolean }[] = [];
+  try {
+    const allTargets = harness.bmcs.map((b) => ({ host: b.host, port: b.port, username: USERS.admin.username, password: USERS.admin.password }));
+    const ports = harness.bmcs.map((b) => b.port);
+    const sample = ports.slice(0, Math.min(sampleN, ports.length));
+    log(`[bench:bmc] sequential ipmitool sdr list on ${sample.length} BMCs`);
+    const it = runIpmitoolSequential(sample);
+    log(`[bench:bmc]   ${it.msPerBmc.toFixed(1)} ms per BMC (${it.ok}/${sample.length} ok)`);
+    baseline.ipmitool_sequential = { sample: sample.length, ok: it.ok, ms_per_bmc: round(it.msPerBmc) };
+    for (const n of sizes) {
+      const tg = allTargets.slice(0, n);
+      const pts = ports.slice(0, n);
+      let best: (ChildResult & { wallMs: number }) | null = null;
+      let bestFi: ReturnType<typeof runFreeIpmi> | null = null;
+      for (let r = 1; r <= runs; r++) {
+        log(`[bench:bmc] n=${n} run ${r}/${runs}: our sweep (concurrency ${concurrency})`);
+        const o = await runOurs(tg, concurrency);
+        log(`[bench:bmc]   ours ${o.sweepMs.toFixed(0)} ms sweep (${o.wallMs.toFixed(0)} ms with process start), ok ${o.ok}/${n}, ${o.withValue} readings, peak RSS ${o.maxRssMB.toFixed(1)} MB${o.firstError ? ", first error: " + o.firstError : ""}`);
+        if (!best || o.sweepMs < best.sweepMs) best = o;
+        log(`[bench:bmc] n=${n} run ${r}/${runs}: FreeIPMI ipmi-sensors --fanout=${fanout} (cold cache)`);
+        const f = runFreeIpmi(pts, fanout);
+        log(`[bench:bmc]   FreeIPMI ${f.ms.toFixed(0)} ms, ${f.hosts}/${n} hosts, ${f.readings} readings, peak RSS ${f.maxRssMB.toFixed(1)} MB`);
+        if (!bestFi || f.ms < bestFi.ms) bestFi = f;
+      }
+      const ipmitoolMs = it.msPerBmc * n;
+      results[`ours_${n}`] = {
+        sweep_ms: round(best!.sweepMs),
+        wall_ms_incl_process_start: round(best!.wallMs),
+        ok: best!.ok,
+        failed: best!.failed,
+        readings: best!.withValue,
+        peak_rss_mb: round(best!.maxRssMB),
+        packets_sent: best!.packetsSent,
+        bmcs_per_s: round((n / best!.sweepMs) * 1000),
+      };
+      baseline[`freeipmi_${n}`] = { ms: round(bestFi!.ms), hosts: bestFi!.hosts, readings: bestFi!.readings, fanout, peak_rss_mb: round(bestFi!.maxRssMB) };
+      baseline[`ipmitool_sequential_${n}_extrapolated`] = { ms: round(ipmitoolMs) };
+      targets.push({ metric: `sweep_${n}_ms_vs_freeipmi`, target: `<= ${round(bestFi!.ms)} ms (FreeIPMI)`, actual: round(best!.sweepMs), met: best!.sweepMs <= bestFi!.ms && best!.ok === n });
+      targets.push({ metric: `speedup_${n}_vs_sequential_ipmitool`, target: ">= 20x", actual: round(ipmitoolMs / best!.sweepMs), met: ipmitoolMs / best!.sweepMs >= 20 });
+      if (n === 1000) targets.push({ metric: "peak_rss_mb_1000", target: "<= 150 MB", actual: round(best!.maxRssMB), met: best!.maxRssMB <= 150 });
+    }
+  } finally {
+    await harness.stop();
+  }
+  process.stdout.write(JSON.stringify({ bench: "bmc", results, baseline, targets }) + "\n");
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+if (process.argv[2] === "--child") {
+  childMain(process.argv[3]).catch((e) => {
+    process.stderr.write(String(e?.stack ?? e) + "\n");
+    process.exit(1);
+  });
+} else {
+  main().catch((e) => {
+    process.stderr.write(String(e?.stack ?? e) + "\n");
+    process.exit(1);
+  });
+}
