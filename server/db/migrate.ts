@@ -11,7 +11,8 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { parseDatabaseUrl, type TDbTarget, type TProvider } from "./url";
 
-export const MIGRATIONS_ROOT = path.resolve(import.meta.dirname, "../../prisma/migrations");
+// resolved from the working directory: every entry point (npm scripts, next start, tests) runs at the repository root
+export const MIGRATIONS_ROOT = path.resolve(process.cwd(), "prisma/migrations");
 const TABLE = "_ironledger_migrations";
 const LOCK_KEY = 724_551_001; // pg_advisory_lock key for migrations
 

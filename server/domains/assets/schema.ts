@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZAssetStatus } from "./lifecycle";
+import { ZAssetStatus } from "./status";
 
 /** Serials are compared trimmed and upper-case; inner whitespace is dropped (scanners and people add it). */
 export function normaliseSerial(raw: string): string {

@@ -9,7 +9,8 @@ import { appendAudit } from "../audit/service";
 import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
-import { allowedTransitions, initialStatusEvent, STATUS_META, type TAssetStatus } from "./lifecycle";
+import { allowedTransitions, initialStatusEvent } from "./lifecycle";
+import { STATUS_META, type TAssetStatus } from "./status";
 import { normaliseSerial, normaliseTag, ZAssetCreate, ZAssetListInput, ZAssetUpdate, type TAssetCreate, type TAssetEvent, type TAssetListInput, type TAssetSummary, type TAssetUpdate } from "./schema";
 
 const summarySelect = {

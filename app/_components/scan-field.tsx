@@ -1,0 +1,149 @@
+"use client";
+/**
+ * The global scan field. Takes keyboard-wedge scanners (a burst of fast
+ * keystrokes ending in Enter) wherever the focus is not in another field, and
+ * typed codes in the field itself. Opens the asset by asset tag or serial, or
+ * says clearly that nothing matches. Sound + colour feedback for the floor.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { errorInfo, useTRPC } from "./trpc";
+
+type TResult = { kind: "none"; code: string } | { kind: "many"; code: string; items: { id: string; serial: string; assetTag: string | null; model: { manufacturer: string; name: string } }[] } | { kind: "error"; message: string } | null;
+
+function beep(ok: boolean) {
+  try {
+    const ctx = new AudioContext();
+    const o = ctx.createOscillator();
+    const g = ctx.createGain();
+    o.frequency.value = ok ? 880 : 220;
+    g.gain.value = 0.08;
+    o.connect(g).connect(ctx.destination);
+    o.start();
+    o.stop(ctx.currentTime + (ok ? 0.08 : 0.3));
+  } catch {
+    /* no audio: colour is enough */
+  }
+}
+
+const WEDGE_MAX_GAP_MS = 50;
+const WEDGE_MIN_LEN = 3;
+
+export function ScanField() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const router = useRouter();
+  const [value, setValue] = useState("");
+  const [result, setResult] = useState<TResult>(null);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  const lookup = useCallback(
+    async (raw: string) => {
+      const code = raw.trim();
+      if (!code) return;
+      setBusy(true);
+      setResult(null);
+      try {
+        const items = await qc.fetchQuery(trpc.assets.byCode.queryOptions({ code }, { staleTime: 0 }));
+        if (items.length === 1) {
+          beep(true);
+          setValue("");
+          router.push(`/assets/${items[0]!.id}`);
+        } else if (items.length === 0) {
+          beep(false);
+          setResult({ kind: "none", code });
+        } else {
+          beep(true);
+          setResult({ kind: "many", code, items });
+        }
+      } catch (e) {
+        beep(false);
+        setResult({ kind: "error", message: errorInfo(e).message });
+      } finally {
+        setBusy(false);
+      }
+    },
+    [qc, router, trpc],
+  );
+
+  // keyboard wedge outside of any field
+  useEffect(() => {
+    let buf = "";
+    let last = 0;
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+      const now = performance.now();
+      if (now - last > WEDGE_MAX_GAP_MS) buf = "";
+      last = now;
+      if (e.key === "Enter") {
+        if (buf.length >= WEDGE_MIN_LEN) {
+          e.preventDefault();
+          setValue(buf);
+          void lookup(buf);
+        }
+        buf = "";
+      } else if (e.key.length === 1) {
+        buf += e.key;
+      }
+    };
+    window.addEventListener("keydown", onKey, true);
+    return () => window.removeEventListener("keydown", onKey, true);
+  }, [lookup]);
+
+  return (
+    <div className="relative w-full max-w-md">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void lookup(value);
+        }}
+      >
+        <label className="sr-only" htmlFor="scan">Scan or type a serial or asset tag</label>
+        <input
+          id="scan"
+          ref={input}
+          data-testid="scan"
+          className={`input font-mono ${result?.kind === "none" || result?.kind === "error" ? "ring-2 ring-red-600 border-red-600" : ""}`}
+          placeholder="Scan or type serial / asset tag"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+          value={value}
+          onChange={(e) => {
+            setValue(e.target.value);
+            setResult(null);
+          }}
+          disabled={busy}
+        />
+      </form>
+      {result && (
+        <div role="alert" data-testid="scan-result" className="absolute z-20 mt-2 w-full card p-3 text-base">
+          {result.kind === "none" && (
+            <p className="text-red-800">
+              Nothing matches <span className="font-mono font-semibold">{result.code}</span>. Check the label, or register the asset if it is new.
+            </p>
+          )}
+          {result.kind === "error" && <p className="text-red-800">{result.message}</p>}
+          {result.kind === "many" && (
+            <div className="space-y-2">
+              <p>
+                Serial <span className="font-mono">{result.code}</span> exists for {result.items.length} manufacturers. Choose one:
+              </p>
+              {result.items.map((i) => (
+                <button key={i.id} className="btn btn-secondary w-full justify-start" onClick={() => { setResult(null); setValue(""); router.push(`/assets/${i.id}`); }}>
+                  {i.model.manufacturer} {i.model.name} · {i.assetTag ?? i.serial}
+                </button>
+              ))}
+            </div>
+          )}
+          <button className="mt-2 text-sm text-slate-600 underline" onClick={() => { setResult(null); input.current?.focus(); }}>
+            Dismiss
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

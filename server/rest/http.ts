@@ -1,0 +1,102 @@
+/**
+ * Dispatcher for /api/v1: bearer-token auth, role guard, zod validation, and
+ * the one mapping of errors to HTTP. Bad input is a 400 with field errors,
+ * never a 500.
+ */
+import { ZodError, z } from "zod";
+import { AppError } from "../errors";
+import type { TDeps } from "../context";
+import { bearer } from "../http";
+import { actorFromApiToken } from "../domains/users/service";
+import { ROUTES, type TRoute } from "./routes";
+import { openApiDocument } from "./openapi";
+
+export const API_PREFIX = "/api/v1";
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+}
+
+export function errorBody(code: string, message: string, extra: Record<string, unknown> = {}) {
+  return { error: { code, message, ...extra } };
+}
+
+function match(route: TRoute, method: string, path: string): Record<string, string> | null {
+  if (route.method !== method) return null;
+  const want = route.path.split("/");
+  const got = path.split("/");
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    if (w.startsWith("{")) params[w.slice(1, -1)] = decodeURIComponent(got[i]!);
+    else if (w !== got[i]) return null;
+  }
+  return params;
+}
+
+function fieldErrors(e: ZodError, where: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of e.issues) {
+    const key = [where, ...issue.path.map(String)].filter(Boolean).join(".");
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+export async function handleRest(req: Request, deps: TDeps): Promise<Response> {
+  const url = new URL(req.url);
+  const path = url.pathname.slice(API_PREFIX.length) || "/";
+  if (req.method === "GET" && path === "/openapi.json") return json(200, openApiDocument());
+
+  let route: TRoute | undefined;
+  let params: Record<string, string> | null = null;
+  for (const r of ROUTES) {
+    params = match(r, req.method, path);
+    if (params) {
+      route = r;
+      break;
+    }
+  }
+  if (!route || !params) {
+    const pathExists = ROUTES.some((r) => match({ ...r, method: req.method as "GET" }, req.method, path));
+    return json(pathExists ? 405 : 404, errorBody("NOT_FOUND", `No API route ${req.method} ${API_PREFIX}${path}. See ${API_PREFIX}/openapi.json.`));
+  }
+
+  const token = bearer(req.headers);
+  if (!token) return json(401, errorBody("UNAUTHORIZED", "Send an API token: Authorization: Bearer <token>."), { "www-authenticate": "Bearer" });
+  const actor = await actorFromApiToken(deps, token);
+  if (!actor) return json(401, errorBody("UNAUTHORIZED", "The API token is unknown, revoked or expired."), { "www-authenticate": "Bearer" });
+  if (!route.roles.includes(actor.role)) return json(403, errorBody("FORBIDDEN", `This token's role (${actor.role}) may not call ${route.operationId}.`));
+
+  try {
+    const input = { params: {}, query: {}, body: undefined as unknown };
+    const problems: Record<string, string[]> = {};
+    const parse = (schema: z.ZodType | undefined, value: unknown, where: string) => {
+      if (!schema) return value;
+      const r = schema.safeParse(value);
+      if (r.success) return r.data;
+      Object.assign(problems, fieldErrors(r.error, where));
+      return undefined;
+    };
+    input.params = parse(route.params, params, "path") as object;
+    input.query = parse(route.query, Object.fromEntries(url.searchParams), "query") as object;
+    if (route.body) {
+      let raw: unknown;
+      try {
+        raw = await req.json();
+      } catch {
+        return json(400, errorBody("BAD_REQUEST", "The request body must be JSON (Content-Type: application/json)."));
+      }
+      input.body = parse(route.body, raw, "body");
+    }
+    if (Object.keys(problems).length) return json(400, errorBody("BAD_REQUEST", "Some fields need fixing.", { fields: problems }));
+    const result = await route.handler(deps, actor, input);
+    return json(route.status ?? 200, result);
+  } catch (e) {
+    if (e instanceof AppError) return json(e.httpStatus, errorBody(e.code, e.message, { ...(e.fields ? { fields: e.fields } : {}), ...(e.details ? { details: e.details } : {}) }));
+    if (e instanceof ZodError) return json(400, errorBody("BAD_REQUEST", "Some fields need fixing.", { fields: fieldErrors(e, "") }));
+    console.error("REST handler failed", req.method, path, e);
+    return json(500, errorBody("INTERNAL", "Something went wrong on the server. Try again; if it keeps happening, tell an administrator."));
+  }
+}
