@@ -160,3 +160,21 @@ describe("RAKP", () => {
     expect(C.parseOpenSessionResponse(Buffer.from([9, 0x12])).status).toBe(0x12);
   });
 });
+
+import { ReplayWindow } from "./session";
+describe("inbound replay window", () => {
+  it("accepts each sequence number once, tolerates reordering within the window, drops old ones", () => {
+    const w = new ReplayWindow(32);
+    expect(w.accept(0)).toBe(false);
+    expect(w.accept(1)).toBe(true);
+    expect(w.accept(1)).toBe(false); // replay
+    expect(w.accept(3)).toBe(true);
+    expect(w.accept(2)).toBe(true); // late but new
+    expect(w.accept(2)).toBe(false);
+    expect(w.accept(100)).toBe(true); // jump forward
+    expect(w.accept(3)).toBe(false); // far behind
+    expect(w.accept(69)).toBe(true); // 31 behind, unseen
+    expect(w.accept(68)).toBe(false); // 32 behind
+    expect(w.accept(100)).toBe(false);
+  });
+});

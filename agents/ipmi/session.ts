@@ -131,6 +131,38 @@ export function parseAuthCapabilities(d: Buffer): AuthCapabilities {
 
 type State = "new" | "handshake" | "active" | "closed";
 
+/**
+ * Inbound session sequence numbers: accept each number once, within 32 behind
+ * the highest seen; anything newer moves the window. Zero is never valid.
+ * Only packets that passed the integrity check are fed here.
+ */
+export class ReplayWindow {
+  private high = 0;
+  private mask = 0;
+  constructor(private readonly size = 32) {}
+  accept(seq: number): boolean {
+    seq >>>= 0;
+    if (seq === 0) return false;
+    if (this.high === 0) {
+      this.high = seq;
+      this.mask = 1;
+      return true;
+    }
+    if (seq > this.high) {
+      const shift = seq - this.high;
+      this.mask = shift >= 32 ? 1 : ((this.mask << shift) | 1) >>> 0;
+      this.high = seq;
+      return true;
+    }
+    const back = this.high - seq;
+    if (back >= this.size) return false;
+    const bit = (1 << back) >>> 0;
+    if (this.mask & bit) return false;
+    this.mask = (this.mask | bit) >>> 0;
+    return true;
+  }
+}
+
 export class IpmiSession {
   readonly host: string;
   readonly port: number;
@@ -148,8 +180,7 @@ export class IpmiSession {
   private sidc = 0;
   private keys: C.SessionKeys | null = null;
   private outSeq = 1;
-  private inHigh = 0;
-  private inMask = 0;
+  private readonly replay = new ReplayWindow();
   private rqSeq = 0;
   private readonly pending = new Map<number, Pending>();
   private inFlight = 0;
@@ -340,26 +371,8 @@ export class IpmiSession {
     }
   }
 
-  /** Inbound sequence replay window: 32 packets back, any distance forward. */
   private acceptSeq(seq: number): boolean {
-    if (seq === 0) return false;
-    if (this.inHigh === 0) {
-      this.inHigh = seq;
-      this.inMask = 1;
-      return true;
-    }
-    if (seq > this.inHigh) {
-      const shift = seq - this.inHigh;
-      this.inMask = shift >= 32 ? 1 : ((this.inMask << shift) | 1) >>> 0;
-      this.inHigh = seq;
-      return true;
-    }
-    const back = this.inHigh - seq;
-    if (back >= 32) return false;
-    const bit = (1 << back) >>> 0;
-    if (this.inMask & bit) return false;
-    this.inMask = (this.inMask | bit) >>> 0;
-    return true;
+    return this.replay.accept(seq);
   }
 
   private onResponse(r: C.IpmiResponseMsg, sessionless: boolean): void {
