@@ -23,7 +23,7 @@ export interface TMigration {
 }
 
 export function listMigrations(provider: TProvider, root = MIGRATIONS_ROOT): TMigration[] {
-  const dir = path.join(root, provider);
+  const dir = path.join(/*turbopackIgnore: true*/ root, provider);
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, "migration.sql")))

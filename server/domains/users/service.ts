@@ -154,3 +154,11 @@ export async function actorFromApiToken(deps: TDeps, token: string): Promise<TAc
   if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > 60_000) await deps.db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: now } }).catch(() => {});
   return { type: "token", id: t.id, name: t.name, role: ZRole.parse(t.role) };
 }
+
+/** Housekeeping: expired sessions and login attempts older than a day (rate limiting needs only 15 minutes). */
+export async function purgeExpiredSessions(deps: TDeps): Promise<number> {
+  const now = deps.clock.now();
+  const a = await deps.db.session.deleteMany({ where: { expiresAt: { lt: now } } });
+  const b = await deps.db.loginAttempt.deleteMany({ where: { at: { lt: new Date(now.getTime() - 86_400_000) } } });
+  return a.count + b.count;
+}

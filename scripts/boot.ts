@@ -1,0 +1,29 @@
+/**
+ * Run by `npm start` before the servers: applies pending migrations and makes
+ * sure there is a first admin. Prints the generated password once.
+ */
+import { createDatabase } from "../server/db/client";
+import { migrate } from "../server/db/migrate";
+import { env } from "../server/env";
+import { systemClock } from "../server/context";
+import { ensureFirstAdmin } from "../server/domains/users/service";
+
+const e = env();
+const applied = await migrate(e.DATABASE_URL, { log: (l) => console.log(`[migrate] ${l}`) });
+if (!applied.length) console.log("[migrate] database is current");
+const database = createDatabase(e.DATABASE_URL);
+try {
+  const admin = await ensureFirstAdmin({ db: database.db, provider: database.provider, clock: systemClock }, e.IRONLEDGER_ADMIN_PASSWORD);
+  if (admin?.password) {
+    console.log("");
+    console.log("  First administrator created. This password is shown ONCE:");
+    console.log(`    user name: ${admin.username}`);
+    console.log(`    password:  ${admin.password}`);
+    console.log("  Sign in and add people under Admin. (Set IRONLEDGER_ADMIN_PASSWORD to choose it instead.)");
+    console.log("");
+  } else if (admin) {
+    console.log(`[boot] first administrator "${admin.username}" created with IRONLEDGER_ADMIN_PASSWORD`);
+  }
+} finally {
+  await database.close();
+}
