@@ -2,6 +2,7 @@
 import { router } from "./trpc";
 import { assetsRouter } from "./domains/assets/router";
 import { auditRouter } from "./domains/audit/router";
+import { bmcRouter } from "./domains/bmc/router";
 import { catalogRouter } from "./domains/catalog/router";
 import { locationsRouter } from "./domains/locations/router";
 import { authRouter, usersRouter } from "./domains/users/router";
@@ -13,5 +14,6 @@ export const appRouter = router({
   locations: locationsRouter,
   users: usersRouter,
   audit: auditRouter,
+  bmc: bmcRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,10 @@
+import { handleAgentApi } from "@/server/domains/bmc/agent-api";
+import { runtimeDeps } from "@/server/runtime";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+async function handler(req: Request) {
+  return handleAgentApi(req, await runtimeDeps());
+}
+export { handler as GET, handler as POST };

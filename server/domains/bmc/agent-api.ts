@@ -1,0 +1,235 @@
+/**
+ * The agent API (server/contracts/agent.ts), a web-standard Request → Response
+ * handler mounted at app/api/agent/v1/[...path]:
+ *
+ *   GET  /api/agent/v1/work          → TAgentWork (targets with their credentials, opened here)
+ *   POST /api/agent/v1/observations  TObservationBatch → TObservationAck
+ *
+ * A site agent authenticates with its own bearer token (`ila_…`, stored as
+ * sha256). A batch is validated as a whole (400 with field errors, nothing
+ * written), then stored in one transaction: each idempotency key once
+ * (re-deliveries are answered as duplicates), the endpoint's last-seen state,
+ * the pinned TLS fingerprint and the findings, and one audit entry.
+ * Credentials are never logged.
+ */
+import { ZodError } from "zod";
+import { ZAgentWork, ZObservationBatch, type TAgentTarget, type TAgentWork, type TObservation, type TObservationAck } from "../../contracts/agent";
+import type { Tx } from "../../db/client";
+import { AppError, uniqueViolation } from "../../errors";
+import type { TActor, TDeps } from "../../context";
+import { sha256 } from "../../auth/password";
+import { bearer } from "../../http";
+import { open } from "../../crypto/secrets";
+import { appendAudit } from "../audit/service";
+import { applyFindings, kindsJudgedBy, probeFacts, type TFact } from "./reconcile";
+import { AGENT_TOKEN_PREFIX } from "./service";
+import type { TFindingKind } from "./schema";
+
+export const AGENT_API_PREFIX = "/api/agent/v1";
+/** how often an agent asks for its work again */
+export const AGENT_POLL_INTERVAL_SEC = 60;
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export interface TAgentIdentity {
+  id: string;
+  name: string;
+  siteId: string | null;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+}
+const errorBody = (code: string, message: string, extra: Record<string, unknown> = {}) => ({ error: { code, message, ...extra } });
+
+function fieldErrors(e: ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of e.issues) (out[issue.path.map(String).join(".") || "body"] ??= []).push(issue.message);
+  return out;
+}
+
+export function agentActor(a: TAgentIdentity): TActor {
+  return { type: "agent", id: a.id, name: `agent ${a.name}`, role: "viewer" };
+}
+
+/** The agent behind a bearer token, or null (unknown or revoked). Refreshes lastSeenAt at most once a minute. */
+export async function agentFromToken(deps: TDeps, token: string | undefined): Promise<TAgentIdentity | null> {
+  if (!token || !token.startsWith(AGENT_TOKEN_PREFIX) || token.length > 100) return null;
+  const a = await deps.db.agent.findUnique({ where: { tokenHash: sha256(token) }, select: { id: true, name: true, siteId: true, revokedAt: true, lastSeenAt: true } });
+  if (!a || a.revokedAt) return null;
+  const now = deps.clock.now();
+  if (!a.lastSeenAt || now.getTime() - a.lastSeenAt.getTime() > 60_000) await deps.db.agent.update({ where: { id: a.id }, data: { lastSeenAt: now } }).catch(() => {});
+  return { id: a.id, name: a.name, siteId: a.siteId };
+}
+
+/** The BMCs this agent polls, with their credentials (the only place a password leaves the database, to its agent). */
+export async function agentWork(deps: TDeps, agent: TAgentIdentity): Promise<TAgentWork> {
+  const rows = await deps.db.bmcEndpoint.findMany({
+    where: { agentId: agent.id },
+    orderBy: { id: "asc" },
+    select: { id: true, assetId: true, protocol: true, address: true, username: true, passwordEnc: true, intervalSec: true, allowCipherZero: true, tlsFingerprint: true },
+  });
+  const targets: TAgentTarget[] = [];
+  for (const r of rows) {
+    let password: string;
+    try {
+      password = open(r.passwordEnc);
+    } catch {
+      // the key changed since the password was stored; the endpoint needs its password entered again
+      console.error(`agent API: the stored password of BMC endpoint ${r.id} cannot be opened with the current secret key; left out of the work of agent ${agent.name}`);
+      continue;
+    }
+    targets.push({ endpointId: r.id, assetId: r.assetId, protocol: r.protocol as TAgentTarget["protocol"], address: r.address, username: r.username, password, intervalSec: r.intervalSec, allowCipherZero: r.allowCipherZero, tlsFingerprint: r.tlsFingerprint });
+  }
+  return ZAgentWork.parse({ agentId: agent.id, siteId: agent.siteId, pollIntervalSec: AGENT_POLL_INTERVAL_SEC, targets });
+}
+
+interface TEndpointState {
+  id: string;
+  assetId: string;
+  tlsFingerprint: string | null;
+}
+
+/** Stores a validated batch; see the file header. Safe to call twice with the same batch. */
+export async function ingestObservations(deps: TDeps, agent: TAgentIdentity, input: unknown): Promise<TObservationAck> {
+  const batch = ZObservationBatch.parse(input);
+  const endpointIds = [...new Set(batch.observations.map((o) => o.endpointId))];
+  const endpoints = await deps.db.bmcEndpoint.findMany({ where: { id: { in: endpointIds }, agentId: agent.id }, select: { id: true, assetId: true, tlsFingerprint: true } });
+  const owned = new Map(endpoints.map((e) => [e.id, e]));
+  const foreign: Record<string, string[]> = {};
+  batch.observations.forEach((o, i) => {
+    if (!owned.has(o.endpointId)) foreign[`observations.${i}.endpointId`] = [`BMC endpoint ${o.endpointId} is not assigned to agent ${agent.name}`];
+  });
+  if (Object.keys(foreign).length) throw new AppError("BAD_REQUEST", "Some observations are for BMC endpoints this agent does not poll.", { fields: foreign });
+
+  const keys = batch.observations.map((o) => o.idempotencyKey);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const accepted = await storeBatch(deps, agent, batch.observations, owned);
+      return { accepted, duplicates: keys.length - accepted, stored: keys };
+    } catch (e) {
+      // the same key delivered twice at the same moment (a retry racing its original): the second pass sees it stored
+      if (uniqueViolation(e) && attempt < 2) continue;
+      throw e;
+    }
+  }
+}
+
+async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObservation[], owned: Map<string, TEndpointState>): Promise<number> {
+  const held = await deps.db.bmcObservation.findMany({ where: { idempotencyKey: { in: observations.map((o) => o.idempotencyKey) } }, select: { idempotencyKey: true } });
+  const seen = new Set(held.map((h) => h.idempotencyKey));
+  const fresh: TObservation[] = [];
+  for (const o of observations) {
+    if (seen.has(o.idempotencyKey)) continue;
+    seen.add(o.idempotencyKey);
+    fresh.push(o);
+  }
+  if (fresh.length === 0) return 0;
+  fresh.sort((a, b) => a.observedAt.localeCompare(b.observedAt));
+
+  await deps.db.$transaction(
+    async (tx) => {
+      const now = deps.clock.now();
+      const summary = { observations: fresh.length, endpoints: [] as string[], opened: [] as string[], resolved: [] as string[], pinned: [] as string[], tlsMismatch: [] as string[] };
+      const latest = new Map<string, Date | null>();
+      for (const o of fresh) {
+        const ep = owned.get(o.endpointId)!;
+        if (!latest.has(ep.id)) {
+          const last = await tx.bmcObservation.findFirst({ where: { endpointId: ep.id }, orderBy: { observedAt: "desc" }, select: { observedAt: true } });
+          latest.set(ep.id, last?.observedAt ?? null);
+          summary.endpoints.push(ep.id);
+        }
+        const observedAt = new Date(o.observedAt);
+        const payload = o.kind === "bmc.probe" ? { result: o.result, tlsFingerprint: o.tlsFingerprint ?? null } : { reason: o.reason, message: o.message };
+        const row = await tx.bmcObservation.create({
+          data: { endpointId: ep.id, agentId: agent.id, idempotencyKey: o.idempotencyKey, kind: o.kind, observedAt, receivedAt: now, durationMs: Math.round(o.durationMs), payload: JSON.stringify(payload) },
+          select: { id: true },
+        });
+        // an older observation delivered late is kept, but does not override newer state
+        const prev = latest.get(ep.id) ?? null;
+        if (prev && observedAt < prev) continue;
+        latest.set(ep.id, observedAt);
+        await applyObservation(tx, now, ep, o, row.id, summary);
+      }
+      await appendAudit(tx, deps.provider, agentActor(agent), now, { action: "observe", entity: "Agent", entityId: agent.id, after: summary });
+    },
+    { timeout: 60_000, maxWait: 30_000 },
+  );
+  return fresh.length;
+}
+
+async function applyObservation(
+  tx: Tx,
+  now: Date,
+  ep: TEndpointState,
+  o: TObservation,
+  observationId: string,
+  summary: { opened: string[]; resolved: string[]; pinned: string[]; tlsMismatch: string[] },
+): Promise<void> {
+  const target = { endpointId: ep.id, assetId: ep.assetId };
+  const at = new Date(o.observedAt);
+  let facts: TFact[];
+  let judged: TFindingKind[];
+  if (o.kind === "bmc.probe") {
+    const fp = o.tlsFingerprint ?? null;
+    if (fp && ep.tlsFingerprint && fp !== ep.tlsFingerprint) {
+      // not the BMC we pinned: keep the observation, trust nothing in it
+      const ch = await applyFindings(tx, at, target, [{ kind: "TLS_MISMATCH", key: fp, detail: { pinned: ep.tlsFingerprint, presented: fp } }], []);
+      summary.opened.push(...ch.opened);
+      summary.tlsMismatch.push(ep.id);
+      await tx.bmcEndpoint.update({ where: { id: ep.id }, data: { lastStatus: "tls-mismatch", lastError: "The BMC presented a certificate other than the pinned one.", updatedAt: now } });
+      return;
+    }
+    const pin = fp && !ep.tlsFingerprint ? fp : undefined;
+    if (pin) {
+      ep.tlsFingerprint = pin;
+      summary.pinned.push(ep.id);
+    }
+    const asset = await tx.asset.findUniqueOrThrow({ where: { id: ep.assetId }, select: { serial: true, parts: { select: { id: true, serial: true, assetTag: true, model: { select: { kind: true } } } } } });
+    facts = probeFacts({ serial: asset.serial, parts: asset.parts.map((p) => ({ id: p.id, serial: p.serial, assetTag: p.assetTag, kind: p.model.kind })) }, o.result);
+    judged = kindsJudgedBy({ kind: "bmc.probe", hasComponents: o.result.components !== undefined });
+    await tx.bmcEndpoint.update({
+      where: { id: ep.id },
+      data: { lastSeenAt: at, lastPower: o.result.power, lastStatus: "ok", lastError: null, lastProbeId: observationId, ...(pin ? { tlsFingerprint: pin } : {}), updatedAt: now },
+    });
+  } else {
+    facts = [{ kind: "UNREACHABLE", key: o.reason, detail: { reason: o.reason, message: o.message } }];
+    judged = kindsJudgedBy({ kind: "bmc.unreachable" });
+    await tx.bmcEndpoint.update({ where: { id: ep.id }, data: { lastStatus: "unreachable", lastError: `${o.reason}: ${o.message}`.slice(0, 500), updatedAt: now } });
+  }
+  const ch = await applyFindings(tx, at, target, facts, judged);
+  summary.opened.push(...ch.opened);
+  summary.resolved.push(...ch.resolved);
+}
+
+/** GET /api/agent/v1/work, POST /api/agent/v1/observations. */
+export async function handleAgentApi(req: Request, deps: TDeps): Promise<Response> {
+  const path = new URL(req.url).pathname.replace(/\/+$/, "");
+  try {
+    const agent = await agentFromToken(deps, bearer(req.headers));
+    if (!agent) return json(401, errorBody("UNAUTHORIZED", "The agent token is unknown or revoked. Create an agent token in IronLedger (Admin → Agents) and pass it with --token."), { "www-authenticate": "Bearer" });
+    if (path === `${AGENT_API_PREFIX}/work`) {
+      if (req.method !== "GET") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use GET for the work."), { allow: "GET" });
+      return json(200, await agentWork(deps, agent));
+    }
+    if (path === `${AGENT_API_PREFIX}/observations`) {
+      if (req.method !== "POST") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use POST for observations."), { allow: "POST" });
+      const text = await req.text();
+      if (text.length > MAX_BODY_BYTES) return json(413, errorBody("BAD_REQUEST", `A batch is at most ${MAX_BODY_BYTES} bytes; send fewer observations at once.`));
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return json(400, errorBody("BAD_REQUEST", "The request body must be JSON (Content-Type: application/json)."));
+      }
+      return json(200, await ingestObservations(deps, agent, body));
+    }
+    return json(404, errorBody("NOT_FOUND", `No agent API route ${req.method} ${path}.`));
+  } catch (e) {
+    if (e instanceof AppError) return json(e.httpStatus, errorBody(e.code, e.message, { ...(e.fields ? { fields: e.fields } : {}), ...(e.details ? { details: e.details } : {}) }));
+    if (e instanceof ZodError) return json(400, errorBody("BAD_REQUEST", "Some fields need fixing.", { fields: fieldErrors(e) }));
+    // the error may carry a payload; log only its kind
+    console.error("agent API failed", req.method, path, e instanceof Error ? e.name : typeof e);
+    return json(500, errorBody("INTERNAL", "Something went wrong on the server; the agent will retry."));
+  }
+}
+

@@ -1,0 +1,120 @@
+/**
+ * Reconciliation: compares what a BMC reported (observed state) with what the
+ * CMDB says (desired state) and keeps findings in step. It never changes the
+ * asset record; a person accepts or dismisses each finding.
+ *
+ *   fact seen, no finding            → OPEN finding
+ *   fact seen, finding OPEN          → refreshed (lastSeenAt, detail)
+ *   fact seen, ACCEPTED / DISMISSED  → left alone (a person decided)
+ *   fact gone, finding OPEN          → RESOLVED by the system
+ */
+import type { Tx } from "../../db/client";
+import type { TBmcProbeResult } from "../../contracts/bmc";
+import { normaliseSerial } from "../assets/schema";
+import type { TFindingKind } from "./schema";
+
+export interface TFact {
+  kind: TFindingKind;
+  /** what the finding is about (a serial, a reason): one finding per endpoint, kind and key */
+  key: string;
+  detail: Record<string, unknown>;
+}
+
+export interface TDesired {
+  serial: string;
+  /** the asset's parts in the CMDB */
+  parts: { id: string; serial: string; kind: string; assetTag: string | null }[];
+}
+
+const norm = (s: string | null | undefined): string | null => {
+  if (!s) return null;
+  const n = normaliseSerial(s);
+  return n.length ? n : null;
+};
+
+/** Facts from one successful probe. Kinds it can judge: serial and (if the BMC lists components) parts. */
+export function probeFacts(desired: TDesired, result: TBmcProbeResult): TFact[] {
+  const facts: TFact[] = [];
+  const observed = {
+    productSerial: norm(result.fru.productSerial),
+    chassisSerial: norm(result.fru.chassisSerial),
+    boardSerial: norm(result.fru.boardSerial),
+  };
+  const reported = [observed.productSerial, observed.chassisSerial, observed.boardSerial].filter((s): s is string => s !== null);
+  const cmdb = normaliseSerial(desired.serial);
+  if (reported.length > 0 && !reported.includes(cmdb)) {
+    facts.push({ kind: "SERIAL_MISMATCH", key: reported[0]!, detail: { cmdbSerial: cmdb, observed } });
+  }
+  if (result.components) {
+    const seen = new Map<string, (typeof result.components)[number]>();
+    for (const c of result.components) {
+      const s = norm(c.serial);
+      if (s) seen.set(s, c);
+    }
+    const known = new Set(desired.parts.map((p) => normaliseSerial(p.serial)));
+    for (const p of desired.parts) {
+      const s = normaliseSerial(p.serial);
+      if (!seen.has(s)) facts.push({ kind: "COMPONENT_MISSING", key: s, detail: { partId: p.id, serial: s, kind: p.kind, assetTag: p.assetTag } });
+    }
+    for (const [s, c] of seen) {
+      if (!known.has(s)) facts.push({ kind: "COMPONENT_UNEXPECTED", key: s, detail: { serial: s, kind: c.kind, slot: c.slot, model: c.model } });
+    }
+  }
+  return facts;
+}
+
+/** Which finding kinds an observation can settle (auto-resolve when absent). */
+export function kindsJudgedBy(obs: { kind: "bmc.probe"; hasComponents: boolean } | { kind: "bmc.unreachable" }): TFindingKind[] {
+  if (obs.kind === "bmc.unreachable") return ["UNREACHABLE"]; // a new reason replaces the old one
+  return obs.hasComponents ? ["SERIAL_MISMATCH", "COMPONENT_MISSING", "COMPONENT_UNEXPECTED", "UNREACHABLE"] : ["SERIAL_MISMATCH", "UNREACHABLE"];
+}
+
+export interface TFindingChanges {
+  opened: string[];
+  refreshed: string[];
+  resolved: string[];
+}
+
+/**
+ * Brings the endpoint's findings in step with `facts`, inside the caller's
+ * transaction. OPEN findings of a kind in `judged` whose fact is absent are resolved.
+ */
+export async function applyFindings(
+  tx: Tx,
+  at: Date,
+  target: { endpointId: string; assetId: string },
+  facts: TFact[],
+  judged: TFindingKind[],
+): Promise<TFindingChanges> {
+  const changes: TFindingChanges = { opened: [], refreshed: [], resolved: [] };
+  const kinds = [...new Set([...judged, ...facts.map((f) => f.kind)])];
+  if (kinds.length === 0) return changes;
+  const current = await tx.bmcFinding.findMany({
+    where: { endpointId: target.endpointId, kind: { in: kinds }, status: { in: ["OPEN", "ACCEPTED", "DISMISSED"] } },
+    select: { id: true, kind: true, key: true, status: true },
+  });
+  const byFact = new Map(current.map((f) => [`${f.kind}\u0000${f.key}`, f]));
+  const present = new Set<string>();
+  for (const fact of facts) {
+    const id = `${fact.kind}\u0000${fact.key}`;
+    present.add(id);
+    const existing = byFact.get(id);
+    if (!existing) {
+      const row = await tx.bmcFinding.create({
+        data: { endpointId: target.endpointId, assetId: target.assetId, kind: fact.kind, key: fact.key, detail: JSON.stringify(fact.detail), status: "OPEN", firstSeenAt: at, lastSeenAt: at },
+        select: { id: true },
+      });
+      changes.opened.push(row.id);
+    } else if (existing.status === "OPEN") {
+      await tx.bmcFinding.update({ where: { id: existing.id }, data: { lastSeenAt: at, detail: JSON.stringify(fact.detail) } });
+      changes.refreshed.push(existing.id);
+    }
+  }
+  for (const f of current) {
+    if (f.status === "OPEN" && judged.includes(f.kind as TFindingKind) && !present.has(`${f.kind}\u0000${f.key}`)) {
+      await tx.bmcFinding.update({ where: { id: f.id }, data: { status: "RESOLVED", resolvedBy: "system", resolvedAt: at } });
+      changes.resolved.push(f.id);
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,268 @@
+/**
+ * BMC domain services: site agents (tokens shown once, stored as sha256), BMC
+ * endpoints per asset (passwords sealed with server/crypto/secrets.ts and
+ * never returned), the asset page's BMC view, decisions on findings, and
+ * power actions.
+ *
+ * Power actions: the server normally cannot reach a site's BMC network, and
+ * the agent API has no command channel. So a power action runs here only for
+ * an endpoint without an agent (the server reaches the BMC directly, e.g. a
+ * lab); this is the one place server/ imports agents/ipmi and agents/redfish.
+ * With an agent assigned, the action is refused with a pointer to
+ * `npx ironledger bmc power …` on the agent host.
+ */
+import { ipmiPower } from "../../../agents/ipmi/probe";
+import { redfishPower } from "../../../agents/redfish/probe";
+import { ZBmcProbeResult, type TBmcProbeResult } from "../../contracts/bmc";
+import { AppError, uniqueViolation } from "../../errors";
+import type { TActor, TDeps } from "../../context";
+import { randomToken, sha256 } from "../../auth/password";
+import { open, seal } from "../../crypto/secrets";
+import { appendAudit } from "../audit/service";
+import { getLocation } from "../locations/service";
+import {
+  ZAgentCreate,
+  ZEndpointCreate,
+  ZEndpointUpdate,
+  ZFindingDecision,
+  ZPowerInput,
+  type TAgentCreate,
+  type TEndpointCreate,
+  type TEndpointPublic,
+  type TEndpointUpdate,
+  type TFinding,
+  type TFindingDecision,
+  type TFindingKind,
+  type TFindingStatus,
+  type TPowerInput,
+} from "./schema";
+
+export const AGENT_TOKEN_PREFIX = "ila_";
+
+// ------------------------------------------------------------------ agents
+
+const agentSelect = { id: true, name: true, siteId: true, prefix: true, lastSeenAt: true, createdAt: true, revokedAt: true } as const;
+
+export async function createAgent(deps: TDeps, actor: TActor, input: TAgentCreate) {
+  const data = ZAgentCreate.parse(input);
+  if (data.siteId) {
+    const site = await getLocation(deps, data.siteId).catch(() => null);
+    if (!site || site.kind !== "SITE") throw new AppError("BAD_REQUEST", "An agent belongs to a site; choose a site.", { fields: { siteId: ["Choose a site"] } });
+  }
+  const token = AGENT_TOKEN_PREFIX + randomToken();
+  const now = deps.clock.now();
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const row = await tx.agent.create({ data: { name: data.name, siteId: data.siteId ?? null, prefix: token.slice(0, 10), tokenHash: sha256(token), createdAt: now }, select: agentSelect });
+      await appendAudit(tx, deps.provider, actor, now, { action: "create", entity: "Agent", entityId: row.id, after: row });
+      return { ...row, token }; // shown once
+    });
+  } catch (e) {
+    if (uniqueViolation(e)) throw new AppError("DUPLICATE", `There is already an agent called ${data.name}.`, { fields: { name: ["Taken"] } });
+    throw e;
+  }
+}
+
+export function listAgents(deps: TDeps) {
+  return deps.db.agent.findMany({ orderBy: { name: "asc" }, select: { ...agentSelect, site: { select: { code: true, name: true } }, _count: { select: { endpoints: true } } } });
+}
+
+export async function revokeAgent(deps: TDeps, actor: TActor, id: string) {
+  const a = await deps.db.agent.findUnique({ where: { id }, select: agentSelect });
+  if (!a) throw new AppError("NOT_FOUND", `No agent with id ${id}.`);
+  if (a.revokedAt) return a;
+  return deps.db.$transaction(async (tx) => {
+    const now = deps.clock.now();
+    const row = await tx.agent.update({ where: { id }, data: { revokedAt: now }, select: agentSelect });
+    await appendAudit(tx, deps.provider, actor, now, { action: "revoke", entity: "Agent", entityId: id, before: a, after: row });
+    return row;
+  });
+}
+
+// ------------------------------------------------------------------ endpoints
+
+/** Everything but the password. */
+const endpointSelect = {
+  id: true,
+  assetId: true,
+  agentId: true,
+  agent: { select: { name: true } },
+  protocol: true,
+  address: true,
+  username: true,
+  intervalSec: true,
+  allowCipherZero: true,
+  tlsFingerprint: true,
+  lastSeenAt: true,
+  lastPower: true,
+  lastStatus: true,
+  lastError: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+type TEndpointRow = Omit<TEndpointPublic, "agentName" | "hasPassword"> & { agent: { name: string } | null };
+function toPublic(r: TEndpointRow): TEndpointPublic {
+  const { agent, ...rest } = r;
+  return { ...rest, agentName: agent?.name ?? null, hasPassword: true };
+}
+
+async function checkAgent(deps: TDeps, agentId: string | null | undefined) {
+  if (!agentId) return;
+  const a = await deps.db.agent.findUnique({ where: { id: agentId }, select: { revokedAt: true } });
+  if (!a) throw new AppError("BAD_REQUEST", "That agent does not exist.", { fields: { agentId: ["Unknown agent"] } });
+  if (a.revokedAt) throw new AppError("BAD_REQUEST", "That agent's token was revoked; choose another agent.", { fields: { agentId: ["Revoked agent"] } });
+}
+
+export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpointCreate): Promise<TEndpointPublic> {
+  const data = ZEndpointCreate.parse(input);
+  const asset = await deps.db.asset.findUnique({ where: { id: data.assetId }, select: { id: true } });
+  if (!asset) throw new AppError("BAD_REQUEST", "That asset does not exist.", { fields: { assetId: ["Unknown asset"] } });
+  await checkAgent(deps, data.agentId);
+  const now = deps.clock.now();
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const { password, ...plain } = data;
+      const row = await tx.bmcEndpoint.create({ data: { ...plain, agentId: data.agentId ?? null, passwordEnc: seal(password), createdAt: now, updatedAt: now }, select: endpointSelect });
+      const pub = toPublic(row);
+      await appendAudit(tx, deps.provider, actor, now, { action: "create", entity: "BmcEndpoint", entityId: row.id, after: { ...plain, id: row.id } });
+      return pub;
+    });
+  } catch (e) {
+    if (uniqueViolation(e)) throw new AppError("DUPLICATE", "This asset already has a BMC endpoint; edit that one.", { fields: { assetId: ["Already has a BMC"] } });
+    throw e;
+  }
+}
+
+export async function updateEndpoint(deps: TDeps, actor: TActor, input: TEndpointUpdate): Promise<TEndpointPublic> {
+  const { id, data } = ZEndpointUpdate.parse(input);
+  const before = await deps.db.bmcEndpoint.findUnique({ where: { id }, select: endpointSelect });
+  if (!before) throw new AppError("NOT_FOUND", `No BMC endpoint with id ${id}.`);
+  if (data.agentId !== undefined) await checkAgent(deps, data.agentId);
+  const { password, resetTlsPin, ...plain } = data;
+  return deps.db.$transaction(async (tx) => {
+    const now = deps.clock.now();
+    const row = await tx.bmcEndpoint.update({
+      where: { id },
+      data: { ...plain, ...(password ? { passwordEnc: seal(password) } : {}), ...(resetTlsPin ? { tlsFingerprint: null } : {}), updatedAt: now },
+      select: endpointSelect,
+    });
+    const { agent: _a, ...b } = before;
+    await appendAudit(tx, deps.provider, actor, now, { action: "update", entity: "BmcEndpoint", entityId: id, before: b, after: { ...plain, passwordChanged: Boolean(password), tlsPinReset: Boolean(resetTlsPin) } });
+    return toPublic(row);
+  });
+}
+
+export async function listEndpoints(deps: TDeps, opts: { agentId?: string } = {}): Promise<TEndpointPublic[]> {
+  const rows = await deps.db.bmcEndpoint.findMany({ where: { agentId: opts.agentId }, orderBy: { createdAt: "asc" }, select: endpointSelect, take: 5000 });
+  return rows.map(toPublic);
+}
+
+export async function getEndpoint(deps: TDeps, id: string): Promise<TEndpointPublic> {
+  const row = await deps.db.bmcEndpoint.findUnique({ where: { id }, select: endpointSelect });
+  if (!row) throw new AppError("NOT_FOUND", `No BMC endpoint with id ${id}.`);
+  return toPublic(row);
+}
+
+// ------------------------------------------------------------------ the asset's BMC view
+
+interface TFindingRow {
+  id: string;
+  endpointId: string;
+  assetId: string;
+  kind: string;
+  key: string;
+  detail: string;
+  status: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  resolvedBy: string | null;
+  resolvedAt: Date | null;
+}
+function toFinding(r: TFindingRow): TFinding {
+  return { ...r, kind: r.kind as TFindingKind, status: r.status as TFindingStatus, detail: JSON.parse(r.detail) as Record<string, unknown> };
+}
+
+export async function listFindings(deps: TDeps, opts: { assetId?: string; status?: TFindingStatus[]; take?: number }): Promise<TFinding[]> {
+  const rows = await deps.db.bmcFinding.findMany({
+    where: { assetId: opts.assetId, status: opts.status ? { in: opts.status } : undefined },
+    orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],
+    take: opts.take ?? 200,
+  });
+  return rows.map(toFinding);
+}
+
+/** What the asset page shows: the endpoint (no password), the latest probe, open findings. */
+export async function assetBmc(deps: TDeps, assetId: string) {
+  const row = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { ...endpointSelect, lastProbeId: true } });
+  if (!row) return { endpoint: null, probe: null, findings: [] as TFinding[] };
+  const { lastProbeId, ...rest } = row;
+  let probe: (TBmcProbeResult & { observedAt: Date }) | null = null;
+  if (lastProbeId) {
+    const obs = await deps.db.bmcObservation.findUnique({ where: { id: lastProbeId }, select: { observedAt: true, payload: true } });
+    const parsed = obs ? ZBmcProbeResult.safeParse((JSON.parse(obs.payload) as { result?: unknown }).result) : null;
+    if (obs && parsed?.success) {
+      const sel = [...parsed.data.sel].sort((a, b) => b.id - a.id).slice(0, 20);
+      probe = { ...parsed.data, sel, observedAt: obs.observedAt };
+    }
+  }
+  return { endpoint: toPublic(rest), probe, findings: await listFindings(deps, { assetId, status: ["OPEN"] }) };
+}
+
+export async function decideFinding(deps: TDeps, actor: TActor, input: TFindingDecision): Promise<TFinding> {
+  const { id, decision, note } = ZFindingDecision.parse(input);
+  const f = await deps.db.bmcFinding.findUnique({ where: { id } });
+  if (!f) throw new AppError("NOT_FOUND", `No finding with id ${id}.`);
+  if (f.status !== "OPEN") throw new AppError("CONFLICT", `This finding is already ${f.status.toLowerCase()}; reload the page.`);
+  return deps.db.$transaction(async (tx) => {
+    const now = deps.clock.now();
+    const res = await tx.bmcFinding.updateMany({ where: { id, status: "OPEN" }, data: { status: decision, resolvedBy: actor.id, resolvedAt: now } });
+    if (res.count !== 1) throw new AppError("CONFLICT", "Someone decided on this finding at the same moment; reload the page.");
+    await appendAudit(tx, deps.provider, actor, now, { action: decision === "ACCEPTED" ? "accept" : "dismiss", entity: "BmcFinding", entityId: id, before: { status: f.status }, after: { status: decision, kind: f.kind, key: f.key, assetId: f.assetId, note: note ?? null } });
+    return toFinding(await tx.bmcFinding.findUniqueOrThrow({ where: { id } }));
+  });
+}
+
+// ------------------------------------------------------------------ power
+
+/** Splits "host[:port]" (IPv6 in brackets). */
+export function ipmiHostPort(address: string): { host: string; port: number } {
+  const m = address.match(/^\[([^\]]+)\](?::(\d+))?$/) ?? address.match(/^([^:]+)(?::(\d+))?$/);
+  if (!m) throw new AppError("BAD_REQUEST", `The IPMI address ${address} is not host or host:port.`);
+  return { host: m[1]!, port: m[2] ? Number(m[2]) : 623 };
+}
+
+export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput): Promise<{ power: "on" | "off" }> {
+  const { assetId, action } = ZPowerInput.parse(input);
+  const ep = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { id: true, agentId: true, protocol: true, address: true, username: true, passwordEnc: true, allowCipherZero: true, tlsFingerprint: true, lastPower: true, agent: { select: { name: true } } } });
+  if (!ep) throw new AppError("NOT_FOUND", "This asset has no BMC endpoint; add one first.");
+  if (ep.agentId) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `This BMC is on a site network that only the agent ${ep.agent?.name ?? ep.agentId} reaches. Run the power action on the agent host: npx ironledger bmc power ${action} --${ep.protocol} ${ep.address} --user ${ep.username} --password-env BMC_PASSWORD`,
+    );
+  }
+  // the attempt is on record before the BMC is touched
+  await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power", entity: "BmcEndpoint", entityId: ep.id, before: { power: ep.lastPower }, after: { assetId, requested: action } }));
+  let power: "on" | "off";
+  try {
+    const password = open(ep.passwordEnc);
+    if (ep.protocol === "redfish") {
+      ({ power } = await redfishPower({ url: ep.address, username: ep.username, password, pinnedFingerprint: ep.tlsFingerprint, timeoutMs: 10_000 }, action));
+    } else {
+      ({ power } = await ipmiPower({ ...ipmiHostPort(ep.address), username: ep.username, password, allowCipherZero: ep.allowCipherZero, privilege: "operator" }, action));
+    }
+  } catch (e) {
+    const reason = e instanceof AppError ? e.message : ((e as { code?: string }).code ?? "error");
+    await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power.failed", entity: "BmcEndpoint", entityId: ep.id, after: { assetId, requested: action, reason } }));
+    throw new AppError("UNAVAILABLE", `The BMC did not carry out "${action}" (${reason}). Check that it is reachable and the credentials have operator rights, then try again.`);
+  }
+  await deps.db.$transaction(async (tx) => {
+    const now = deps.clock.now();
+    await tx.bmcEndpoint.update({ where: { id: ep.id }, data: { lastPower: power, updatedAt: now } });
+    await appendAudit(tx, deps.provider, actor, now, { action: "power.done", entity: "BmcEndpoint", entityId: ep.id, before: { power: ep.lastPower }, after: { assetId, requested: action, power } });
+  });
+  return { power };
+}
+
+export type TAssetBmc = Awaited<ReturnType<typeof assetBmc>>;
