@@ -1,0 +1,159 @@
+/**
+ * Walks every tRPC procedure × every role (and signed out) through a real
+ * caller on a real database: the role guard is what meta.roles says, and every
+ * procedure says something. New procedures are picked up automatically.
+ */
+import { TRPCError } from "@trpc/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DATABASES, freshDatabase, type TTestDb } from "../tests/harness/db";
+import { actor, depsFor, FakeClock } from "../tests/harness/fixtures";
+import { ROLES, type TRole } from "./auth/roles";
+import type { TActor } from "./context";
+import { appRouter } from "./router";
+import { createCallerFactory, type TContext, type TMeta } from "./trpc";
+
+interface TProcInfo {
+  path: string;
+  type: string;
+  roles: TMeta["roles"] | undefined;
+}
+
+function procedures(): TProcInfo[] {
+  const procs = appRouter._def.procedures as Record<string, { _def: { type: string; meta?: Partial<TMeta> } }>;
+  return Object.entries(procs)
+    .map(([path, p]) => ({ path, type: p._def.type, roles: p._def.meta?.roles }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+type TCallable = (input?: unknown) => Promise<unknown>;
+
+/** caller.assets.list → the function at "assets.list" */
+function callAt(caller: unknown, path: string): TCallable {
+  let node: unknown = caller;
+  for (const seg of path.split(".")) node = (node as Record<string, unknown>)[seg];
+  if (typeof node !== "function") throw new Error(`no callable at ${path}`);
+  return node as TCallable;
+}
+
+/** The tRPC error code of a call, or "OK". */
+async function outcome(caller: unknown, path: string): Promise<string> {
+  try {
+    await callAt(caller, path)({});
+    return "OK";
+  } catch (e) {
+    if (e instanceof TRPCError) return e.code;
+    throw e;
+  }
+}
+
+const ALL = procedures();
+const SIGNED_OUT = "signed out" as const;
+type TWho = TRole | typeof SIGNED_OUT;
+const WHO: TWho[] = [...ROLES, SIGNED_OUT];
+
+/** Intent, pinned: if one of these changes, it should be on purpose. */
+const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
+  { path: "auth.login", allowed: "public" },
+  { path: "auth.me", allowed: ROLES },
+  { path: "auth.logout", allowed: ROLES },
+  { path: "assets.list", allowed: ROLES },
+  { path: "assets.get", allowed: ROLES },
+  { path: "assets.create", allowed: ["admin", "procurement", "warehouse"] },
+  { path: "assets.update", allowed: ["admin", "warehouse", "technician"] },
+  { path: "assets.transition", allowed: ["admin", "procurement", "warehouse", "technician", "firmware"] },
+  { path: "catalog.createModel", allowed: ["admin", "procurement", "warehouse"] },
+  { path: "catalog.createVendor", allowed: ["admin", "procurement"] },
+  { path: "locations.create", allowed: ["admin", "procurement", "warehouse"] },
+  { path: "audit.list", allowed: ["admin", "viewer"] },
+  { path: "audit.verify", allowed: ["admin", "viewer"] },
+];
+
+describe("tRPC procedures all declare who may call them", () => {
+  it("finds the procedures of every domain router", () => {
+    const domains = new Set(ALL.map((p) => p.path.split(".")[0]));
+    for (const d of ["auth", "assets", "catalog", "locations", "users", "audit"]) expect(domains).toContain(d);
+    expect(ALL.length).toBeGreaterThan(20);
+  });
+
+  it.each(ALL.map((p) => [p.path, p] as const))("%s declares roles (a non-empty list of known roles, or public)", (_path, p) => {
+    expect(p.roles, `${p.path} has no meta.roles: use procedure(ROLES) or publicProcedure`).toBeDefined();
+    if (p.roles === "public") return;
+    expect(Array.isArray(p.roles)).toBe(true);
+    expect(p.roles!.length).toBeGreaterThan(0);
+    for (const r of p.roles!) expect(ROLES).toContain(r);
+  });
+
+  it("only auth.login is public", () => {
+    expect(ALL.filter((p) => p.roles === "public").map((p) => p.path)).toEqual(["auth.login"]);
+  });
+
+  it("users.* is admin only", () => {
+    const users = ALL.filter((p) => p.path.startsWith("users."));
+    expect(users.length).toBeGreaterThanOrEqual(5);
+    for (const p of users) expect(p.roles, p.path).toEqual(["admin"]);
+  });
+
+  it.each(PINNED.map((x) => [x.path, x] as const))("%s allows exactly the intended roles", (_path, x) => {
+    const p = ALL.find((q) => q.path === x.path);
+    expect(p, `${x.path} is gone`).toBeDefined();
+    if (x.allowed === "public") expect(p!.roles).toBe("public");
+    else expect([...(p!.roles as readonly TRole[])].sort()).toEqual([...x.allowed].sort());
+  });
+});
+
+describe.each(DATABASES)("tRPC role guard on %s", (provider) => {
+  let t: TTestDb;
+  const clock = new FakeClock();
+  beforeAll(async () => {
+    t = await freshDatabase(provider);
+  });
+  afterAll(() => t.close());
+
+  function callerFor(who: TWho) {
+    const a: TActor | null = who === SIGNED_OUT ? null : actor(who);
+    const ctx: TContext = { deps: depsFor(t, clock), actor: a, ip: "127.0.0.1", secureCookies: false, resHeaders: new Headers() };
+    return createCallerFactory(appRouter)(ctx);
+  }
+
+  it("every procedure × every role answers as meta.roles says", async () => {
+    const callers = new Map(WHO.map((w) => [w, callerFor(w)] as const));
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const p of ALL) {
+      for (const who of WHO) {
+        const got = await outcome(callers.get(who), p.path);
+        checked++;
+        if (p.roles === undefined) {
+          wrong.push(`${p.path} as ${who}: procedure declares no roles (got ${got})`);
+          continue;
+        }
+        const isPublic = p.roles === "public";
+        const allowed = isPublic || (who !== SIGNED_OUT && (p.roles as readonly TRole[]).includes(who));
+        if (!isPublic && who === SIGNED_OUT) {
+          if (got !== "UNAUTHORIZED") wrong.push(`${p.path} signed out: want UNAUTHORIZED, got ${got}`);
+        } else if (!allowed) {
+          if (got !== "FORBIDDEN") wrong.push(`${p.path} as ${who}: want FORBIDDEN, got ${got}`);
+        } else if (["UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR"].includes(got)) {
+          wrong.push(`${p.path} as ${who}: allowed, but got ${got}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBe(ALL.length * WHO.length);
+  });
+
+  it("the pinned refusals hold through the caller", async () => {
+    expect(await outcome(callerFor("viewer"), "assets.create")).toBe("FORBIDDEN");
+    expect(await outcome(callerFor("viewer"), "assets.transition")).toBe("FORBIDDEN");
+    expect(await outcome(callerFor("warehouse"), "users.create")).toBe("FORBIDDEN");
+    expect(await outcome(callerFor("technician"), "users.list")).toBe("FORBIDDEN");
+    expect(await outcome(callerFor("procurement"), "audit.verify")).toBe("FORBIDDEN");
+    expect(await outcome(callerFor(SIGNED_OUT), "assets.list")).toBe("UNAUTHORIZED");
+    // allowed callers get past the guard: bad input is theirs to fix, not a refusal
+    expect(await outcome(callerFor("warehouse"), "assets.create")).toBe("BAD_REQUEST");
+    expect(await outcome(callerFor("admin"), "users.create")).toBe("BAD_REQUEST");
+    expect(await outcome(callerFor("viewer"), "audit.verify")).toBe("OK");
+    // signed out reaches login's input validation
+    expect(await outcome(callerFor(SIGNED_OUT), "auth.login")).toBe("BAD_REQUEST");
+  });
+});
