@@ -29,10 +29,32 @@ function match(route: TRoute, method: string, path: string): Record<string, stri
   const params: Record<string, string> = {};
   for (let i = 0; i < want.length; i++) {
     const w = want[i]!;
-    if (w.startsWith("{")) params[w.slice(1, -1)] = decodeURIComponent(got[i]!);
+    if (w.startsWith("{")) params[w.slice(1, -1)] = safeDecode(got[i]!);
     else if (w !== got[i]) return null;
   }
   return params;
+}
+
+/** A malformed escape (`%zz`) stays as sent: it names no asset, so the handler answers 404, not a crash. */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** PostgreSQL text cannot hold NUL characters: refuse them as bad input instead of failing in the database. */
+function nulFields(v: unknown, where: string, out: Record<string, string[]>, depth = 0): void {
+  if (typeof v === "string") {
+    if (v.includes("\u0000")) (out[where] ??= []).push("Must not contain NUL characters");
+  } else if (v && typeof v === "object" && depth < 20) {
+    for (const [k, x] of Object.entries(v)) {
+      const key = `${where}.${k}`;
+      if (k.includes("\u0000")) (out[key] ??= []).push("Must not contain NUL characters");
+      nulFields(x, key, out, depth + 1);
+    }
+  }
 }
 
 function fieldErrors(e: ZodError, where: string): Record<string, string[]> {
@@ -74,6 +96,12 @@ export async function handleRest(req: Request, deps: TDeps): Promise<Response> {
     const problems: Record<string, string[]> = {};
     const parse = (schema: z.ZodType | undefined, value: unknown, where: string) => {
       if (!schema) return value;
+      const nul: Record<string, string[]> = {};
+      nulFields(value, where, nul);
+      if (Object.keys(nul).length) {
+        Object.assign(problems, nul);
+        return undefined;
+      }
       const r = schema.safeParse(value);
       if (r.success) return r.data;
       Object.assign(problems, fieldErrors(r.error, where));
