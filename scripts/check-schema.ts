@@ -10,9 +10,9 @@ import { diffDatamodels } from "../server/db/schema-engine";
 import { MIGRATIONS_ROOT } from "../server/db/migrate";
 import { derivePostgres, DERIVED, SOURCE } from "./derive-schema";
 
-export async function schemaProblems(): Promise<string[]> {
+/** `sqliteSchema` defaults to prisma/schema.prisma (tests pass an edited copy). */
+export async function schemaProblems(sqliteSchema: string = readFileSync(SOURCE, "utf8")): Promise<string[]> {
   const problems: string[] = [];
-  const sqliteSchema = readFileSync(SOURCE, "utf8");
   const pgSchema = derivePostgres(sqliteSchema);
   if (!existsSync(DERIVED) || readFileSync(DERIVED, "utf8") !== pgSchema) problems.push("prisma/postgresql/schema.prisma is out of date: run `npm run db:derive`");
   for (const [provider, schema] of [["sqlite", sqliteSchema], ["postgresql", pgSchema]] as const) {
