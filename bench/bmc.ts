@@ -43,6 +43,7 @@ async function childMain(cfgPath: string): Promise<void> {
   const { sweepSensors } = await import("../agents/ipmi/sweep");
   const { IpmiTransport } = await import("../agents/ipmi/transport");
   const transport = IpmiTransport.shared();
+  if (process.env.BENCH_SETTLE_MS) await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SETTLE_MS)));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const res = await sweepSensors(cfg.targets, { concurrency: cfg.concurrency, timeoutMs: cfg.timeoutMs, retries: 3, attempts: 2, transport });

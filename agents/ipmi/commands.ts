@@ -108,28 +108,35 @@ const SHORTER_READ_CC = new Set([0xca, 0xc7, 0xc8, 0xff, 0xcc]);
 export async function readSdrRepository(s: IpmiSession, opts: SdrReadOptions = {}): Promise<Buffer[]> {
   let chunk = Math.max(8, Math.min(opts.chunk ?? 32, 64));
   const maxRecords = opts.maxRecords ?? 4096;
-  let resv = 0;
+  // The reservation is only needed for reads at a non-zero offset, so it is
+  // requested together with the first header read (offset 0, reservation 0).
+  let resv: Promise<number> | null = null;
   let resvEpoch = 0;
-  const reserve = async () => {
-    const d = await s.command(0x0a, 0x22, undefined, "Reserve SDR Repository");
-    if (d.length < 2) throw new DecodeError("Reserve SDR Repository: short reply");
-    resv = d.readUInt16LE(0);
+  const reserve = (): Promise<number> => {
     resvEpoch++;
+    const p = s.command(0x0a, 0x22, undefined, "Reserve SDR Repository").then((d) => {
+      if (d.length < 2) throw new DecodeError("Reserve SDR Repository: short reply");
+      return d.readUInt16LE(0);
+    });
+    p.catch(() => undefined);
+    resv = p;
+    return p;
   };
-  await reserve();
+  reserve();
 
   /** One Get SDR read with reservation retry; returns next id + bytes. */
-  const read = async (id: number, offset: number, count: number): Promise<{ next: number; bytes: Buffer }> => {
+  const read = async (id: number, offset: number, count: number, useZero = false): Promise<{ next: number; bytes: Buffer }> => {
     for (let attempt = 0; attempt < 6; attempt++) {
       const epoch = resvEpoch;
-      const req = Buffer.from([resv & 0xff, resv >> 8, id & 0xff, id >> 8, offset, count]);
+      const r16 = useZero && attempt === 0 ? 0 : await resv!;
+      const req = Buffer.from([r16 & 0xff, r16 >> 8, id & 0xff, id >> 8, offset, count]);
       const r = await s.request(0x0a, 0x23, req);
       if (r.cc === 0) {
         if (r.data.length < 2) throw new DecodeError("Get SDR: short reply");
         return { next: r.data.readUInt16LE(0), bytes: r.data.subarray(2) };
       }
       if (r.cc === 0xc5) {
-        if (epoch === resvEpoch) await reserve(); // others may have re-reserved already
+        if (epoch === resvEpoch && !(useZero && attempt === 0)) reserve(); // others may have re-reserved already
         continue;
       }
       if (SHORTER_READ_CC.has(r.cc) && count > 16) {
@@ -148,7 +155,7 @@ export async function readSdrRepository(s: IpmiSession, opts: SdrReadOptions = {
   while (id !== 0xffff && records.length < maxRecords) {
     if (seen.has(id)) throw new DecodeError(`SDR repository: record chain loops at id ${id}`);
     seen.add(id);
-    const first = await read(id, 0, Math.min(chunk, 0xff));
+    const first = await read(id, 0, Math.min(chunk, 0xff), records.length === 0);
     if (first.bytes.length < 5) throw new DecodeError(`SDR record ${id}: short header`);
     const total = 5 + first.bytes[4];
     const head = first.bytes.subarray(0, Math.min(first.bytes.length, total));
@@ -173,6 +180,7 @@ export async function readSdrRepository(s: IpmiSession, opts: SdrReadOptions = {
   }
   // settle all before throwing so no promise is left unhandled
   const settled = await Promise.allSettled(records);
+  await resv!.catch(() => undefined);
   const out: Buffer[] = [];
   for (const r of settled) {
     if (r.status === "rejected") throw r.reason;

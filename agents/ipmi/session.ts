@@ -226,13 +226,18 @@ export class IpmiSession {
       await this.transport.ready(this.addr);
       this.transport.addEndpointListener(this.addr, this.port, this.endpointListener);
       this.endpointRegistered = true;
-      const capsData = await this.sessionlessRequest(0x06, 0x38, Buffer.from([0x8e, this.privilege]));
-      this.authCaps = parseAuthCapabilities(capsData);
-      if (!this.authCaps.ipmi20) throw new IpmiProtocolError("BMC does not offer IPMI v2.0 / RMCP+ on this channel", undefined, { target: this.target });
+      // Get Channel Auth Capabilities and Open Session go out together; the
+      // capabilities are checked before RAKP 1 reveals the user name.
+      const capsP = this.sessionlessRequest(0x06, 0x38, Buffer.from([0x8e, this.privilege])).then((d) => {
+        this.authCaps = parseAuthCapabilities(d);
+        if (!this.authCaps.ipmi20) throw new IpmiProtocolError("BMC does not offer IPMI v2.0 / RMCP+ on this channel", undefined, { target: this.target });
+        return this.authCaps;
+      });
+      capsP.catch(() => undefined);
       let lastErr: IpmiError | null = null;
       for (let attempt = 0; attempt <= this.retries; attempt++) {
         try {
-          await this.handshake();
+          await this.handshake(capsP);
           lastErr = null;
           break;
         } catch (e) {
@@ -260,7 +265,7 @@ export class IpmiSession {
     }
   }
 
-  private async handshake(): Promise<void> {
+  private async handshake(capsP: Promise<AuthCapabilities>): Promise<void> {
     const tagBase = randomBytes(1)[0];
     this.sidm = this.transport.allocateSid(this.endpointListener);
     // Open Session
@@ -276,6 +281,7 @@ export class IpmiSession {
     this.sidc = os.bmcSessionId;
     if (this.sidc === 0) throw new IpmiProtocolError("Open Session: BMC session ID 0", undefined, { target: this.target });
 
+    await capsP;
     // RAKP 1/2
     const rm = randomBytes(16);
     const role = 0x10 | this.privilege; // name-only lookup, explicit privilege
@@ -380,7 +386,7 @@ export class IpmiSession {
     if (!p || p.sessionless !== sessionless || p.cmd !== r.cmd || p.netFn + 1 !== r.netFn) return;
     this.pending.delete(r.rqSeq);
     if (p.timer) clearTimeout(p.timer);
-    p.resolve({ cc: r.cc, data: Buffer.from(r.data) });
+    p.resolve({ cc: r.cc, data: r.data });
   }
 
   private nextRqSeq(): number {

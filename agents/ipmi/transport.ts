@@ -142,17 +142,50 @@ export class IpmiTransport {
     this.updateRef();
   }
 
-  /** Fire-and-forget send; send errors go to onError (they are rare for UDP). */
+  private queue: { buf: Buffer; host: string; port: number; onError?: (e: IpmiNetworkError) => void }[] = [];
+  private flushScheduled = false;
+
+  /**
+   * Fire-and-forget send; send errors go to onError (they are rare for UDP).
+   * Datagrams are queued and flushed once per event-loop turn, so replies
+   * handled in one turn go out as one burst (fewer receiver wake-ups).
+   */
   send(buf: Buffer, host: string, port: number, onError?: (e: IpmiNetworkError) => void): void {
     const sock = host.includes(":") ? this.sock6 : this.sock4;
     if (!sock) {
       onError?.(new IpmiNetworkError("transport not ready"));
       return;
     }
+    if (!this.batch) {
+      this.sendNow(buf, host, port, onError);
+      return;
+    }
+    this.queue.push({ buf, host, port, onError });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  /** batch sends per event-loop turn (default true) */
+  batch = process.env.IPMI_NO_BATCH ? false : true;
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const q = this.queue;
+    this.queue = [];
+    for (const m of q) this.sendNow(m.buf, m.host, m.port, m.onError);
+  };
+
+  private sendNow(buf: Buffer, host: string, port: number, onError?: (e: IpmiNetworkError) => void): void {
+    const sock = host.includes(":") ? this.sock6 : this.sock4;
+    if (!sock) return;
     this.stats.tx++;
-    sock.send(buf, port, host, (err) => {
-      if (err && onError) onError(new IpmiNetworkError(`send to ${host}:${port} failed: ${err.message}`, { cause: err }));
-    });
+    if (onError)
+      sock.send(buf, port, host, (err) => {
+        if (err) onError(new IpmiNetworkError(`send to ${host}:${port} failed: ${err.message}`, { cause: err }));
+      });
+    else sock.send(buf, port, host);
   }
 
   /** Keep the process alive only while sessions or requests are registered. */
