@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState } from "react";
 import { STATUS_META, type TAssetStatus } from "@/server/domains/assets/status";
+import { BmcPanel } from "../../../_components/bmc-panel";
 import { StatusBadge } from "../../../_components/status-badge";
 import { errorInfo, useTRPC } from "../../../_components/trpc";
 
@@ -115,6 +116,7 @@ export default function AssetPage() {
         </ol>
       </section>
 
+      <BmcPanel assetId={a.id} />
       {pending && (
         <div className="fixed inset-0 z-30 flex items-center justify-center bg-black/40 p-4" role="dialog" aria-modal="true" aria-labelledby="confirm-title">
           <form
