@@ -183,14 +183,14 @@ export async function listAssets(deps: TDeps, input: TAssetListInput) {
   return { items: rows.map((r) => toSummary(r as TSummaryRow)), total, page: f.page, pageSize: f.pageSize, pages: Math.max(1, Math.ceil(total / f.pageSize)) };
 }
 
-/** Scan lookup: an asset tag, or a serial (which may match one asset per manufacturer). */
+/** Scan lookup: an asset tag, or a serial (which may match one asset per manufacturer). One indexed query. */
 export async function findByCode(deps: TDeps, code: string): Promise<TAssetSummary[]> {
-  const c = normaliseTag(code);
-  if (!c) return [];
-  const byTag = await deps.db.asset.findUnique({ where: { assetTag: c }, select: summarySelect });
-  if (byTag) return [toSummary(byTag as TSummaryRow)];
-  const bySerial = await deps.db.asset.findMany({ where: { serial: normaliseSerial(code) }, select: summarySelect, take: 20 });
-  return bySerial.map((r) => toSummary(r as TSummaryRow));
+  const tag = normaliseTag(code);
+  if (!tag) return [];
+  const serial = normaliseSerial(code);
+  const rows = await deps.db.asset.findMany({ where: { OR: [{ assetTag: tag }, { serial }] }, select: summarySelect, take: 20 });
+  const byTag = rows.find((r) => r.assetTag === tag);
+  return (byTag ? [byTag] : rows).map((r) => toSummary(r as TSummaryRow));
 }
 
 async function actorNames(deps: TDeps, events: { actorType: string; actorId: string }[]): Promise<Map<string, string>> {
