@@ -4,7 +4,6 @@
  * sequence numbers with an inbound replay window, retransmission, pipelined
  * requests (up to `maxOutstanding` in flight, matched on rqSeq + cmd), Close.
  */
-import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { lookup } from "node:dns/promises";
 import * as C from "./codec";
@@ -19,7 +18,7 @@ import {
   IpmiTimeoutError,
   completionCodeError,
 } from "./errors";
-import { IpmiTransport, type PacketListener, type Remote } from "./transport";
+import { IpmiTransport, pooledRandom, type PacketListener, type Remote, type TimerEntry } from "./transport";
 
 export type PrivilegeName = "callback" | "user" | "operator" | "administrator";
 export const PRIVILEGE_LEVEL: Record<PrivilegeName, number> = { callback: 1, user: 2, operator: 3, administrator: 4 };
@@ -57,7 +56,7 @@ interface Pending {
   rqSeq: number;
   msg: Buffer;
   attempts: number;
-  timer: NodeJS.Timeout | null;
+  timer: TimerEntry | null;
   resolve: (r: RawResponse) => void;
   reject: (e: IpmiError) => void;
   sessionless: boolean;
@@ -266,7 +265,7 @@ export class IpmiSession {
   }
 
   private async handshake(capsP: Promise<AuthCapabilities>): Promise<void> {
-    const tagBase = randomBytes(1)[0];
+    const tagBase = pooledRandom(1)[0];
     this.sidm = this.transport.allocateSid(this.endpointListener);
     // Open Session
     const osp = await this.exchange(C.PAYLOAD_OPEN_SESSION_REQ, C.PAYLOAD_OPEN_SESSION_RSP, tagBase, C.buildOpenSessionRequest({ tag: tagBase, privilege: this.privilege, consoleSessionId: this.sidm, cipherSuite: this.cipher }));
@@ -283,7 +282,7 @@ export class IpmiSession {
 
     await capsP;
     // RAKP 1/2
-    const rm = randomBytes(16);
+    const rm = pooledRandom(16);
     const role = 0x10 | this.privilege; // name-only lookup, explicit privilege
     const uname = Buffer.from(this.opts.username, "utf8");
     const pw = C.passwordKey(this.opts.password);
@@ -385,7 +384,7 @@ export class IpmiSession {
     const p = this.pending.get(r.rqSeq);
     if (!p || p.sessionless !== sessionless || p.cmd !== r.cmd || p.netFn + 1 !== r.netFn) return;
     this.pending.delete(r.rqSeq);
-    if (p.timer) clearTimeout(p.timer);
+    if (p.timer) p.timer.cancelled = true;
     p.resolve({ cc: r.cc, data: r.data });
   }
 
@@ -410,7 +409,7 @@ export class IpmiSession {
     }
     this.sent++;
     const wait = Math.round(this.timeoutMs * (1 + 0.5 * (p.attempts - 1))); // mild backoff
-    p.timer = setTimeout(() => this.onTimeout(p), wait);
+    p.timer = this.transport.schedule(wait, () => this.onTimeout(p));
     this.transport.send(pkt, this.addr, this.port, (e) => this.fail(p, e));
   }
 
@@ -427,7 +426,7 @@ export class IpmiSession {
   private fail(p: Pending, e: IpmiError): void {
     if (this.pending.get(p.rqSeq) !== p) return;
     this.pending.delete(p.rqSeq);
-    if (p.timer) clearTimeout(p.timer);
+    if (p.timer) p.timer.cancelled = true;
     p.reject(e);
   }
 
@@ -505,7 +504,7 @@ export class IpmiSession {
     this.state = "closed";
     if (this.pending.size > 0) reason ??= new IpmiProtocolError("session closed", undefined, { target: this.target });
     for (const p of this.pending.values()) {
-      if (p.timer) clearTimeout(p.timer);
+      if (p.timer) p.timer.cancelled = true;
       p.reject(reason!);
     }
     this.pending.clear();
@@ -539,7 +538,7 @@ async function resolveHost(host: string, target: string): Promise<string> {
 export async function asfPing(host: string, port = 623, timeoutMs = 1000, transport = IpmiTransport.shared()): Promise<{ ipmiSupported: boolean; rttMs: number }> {
   const addr = await resolveHost(host, `${host}:${port}`);
   await transport.ready(addr);
-  const tag = randomBytes(1)[0] & 0xfe;
+  const tag = pooledRandom(1)[0] & 0xfe;
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const l: PacketListener = (pkt) => {

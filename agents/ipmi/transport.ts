@@ -4,7 +4,22 @@
  * session-less traffic (ASF pong, v1.5, handshake errors), by BMC endpoint.
  */
 import dgram from "node:dgram";
-import { randomInt } from "node:crypto";
+import { randomFillSync } from "node:crypto";
+
+const RAND_POOL = Buffer.allocUnsafe(4096);
+let randPos = RAND_POOL.length;
+/** n random bytes from a pooled CSPRNG buffer (copied out). */
+export function pooledRandom(n: number): Buffer {
+  if (n > 256) return randomFillSync(Buffer.allocUnsafe(n));
+  if (randPos + n > RAND_POOL.length) {
+    randomFillSync(RAND_POOL);
+    randPos = 0;
+  }
+  const out = Buffer.from(RAND_POOL.subarray(randPos, randPos + n));
+  RAND_POOL.fill(0, randPos, randPos + n);
+  randPos += n;
+  return out;
+}
 import { parsePacket, type ParsedPacket } from "./codec";
 import { IpmiNetworkError } from "./errors";
 
@@ -20,6 +35,13 @@ export interface TransportStats {
   tx: number;
   dropped: number;
   undeliverable: number;
+}
+
+/** A cancellable deadline in the transport's timer queue. */
+export interface TimerEntry {
+  at: number;
+  fn: () => void;
+  cancelled: boolean;
 }
 
 export class IpmiTransport {
@@ -111,7 +133,8 @@ export class IpmiTransport {
   /** Allocate a unique non-zero console session ID and attach a listener to it. */
   allocateSid(listener: PacketListener): number {
     for (;;) {
-      const sid = randomInt(1, 0xffffffff);
+      const sid = pooledRandom(4).readUInt32LE(0);
+      if (sid === 0) continue;
       if (!this.bySid.has(sid)) {
         this.bySid.set(sid, listener);
         this.updateRef();
@@ -166,6 +189,70 @@ export class IpmiTransport {
       setImmediate(this.flush);
     }
   }
+
+  // One timer for all retransmission deadlines: entries are kept sorted by
+  // deadline; cancelled entries are dropped lazily when they come due.
+  private timers: TimerEntry[] = [];
+  private timerHandle: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+
+  /** Call fn after ms unless the returned entry is cancelled (entry.cancelled = true). */
+  schedule(ms: number, fn: () => void): TimerEntry {
+    const e: TimerEntry = { at: performance.now() + ms, fn, cancelled: false };
+    const t = this.timers;
+    if (t.length === 0 || t[t.length - 1].at <= e.at) t.push(e);
+    else {
+      let lo = 0;
+      let hi = t.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (t[mid].at <= e.at) lo = mid + 1;
+        else hi = mid;
+      }
+      t.splice(lo, 0, e);
+    }
+    this.armTimer();
+    return e;
+  }
+
+  private armTimer(): void {
+    // drop cancelled entries at the head so the timer does not wake up for nothing
+    let i = 0;
+    while (i < this.timers.length && this.timers[i].cancelled) i++;
+    if (i > 0) this.timers = this.timers.slice(i);
+    if (this.timers.length === 0) {
+      if (this.timerHandle) clearTimeout(this.timerHandle);
+      this.timerHandle = null;
+      this.timerAt = Infinity;
+      return;
+    }
+    const at = this.timers[0].at;
+    if (this.timerHandle && at >= this.timerAt) return;
+    if (this.timerHandle) clearTimeout(this.timerHandle);
+    this.timerAt = at;
+    this.timerHandle = setTimeout(this.fireTimers, Math.max(0, at - performance.now()));
+    this.timerHandle.unref?.();
+  }
+
+  private readonly fireTimers = (): void => {
+    this.timerHandle = null;
+    this.timerAt = Infinity;
+    const now = performance.now();
+    let i = 0;
+    const due: TimerEntry[] = [];
+    while (i < this.timers.length && this.timers[i].at <= now + 1) due.push(this.timers[i++]);
+    this.timers = i > 0 ? this.timers.slice(i) : this.timers;
+    for (const e of due) {
+      if (e.cancelled) continue;
+      e.cancelled = true;
+      try {
+        e.fn();
+      } catch {
+        /* a failing callback must not break other timers */
+      }
+    }
+    this.armTimer();
+  };
 
   /** batch sends per event-loop turn (default true) */
   batch = process.env.IPMI_NO_BATCH ? false : true;
