@@ -19,7 +19,8 @@ interface TProcInfo {
 }
 
 function procedures(): TProcInfo[] {
-  const procs = appRouter._def.procedures as Record<string, { _def: { type: string; meta?: Partial<TMeta> } }>;
+  // typed as the nested router record; at runtime it is flat: "assets.list" → procedure
+  const procs = appRouter._def.procedures as unknown as Record<string, { _def: { type: string; meta?: Partial<TMeta> } }>;
   return Object.entries(procs)
     .map(([path, p]) => ({ path, type: p._def.type, roles: p._def.meta?.roles }))
     .sort((a, b) => a.path.localeCompare(b.path));
