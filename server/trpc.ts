@@ -86,6 +86,10 @@ const errors = t.middleware(async ({ next }) => {
     const cause = res.error.cause;
     if (cause instanceof AppError) throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
     if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: "Some fields need fixing.", cause });
+    // PostgreSQL refuses NUL and invalid UTF-8 in text: that is bad input, not a server fault
+    if (/invalid byte sequence|0x00/i.test(String((cause as Error | undefined)?.message ?? ""))) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "The text contains a character that cannot be stored (such as NUL). Remove it and try again.", cause: new AppError("BAD_REQUEST", "invalid character") });
+    }
   }
   return res;
 });

@@ -27,7 +27,9 @@ function beep(ok: boolean) {
   }
 }
 
-const WEDGE_MAX_GAP_MS = 50;
+/** A scanner types a whole code at well under 80 ms a key; people type slower. A pause resets the burst. */
+const WEDGE_MAX_AVG_MS = 80;
+const WEDGE_MAX_GAP_MS = 300;
 const WEDGE_MIN_LEN = 3;
 
 export function ScanField() {
@@ -71,15 +73,19 @@ export function ScanField() {
   // keyboard wedge outside of any field
   useEffect(() => {
     let buf = "";
+    let first = 0;
     let last = 0;
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
       const now = performance.now();
-      if (now - last > WEDGE_MAX_GAP_MS) buf = "";
+      if (now - last > WEDGE_MAX_GAP_MS) {
+        buf = "";
+        first = now;
+      }
       last = now;
       if (e.key === "Enter") {
-        if (buf.length >= WEDGE_MIN_LEN) {
+        if (buf.length >= WEDGE_MIN_LEN && (now - first) / buf.length <= WEDGE_MAX_AVG_MS) {
           e.preventDefault();
           setValue(buf);
           void lookup(buf);

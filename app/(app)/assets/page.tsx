@@ -47,7 +47,10 @@ function AssetList() {
 
   const setParams = (patch: Record<string, string | undefined>) => {
     const next = new URLSearchParams(sp.toString());
-    for (const [k, v] of Object.entries(patch)) (v ? next.set(k, v) : next.delete(k));
+    for (const [k, v] of Object.entries(patch)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
     if (!("page" in patch)) next.delete("page");
     router.replace(`/assets?${next.toString()}`);
   };
@@ -58,7 +61,6 @@ function AssetList() {
   }, [q]);
   useEffect(() => {
     if ((sp.get("q") ?? "") !== debouncedQ) setParams({ q: debouncedQ || undefined });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debouncedQ]);
 
   const input = { status: status.length ? status : undefined, modelId, locationId, q: sp.get("q") || undefined, sort, dir, page, pageSize } as const;
