@@ -191,8 +191,9 @@ export class IpmiTransport {
   }
 
   // One timer for all retransmission deadlines: entries are kept sorted by
-  // deadline; cancelled entries are dropped lazily when they come due.
+  // deadline (almost always an append); cancelled entries are skipped lazily.
   private timers: TimerEntry[] = [];
+  private timerHead = 0;
   private timerHandle: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
 
@@ -200,9 +201,9 @@ export class IpmiTransport {
   schedule(ms: number, fn: () => void): TimerEntry {
     const e: TimerEntry = { at: performance.now() + ms, fn, cancelled: false };
     const t = this.timers;
-    if (t.length === 0 || t[t.length - 1].at <= e.at) t.push(e);
+    if (t.length === this.timerHead || t[t.length - 1].at <= e.at) t.push(e);
     else {
-      let lo = 0;
+      let lo = this.timerHead;
       let hi = t.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
@@ -211,37 +212,39 @@ export class IpmiTransport {
       }
       t.splice(lo, 0, e);
     }
-    this.armTimer();
+    if (e.at < this.timerAt) this.armTimer();
     return e;
   }
 
   private armTimer(): void {
-    // drop cancelled entries at the head so the timer does not wake up for nothing
-    let i = 0;
-    while (i < this.timers.length && this.timers[i].cancelled) i++;
-    if (i > 0) this.timers = this.timers.slice(i);
-    if (this.timers.length === 0) {
+    const t = this.timers;
+    while (this.timerHead < t.length && t[this.timerHead].cancelled) this.timerHead++;
+    if (this.timerHead > 1024 && this.timerHead * 2 > t.length) {
+      this.timers = t.slice(this.timerHead);
+      this.timerHead = 0;
+    }
+    if (this.timerHead >= this.timers.length) {
       if (this.timerHandle) clearTimeout(this.timerHandle);
       this.timerHandle = null;
       this.timerAt = Infinity;
+      this.timers = [];
+      this.timerHead = 0;
       return;
     }
-    const at = this.timers[0].at;
+    const at = this.timers[this.timerHead].at;
     if (this.timerHandle && at >= this.timerAt) return;
     if (this.timerHandle) clearTimeout(this.timerHandle);
     this.timerAt = at;
     this.timerHandle = setTimeout(this.fireTimers, Math.max(0, at - performance.now()));
-    this.timerHandle.unref?.();
   }
 
   private readonly fireTimers = (): void => {
     this.timerHandle = null;
     this.timerAt = Infinity;
     const now = performance.now();
-    let i = 0;
     const due: TimerEntry[] = [];
-    while (i < this.timers.length && this.timers[i].at <= now + 1) due.push(this.timers[i++]);
-    this.timers = i > 0 ? this.timers.slice(i) : this.timers;
+    const t = this.timers;
+    while (this.timerHead < t.length && t[this.timerHead].at <= now + 1) due.push(t[this.timerHead++]);
     for (const e of due) {
       if (e.cancelled) continue;
       e.cancelled = true;
