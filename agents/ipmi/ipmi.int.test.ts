@@ -11,6 +11,7 @@ import { getLanMac, getSelInfo } from "./commands";
 import { IpmiError, IpmiAuthError, IpmiPrivilegeError } from "./errors";
 import { IpmiSession, asfPing } from "./session";
 import { sweepSensors, type SweepResult } from "./sweep";
+import { ZBmcProbeResult } from "../../server/contracts/bmc";
 
 const run = promisify(execFile);
 
@@ -106,6 +107,7 @@ describe("ipmi_sim vs ipmitool", () => {
         ipmitool(b, ["mc", "info"]),
       ]);
       expect(r.protocol).toBe("ipmi");
+      expect(ZBmcProbeResult.parse(r)).toEqual(r);
       expect(r.fru.productSerial).toBe(field(fru, "Product Serial"));
       expect(r.fru.boardSerial).toBe(field(fru, "Board Serial"));
       expect(r.fru.chassisSerial).toBe(field(fru, "Chassis Serial"));

@@ -236,6 +236,8 @@ export class IpmiTransport {
     if (this.timerHandle) clearTimeout(this.timerHandle);
     this.timerAt = at;
     this.timerHandle = setTimeout(this.fireTimers, Math.max(0, at - performance.now()));
+    // the socket is ref'd while sessions exist; a stale deadline must not keep a CLI alive
+    this.timerHandle.unref();
   }
 
   private readonly fireTimers = (): void => {
