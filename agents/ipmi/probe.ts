@@ -21,6 +21,8 @@ export interface IpmiProbeOptions {
   kg?: string;
   /** overall deadline for the whole operation (default: generous multiple of timeoutMs) */
   deadlineMs?: number;
+  /** wait for the Close Session answer (default true; sweeps fire it off) */
+  waitForClose?: boolean;
   transport?: IpmiTransport;
 }
 
@@ -63,7 +65,7 @@ export async function withIpmiSession<T>(opts: IpmiProbeOptions, fn: (s: IpmiSes
         try {
           return await fn(s);
         } finally {
-          await s.close();
+          await s.close(opts.waitForClose ?? true);
         }
       })(),
       guard,

@@ -479,18 +479,33 @@ export class IpmiSession {
     return r.data;
   }
 
-  /** Close Session (best effort, one short attempt) and release local resources. */
-  async close(): Promise<void> {
+  /**
+   * Close Session and release local resources. With `wait` (default) the
+   * answer is awaited (one attempt, at most min(timeoutMs, 500) ms); sweeps
+   * pass false and fire it off: a lost Close only means the BMC times the
+   * session out itself.
+   */
+  async close(wait = true): Promise<void> {
     if (this.state === "active") {
       const b = Buffer.allocUnsafe(4);
       b.writeUInt32LE(this.sidc >>> 0, 0);
-      // Fire and forget: waiting for the answer only adds latency; if it is lost the BMC times the session out.
-      const seq = this.outSeq;
-      this.outSeq = (this.outSeq + 1) >>> 0 || 1;
       const rq = this.nextRqSeq();
-      const pkt = C.buildV20Packet(C.PAYLOAD_IPMI, this.sidc, seq, C.buildIpmiRequest(0x06, 0x3c, rq, b, this.rsAddr), this.keys, this.keys ? C.nextIv(this.iv) : undefined);
-      this.sent++;
-      this.transport.send(pkt, this.addr, this.port);
+      const msg = C.buildIpmiRequest(0x06, 0x3c, rq, b, this.rsAddr);
+      if (wait) {
+        await new Promise<void>((resolve) => {
+          const p: Pending = { netFn: 0x06, cmd: 0x3c, rqSeq: rq, msg, attempts: this.retries, timer: null, resolve: () => resolve(), reject: () => resolve(), sessionless: false };
+          this.pending.set(rq, p);
+          this.transmit(p); // attempts = retries: no retransmission, times out after one wait
+          const t = setTimeout(resolve, Math.min(this.timeoutMs, 500));
+          t.unref();
+        });
+      } else {
+        const seq = this.outSeq;
+        this.outSeq = (this.outSeq + 1) >>> 0 || 1;
+        const pkt = C.buildV20Packet(C.PAYLOAD_IPMI, this.sidc, seq, msg, this.keys, this.keys ? C.nextIv(this.iv) : undefined);
+        this.sent++;
+        this.transport.send(pkt, this.addr, this.port);
+      }
     }
     this.teardown(null);
   }

@@ -67,7 +67,7 @@ async function sweepOne(t: SweepTarget, opts: SweepOptions): Promise<SweepResult
     if (opts.signal?.aborted) break;
     try {
       const sensors = await withIpmiSession(
-        { host: t.host, port: t.port, username: t.username, password: t.password, kg: t.kg, allowCipherZero: t.allowCipherZero, timeoutMs, retries, deadlineMs, transport: opts.transport },
+        { host: t.host, port: t.port, username: t.username, password: t.password, kg: t.kg, allowCipherZero: t.allowCipherZero, timeoutMs, retries, deadlineMs, transport: opts.transport, waitForClose: false },
         (s) => readAllSensors(s),
         t.privilege ?? "user",
       );
