@@ -8,6 +8,7 @@ import { useTRPC } from "../_components/trpc";
 
 const NAV = [
   { href: "/assets", label: "Assets", roles: null },
+  { href: "/places", label: "Setup", roles: null },
   { href: "/admin", label: "Admin", roles: ["admin"] },
 ] as const;
 

@@ -8,6 +8,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { FINDING_META, SENSOR_STATUS_META, type TFindingKind } from "@/server/domains/bmc/schema";
+import { BmcEndpointForm } from "./bmc-endpoint-form";
 import { errorInfo, useTRPC } from "./trpc";
 
 type TPowerAction = "on" | "off" | "cycle" | "reset" | "soft";
@@ -20,6 +21,7 @@ const POWER_LABELS: Record<TPowerAction, { label: string; question: string; dang
 };
 const POWER_ROLES = ["admin", "technician"];
 const DECIDE_ROLES = ["admin", "technician"];
+const BMC_EDITORS = ["admin", "technician"];
 
 function when(iso: string | Date | null | undefined): string {
   if (!iso) return "never";
@@ -53,6 +55,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 60_000 }));
   const bmc = useQuery(trpc.bmc.forAsset.queryOptions({ assetId }, { refetchInterval: 30_000 }));
   const [confirm, setConfirm] = useState<TPowerAction | null>(null);
+  const [editing, setEditing] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.bmc.forAsset.queryKey({ assetId }) });
   const power = useMutation(trpc.bmc.power.mutationOptions({ onSuccess: async () => { setConfirm(null); await refresh(); } }));
   const decide = useMutation(trpc.bmc.decideFinding.mutationOptions({ onSettled: refresh }));
@@ -60,6 +63,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
   const role = me.data?.role ?? "viewer";
   const canPower = POWER_ROLES.includes(role);
   const canDecide = DECIDE_ROLES.includes(role);
+  const canEdit = BMC_EDITORS.includes(role);
 
   if (bmc.isError) return <section className="card p-5 lg:col-span-3"><p role="alert" className="rounded-lg bg-red-50 border border-red-200 text-red-800 px-3 py-2">{errorInfo(bmc.error).message}</p></section>;
   if (!bmc.data) return <section className="card p-5 lg:col-span-3"><p className="text-slate-600">Loading BMC…</p></section>;
@@ -69,7 +73,18 @@ export function BmcPanel({ assetId }: { assetId: string }) {
     return (
       <section className="card p-5 space-y-2 lg:col-span-3" data-testid="bmc-panel">
         <h2 className="text-lg font-semibold">BMC</h2>
-        <p className="text-slate-600">No BMC endpoint is set up for this asset. An administrator or technician can add one (address, protocol, credentials) so a site agent watches it.</p>
+        {canEdit ? (
+          editing ? (
+            <BmcEndpointForm assetId={assetId} isAdmin={role === "admin"} endpoint={null} onDone={() => { setEditing(false); void refresh(); }} />
+          ) : (
+            <>
+              <p className="text-slate-600">No BMC endpoint is set up for this asset yet. Add its address and credentials so a site agent watches it.</p>
+              <button type="button" className="btn btn-primary" onClick={() => setEditing(true)} data-testid="bmc-add">Add BMC endpoint</button>
+            </>
+          )
+        ) : (
+          <p className="text-slate-600">No BMC endpoint is set up for this asset. An administrator or technician can add one (address, protocol, credentials) so a site agent watches it.</p>
+        )}
       </section>
     );
   }
@@ -85,6 +100,10 @@ export function BmcPanel({ assetId }: { assetId: string }) {
           </p>
           <p className="text-sm text-slate-600" data-testid="bmc-last-seen">Last seen {when(ep.lastSeenAt)}</p>
           {ep.lastStatus && ep.lastStatus !== "ok" && <p className="text-sm text-red-800" role="status">{ep.lastError ?? ep.lastStatus}</p>}
+          {ep.allowCipherZero && <p className="text-sm text-amber-800">IPMI cipher suite 0 (no authentication) is allowed for this BMC.</p>}
+          {canEdit && !editing && (
+            <button type="button" className="btn btn-secondary mt-2" onClick={() => setEditing(true)} data-testid="bmc-edit">Edit BMC settings</button>
+          )}
         </div>
         <div className="text-right space-y-2">
           <p data-testid="bmc-power">
@@ -104,6 +123,8 @@ export function BmcPanel({ assetId }: { assetId: string }) {
           )}
         </div>
       </div>
+
+      {editing && canEdit && <BmcEndpointForm assetId={assetId} isAdmin={role === "admin"} endpoint={ep} onDone={() => { setEditing(false); void refresh(); }} />}
 
       {findings.length > 0 && (
         <div className="space-y-2" data-testid="bmc-findings">

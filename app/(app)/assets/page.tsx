@@ -67,6 +67,8 @@ function AssetList() {
   const list = useQuery(trpc.assets.list.queryOptions(input, { placeholderData: keepPreviousData }));
   const models = useQuery(trpc.catalog.models.queryOptions());
   const locations = useQuery(trpc.locations.list.queryOptions());
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 60_000 }));
+  const canRegister = ["admin", "procurement", "warehouse"].includes(me.data?.role ?? "");
 
   const sorting: SortingState = useMemo(() => [{ id: sort, desc: dir === "desc" }], [sort, dir]);
   const table = useReactTable({
@@ -88,6 +90,7 @@ function AssetList() {
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
         <h1 className="text-2xl font-semibold mr-auto">Assets</h1>
+        {canRegister && <Link className="btn btn-primary" href="/assets/new" data-testid="register-asset">Register asset</Link>}
         <label className="space-y-1">
           <span className="block text-sm text-slate-600">Serial or tag starts with</span>
           <input className="input w-56 font-mono" value={q} onChange={(e) => setQ(e.target.value)} placeholder="e.g. SN12 or IL-00" data-testid="filter-q" />

@@ -1,0 +1,405 @@
+"use client";
+/**
+ * Administration: people (users and roles), API tokens for integrations, and
+ * site agents. Admins only; the server enforces that too (ADMIN_ONLY).
+ * Tokens are shown once, right after they are created.
+ */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { ConfirmDialog, ErrorBox, Field, fieldError, fmtDate, OkBox, OnceSecret, ROLE_OPTIONS, roleLabel, Tabs, type TRoleValue } from "../../_components/form-bits";
+import { errorInfo, useTRPC } from "../../_components/trpc";
+
+const TABS = [
+  { id: "users", label: "Users" },
+  { id: "tokens", label: "API tokens" },
+  { id: "agents", label: "Site agents" },
+] as const;
+type TTab = (typeof TABS)[number]["id"];
+
+export default function AdminPage() {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 60_000 }));
+  const [tab, setTab] = useState<TTab>("users");
+  if (!me.data) return <p className="text-slate-600">Loading…</p>;
+  if (me.data.role !== "admin") {
+    return (
+      <div className="card p-6 max-w-xl space-y-2" data-testid="admin-forbidden">
+        <h1 className="text-2xl font-semibold">Administration</h1>
+        <p>Only administrators can manage users, API tokens and site agents. Ask an administrator if you need access or a token.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">Administration</h1>
+      <Tabs tabs={TABS} value={tab} onChange={setTab} />
+      {tab === "users" && <UsersSection myId={me.data.id} />}
+      {tab === "tokens" && <TokensSection />}
+      {tab === "agents" && <AgentsSection />}
+    </div>
+  );
+}
+
+// ------------------------------------------------------------------ users
+
+function UsersSection({ myId }: { myId: string }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const users = useQuery(trpc.users.list.queryOptions());
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+  const [form, setForm] = useState({ username: "", displayName: "", role: "viewer" as TRoleValue, password: "" });
+  const [created, setCreated] = useState<string | null>(null);
+  const create = useMutation(
+    trpc.users.create.mutationOptions({
+      onSuccess: async (u) => {
+        setCreated(`${u.displayName} (${u.username}) can now sign in as ${roleLabel(u.role)}.`);
+        setForm({ username: "", displayName: "", role: "viewer", password: "" });
+        await refresh();
+      },
+    }),
+  );
+  const update = useMutation(trpc.users.update.mutationOptions({ onSuccess: refresh }));
+  const [resetFor, setResetFor] = useState<{ id: string; name: string } | null>(null);
+  const [newPw, setNewPw] = useState("");
+  const [resetDone, setResetDone] = useState<string | null>(null);
+  const reset = useMutation(
+    trpc.users.update.mutationOptions({
+      onSuccess: async (u) => {
+        setResetDone(`Password for ${u.displayName} changed; their open sessions were signed out.`);
+        setResetFor(null);
+        setNewPw("");
+        await refresh();
+      },
+    }),
+  );
+  const resetError = reset.error ? (errorInfo(reset.error).fields?.data?.[0] ?? errorInfo(reset.error).fields?.password?.[0] ?? errorInfo(reset.error).message) : undefined;
+
+  return (
+    <div className="grid gap-4 lg:grid-cols-3">
+      <section className="card p-4 space-y-3 lg:col-span-2 overflow-x-auto">
+        <h2 className="text-lg font-semibold">Users</h2>
+        {users.isError && <ErrorBox error={users.error} />}
+        {update.isError && <ErrorBox error={update.error} />}
+        {resetDone && <OkBox>{resetDone}</OkBox>}
+        <table className="w-full text-left" data-testid="user-rows">
+          <thead className="bg-slate-100 text-slate-700">
+            <tr>
+              <th className="px-3 py-2 font-medium">User name</th>
+              <th className="px-3 py-2 font-medium">Name</th>
+              <th className="px-3 py-2 font-medium">Role</th>
+              <th className="px-3 py-2 font-medium">Active</th>
+              <th className="px-3 py-2 font-medium">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data?.map((u) => (
+              <tr key={u.id} className={`border-t border-slate-100 ${u.active ? "" : "text-slate-500"}`} data-testid={`user-${u.username}`}>
+                <td className="px-3 py-2 font-mono">{u.username}</td>
+                <td className="px-3 py-2">{u.displayName}</td>
+                <td className="px-3 py-2">
+                  <select
+                    className="input w-44"
+                    aria-label={`Role of ${u.username}`}
+                    value={u.role}
+                    disabled={u.id === myId || update.isPending}
+                    title={u.id === myId ? "You cannot change your own role; ask another administrator." : undefined}
+                    onChange={(e) => update.mutate({ id: u.id, data: { role: e.target.value as TRoleValue } })}
+                  >
+                    {ROLE_OPTIONS.map((r) => (
+                      <option key={r.value} value={r.value}>{r.label}</option>
+                    ))}
+                  </select>
+                </td>
+                <td className="px-3 py-2">{u.active ? "Yes" : "No"}</td>
+                <td className="px-3 py-2">
+                  <div className="flex gap-2">
+                    {u.id !== myId && (
+                      <button type="button" className="btn btn-secondary" disabled={update.isPending} onClick={() => update.mutate({ id: u.id, data: { active: !u.active } })}>
+                        {u.active ? "Deactivate" : "Reactivate"}
+                      </button>
+                    )}
+                    <button type="button" className="btn btn-secondary" onClick={() => { reset.reset(); setResetDone(null); setNewPw(""); setResetFor({ id: u.id, name: u.displayName }); }}>
+                      Reset password
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section className="card p-4 space-y-3">
+        <h2 className="text-lg font-semibold">New user</h2>
+        <form
+          className="space-y-3"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setCreated(null);
+            create.mutate(form);
+          }}
+        >
+          <Field label="User name" error={fieldError(create.error, "username")} hint="Lower-case letters, digits, . _ -">
+            <input className="input font-mono" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} autoComplete="off" data-testid="new-user-username" />
+          </Field>
+          <Field label="Display name" error={fieldError(create.error, "displayName")}>
+            <input className="input" value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} data-testid="new-user-name" />
+          </Field>
+          <Field label="Role" error={fieldError(create.error, "role")}>
+            <select className="input" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as TRoleValue })} data-testid="new-user-role">
+              {ROLE_OPTIONS.map((r) => (
+                <option key={r.value} value={r.value}>{r.label}</option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Initial password" error={fieldError(create.error, "password")} hint="At least 12 characters. Tell the person in a safe way.">
+            <input className="input" type="password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} autoComplete="new-password" data-testid="new-user-password" />
+          </Field>
+          {create.isError && <ErrorBox error={create.error} />}
+          {created && <OkBox>{created}</OkBox>}
+          <button type="submit" className="btn btn-primary w-full" disabled={create.isPending} data-testid="new-user-submit">
+            {create.isPending ? "Creating…" : "Create user"}
+          </button>
+        </form>
+      </section>
+
+      {resetFor && (
+        <div className="fixed inset-0 z-30 flex items-center justify-center bg-black/40 p-4" role="dialog" aria-modal="true" aria-labelledby="reset-title">
+          <form
+            className="card w-full max-w-lg p-6 space-y-4"
+            onSubmit={(e) => {
+              e.preventDefault();
+              reset.mutate({ id: resetFor.id, data: { password: newPw } });
+            }}
+          >
+            <h2 id="reset-title" className="text-xl font-semibold">New password for {resetFor.name}</h2>
+            <Field label="New password" error={resetError} hint="At least 12 characters. Their open sessions are signed out.">
+              <input className="input" type="password" value={newPw} onChange={(e) => setNewPw(e.target.value)} autoComplete="new-password" autoFocus />
+            </Field>
+            <div className="flex justify-end gap-2">
+              <button type="button" className="btn btn-secondary" onClick={() => setResetFor(null)}>Cancel</button>
+              <button type="submit" className="btn btn-primary" disabled={reset.isPending || newPw.length === 0}>{reset.isPending ? "Saving…" : "Set password"}</button>
+            </div>
+          </form>
+        </div>
+      )}
+    </div>
+  );
+}
+
+// ------------------------------------------------------------------ API tokens
+
+function TokensSection() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const tokens = useQuery(trpc.users.tokens.queryOptions());
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.users.tokens.queryKey() });
+  const [form, setForm] = useState({ name: "", role: "viewer" as TRoleValue, days: "90" });
+  const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
+  const create = useMutation(
+    trpc.users.createToken.mutationOptions({
+      onSuccess: async (t) => {
+        setSecret({ name: t.name, token: t.token });
+        setForm({ name: "", role: "viewer", days: "90" });
+        await refresh();
+      },
+    }),
+  );
+  const [revoking, setRevoking] = useState<{ id: string; name: string } | null>(null);
+  const revoke = useMutation(trpc.users.revokeToken.mutationOptions({ onSuccess: async () => { setRevoking(null); await refresh(); } }));
+  const daysNum = form.days.trim() === "" ? undefined : Number(form.days);
+
+  return (
+    <div className="space-y-4">
+      <section className="card p-4 space-y-3">
+        <h2 className="text-lg font-semibold">New API token</h2>
+        <p className="text-slate-600">Integrations call the REST API (<span className="font-mono">/api/v1</span>) with <span className="font-mono">Authorization: Bearer &lt;token&gt;</span>. A token acts with the role you give it.</p>
+        {secret ? (
+          <OnceSecret title={`API token “${secret.name}”`} secret={secret.token} onDone={() => setSecret(null)} />
+        ) : (
+          <form
+            className="flex flex-wrap items-start gap-3"
+            onSubmit={(e) => {
+              e.preventDefault();
+              create.mutate({ name: form.name, role: form.role, expiresInDays: daysNum });
+            }}
+          >
+            <Field label="Name (what uses it)" error={fieldError(create.error, "name")} className="w-64">
+              <input className="input" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="e.g. ERP sync" data-testid="new-token-name" />
+            </Field>
+            <Field label="Role" error={fieldError(create.error, "role")} className="w-52">
+              <select className="input" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as TRoleValue })} data-testid="new-token-role">
+                {ROLE_OPTIONS.map((r) => (
+                  <option key={r.value} value={r.value}>{r.label}</option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Expires after (days)" error={fieldError(create.error, "expiresInDays")} hint="Empty: never expires" className="w-44">
+              <input className="input" inputMode="numeric" value={form.days} onChange={(e) => setForm({ ...form, days: e.target.value.replace(/[^0-9]/g, "") })} data-testid="new-token-days" />
+            </Field>
+            <div className="pt-6">
+              <button type="submit" className="btn btn-primary" disabled={create.isPending} data-testid="new-token-submit">{create.isPending ? "Creating…" : "Create token"}</button>
+            </div>
+            {create.isError && <div className="w-full"><ErrorBox error={create.error} /></div>}
+          </form>
+        )}
+      </section>
+
+      <section className="card p-4 space-y-3 overflow-x-auto">
+        <h2 className="text-lg font-semibold">Tokens</h2>
+        {tokens.isError && <ErrorBox error={tokens.error} />}
+        <table className="w-full text-left" data-testid="token-rows">
+          <thead className="bg-slate-100 text-slate-700">
+            <tr>
+              {["Name", "Role", "Prefix", "Created", "Last used", "Expires", "Revoked", ""].map((h) => (
+                <th key={h} className="px-3 py-2 font-medium whitespace-nowrap">{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.data?.length === 0 && (
+              <tr><td colSpan={8} className="px-3 py-6 text-center text-slate-600">No API tokens yet.</td></tr>
+            )}
+            {tokens.data?.map((t) => {
+              const expired = t.expiresAt && new Date(t.expiresAt).getTime() < Date.now();
+              return (
+                <tr key={t.id} className={`border-t border-slate-100 ${t.revokedAt || expired ? "text-slate-500" : ""}`}>
+                  <td className="px-3 py-2">{t.name}</td>
+                  <td className="px-3 py-2">{roleLabel(t.role)}</td>
+                  <td className="px-3 py-2 font-mono">{t.prefix}…</td>
+                  <td className="px-3 py-2 text-sm">{fmtDate(t.createdAt)}</td>
+                  <td className="px-3 py-2 text-sm">{fmtDate(t.lastUsedAt, "never")}</td>
+                  <td className="px-3 py-2 text-sm">{fmtDate(t.expiresAt, "never")}{expired ? " (expired)" : ""}</td>
+                  <td className="px-3 py-2 text-sm">{fmtDate(t.revokedAt, "—")}</td>
+                  <td className="px-3 py-2">
+                    {!t.revokedAt && (
+                      <button type="button" className="btn btn-secondary text-red-800" onClick={() => { revoke.reset(); setRevoking({ id: t.id, name: t.name }); }}>Revoke</button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+
+      {revoking && (
+        <ConfirmDialog
+          title={`Revoke the API token “${revoking.name}”?`}
+          body={<p>Whatever uses it stops working at once. This cannot be undone; create a new token if it is needed again.</p>}
+          confirmLabel="Revoke token"
+          pending={revoke.isPending}
+          error={revoke.error}
+          onConfirm={() => revoke.mutate({ id: revoking.id })}
+          onCancel={() => setRevoking(null)}
+        />
+      )}
+    </div>
+  );
+}
+
+// ------------------------------------------------------------------ site agents
+
+function AgentsSection() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const agents = useQuery(trpc.bmc.agents.queryOptions());
+  const sites = useQuery(trpc.locations.list.queryOptions({ kind: "SITE" }));
+  const refresh = () => qc.invalidateQueries({ queryKey: trpc.bmc.agents.queryKey() });
+  const [form, setForm] = useState({ name: "", siteId: "" });
+  const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
+  const create = useMutation(
+    trpc.bmc.createAgent.mutationOptions({
+      onSuccess: async (a) => {
+        setSecret({ name: a.name, token: a.token });
+        setForm({ name: "", siteId: "" });
+        await refresh();
+      },
+    }),
+  );
+  const [revoking, setRevoking] = useState<{ id: string; name: string } | null>(null);
+  const revoke = useMutation(trpc.bmc.revokeAgent.mutationOptions({ onSuccess: async () => { setRevoking(null); await refresh(); } }));
+
+  return (
+    <div className="space-y-4">
+      <section className="card p-4 space-y-3">
+        <h2 className="text-lg font-semibold">New site agent</h2>
+        <p className="text-slate-600">A site agent runs inside a site&apos;s out-of-band network, polls the BMCs assigned to it and reports back with its own token.</p>
+        {secret ? (
+          <OnceSecret title={`Agent token for “${secret.name}” (give it to the agent as IRONLEDGER_AGENT_TOKEN)`} secret={secret.token} onDone={() => setSecret(null)} />
+        ) : (
+          <form
+            className="flex flex-wrap items-start gap-3"
+            onSubmit={(e) => {
+              e.preventDefault();
+              create.mutate({ name: form.name, siteId: form.siteId || null });
+            }}
+          >
+            <Field label="Name" error={fieldError(create.error, "name")} className="w-64">
+              <input className="input" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="e.g. fra1-oob-1" data-testid="new-agent-name" />
+            </Field>
+            <Field label="Site (optional)" error={fieldError(create.error, "siteId")} className="w-64">
+              <select className="input" value={form.siteId} onChange={(e) => setForm({ ...form, siteId: e.target.value })}>
+                <option value="">No site</option>
+                {sites.data?.map((s) => (
+                  <option key={s.id} value={s.id}>{s.code} · {s.name}</option>
+                ))}
+              </select>
+            </Field>
+            <div className="pt-6">
+              <button type="submit" className="btn btn-primary" disabled={create.isPending} data-testid="new-agent-submit">{create.isPending ? "Creating…" : "Create agent"}</button>
+            </div>
+            {create.isError && <div className="w-full"><ErrorBox error={create.error} /></div>}
+          </form>
+        )}
+      </section>
+
+      <section className="card p-4 space-y-3 overflow-x-auto">
+        <h2 className="text-lg font-semibold">Agents</h2>
+        {agents.isError && <ErrorBox error={agents.error} />}
+        <table className="w-full text-left" data-testid="agent-rows">
+          <thead className="bg-slate-100 text-slate-700">
+            <tr>
+              {["Name", "Site", "Prefix", "BMCs", "Last seen", "Created", "Revoked", ""].map((h) => (
+                <th key={h} className="px-3 py-2 font-medium whitespace-nowrap">{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {agents.data?.length === 0 && (
+              <tr><td colSpan={8} className="px-3 py-6 text-center text-slate-600">No site agents yet.</td></tr>
+            )}
+            {agents.data?.map((a) => (
+              <tr key={a.id} className={`border-t border-slate-100 ${a.revokedAt ? "text-slate-500" : ""}`}>
+                <td className="px-3 py-2 font-mono">{a.name}</td>
+                <td className="px-3 py-2">{a.site ? `${a.site.code} · ${a.site.name}` : "—"}</td>
+                <td className="px-3 py-2 font-mono">{a.prefix}…</td>
+                <td className="px-3 py-2">{a._count.endpoints}</td>
+                <td className="px-3 py-2 text-sm">{fmtDate(a.lastSeenAt, "never")}</td>
+                <td className="px-3 py-2 text-sm">{fmtDate(a.createdAt)}</td>
+                <td className="px-3 py-2 text-sm">{fmtDate(a.revokedAt)}</td>
+                <td className="px-3 py-2">
+                  {!a.revokedAt && (
+                    <button type="button" className="btn btn-secondary text-red-800" onClick={() => { revoke.reset(); setRevoking({ id: a.id, name: a.name }); }}>Revoke</button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      {revoking && (
+        <ConfirmDialog
+          title={`Revoke the agent “${revoking.name}”?`}
+          body={<p>The agent is refused from its next call on, and the BMCs assigned to it are no longer polled until you assign them to another agent. This cannot be undone.</p>}
+          confirmLabel="Revoke agent"
+          pending={revoke.isPending}
+          error={revoke.error}
+          onConfirm={() => revoke.mutate({ id: revoking.id })}
+          onCancel={() => setRevoking(null)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+"use client";
+/**
+ * Add or edit an asset's BMC endpoint (admins and technicians). The password
+ * is write-only: never prefilled, and left empty on edit to keep the stored one.
+ * Agents can be listed by admins only, so technicians leave the agent as it is.
+ */
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { ErrorBox, Field, fieldError } from "./form-bits";
+import { errorInfo, useTRPC } from "./trpc";
+
+type TEndpointLike = {
+  id: string;
+  protocol: string;
+  address: string;
+  username: string;
+  intervalSec: number;
+  allowCipherZero: boolean;
+  agentId: string | null;
+  agentName: string | null;
+  tlsFingerprint: string | null;
+};
+
+export function BmcEndpointForm({ assetId, endpoint, isAdmin, onDone }: { assetId: string; endpoint: TEndpointLike | null; isAdmin: boolean; onDone: () => void }) {
+  const trpc = useTRPC();
+  const agents = useQuery(trpc.bmc.agents.queryOptions(undefined, { enabled: isAdmin }));
+  const [protocol, setProtocol] = useState<"ipmi" | "redfish">(endpoint?.protocol === "redfish" ? "redfish" : "ipmi");
+  const [address, setAddress] = useState(endpoint?.address ?? "");
+  const [username, setUsername] = useState(endpoint?.username ?? "");
+  const [password, setPassword] = useState("");
+  const [interval, setIntervalSec] = useState(String(endpoint?.intervalSec ?? 300));
+  const [agentId, setAgentId] = useState(endpoint?.agentId ?? "");
+  const [cipherZero, setCipherZero] = useState(endpoint?.allowCipherZero ?? false);
+  const [resetPin, setResetPin] = useState(false);
+  const [nothing, setNothing] = useState(false);
+
+  const create = useMutation(trpc.bmc.createEndpoint.mutationOptions({ onSuccess: onDone }));
+  const update = useMutation(trpc.bmc.updateEndpoint.mutationOptions({ onSuccess: onDone }));
+  const m = endpoint ? update : create;
+  const err = m.error;
+  const fe = (name: string) => fieldError(err, name);
+
+  const submit = () => {
+    setNothing(false);
+    const intervalSec = Number(interval);
+    if (!endpoint) {
+      create.mutate({
+        assetId,
+        protocol,
+        address: address.trim(),
+        username,
+        password,
+        intervalSec: Number.isFinite(intervalSec) ? intervalSec : 300,
+        allowCipherZero: protocol === "ipmi" ? cipherZero : false,
+        agentId: isAdmin ? agentId || null : undefined,
+      });
+      return;
+    }
+    const data: {
+      address?: string;
+      username?: string;
+      password?: string;
+      intervalSec?: number;
+      allowCipherZero?: boolean;
+      agentId?: string | null;
+      resetTlsPin?: true;
+    } = {};
+    if (address.trim() !== endpoint.address) data.address = address.trim();
+    if (username !== endpoint.username) data.username = username;
+    if (password) data.password = password;
+    if (intervalSec !== endpoint.intervalSec) data.intervalSec = intervalSec;
+    if (protocol === "ipmi" && cipherZero !== endpoint.allowCipherZero) data.allowCipherZero = cipherZero;
+    if (isAdmin && (agentId || null) !== endpoint.agentId) data.agentId = agentId || null;
+    if (resetPin) data.resetTlsPin = true;
+    if (Object.keys(data).length === 0) {
+      setNothing(true);
+      return;
+    }
+    update.mutate({ id: endpoint.id, data });
+  };
+
+  return (
+    <form
+      className="rounded-xl border border-slate-200 bg-slate-50 p-4 space-y-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+      data-testid="bmc-form"
+    >
+      <h3 className="font-semibold">{endpoint ? "Edit BMC settings" : "Add BMC endpoint"}</h3>
+      <div className="grid gap-3 md:grid-cols-3">
+        <Field label="Protocol" error={fe("protocol")} hint={endpoint ? "Fixed once set up" : undefined}>
+          <select className="input" value={protocol} disabled={Boolean(endpoint)} onChange={(e) => setProtocol(e.target.value as "ipmi" | "redfish")} data-testid="bmc-protocol">
+            <option value="ipmi">IPMI (RMCP+)</option>
+            <option value="redfish">Redfish (HTTPS)</option>
+          </select>
+        </Field>
+        <Field label="Address" error={fe("address")} hint={protocol === "ipmi" ? "host or host:port, e.g. 10.0.0.5:623" : "https:// URL, e.g. https://10.0.0.5"} className="md:col-span-2">
+          <input className="input font-mono" value={address} onChange={(e) => setAddress(e.target.value)} autoComplete="off" data-testid="bmc-address" />
+        </Field>
+        <Field label="BMC user name" error={fe("username")}>
+          <input className="input" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" data-testid="bmc-username" />
+        </Field>
+        <Field label="BMC password" error={fe("password")} hint={endpoint ? "Leave empty to keep the stored password" : "Stored encrypted; never shown again"}>
+          <input className="input" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" data-testid="bmc-password" />
+        </Field>
+        <Field label="Poll every (seconds)" error={fe("intervalSec")} hint="5 to 86400">
+          <input className="input" inputMode="numeric" value={interval} onChange={(e) => setIntervalSec(e.target.value.replace(/[^0-9]/g, ""))} data-testid="bmc-interval" />
+        </Field>
+        {isAdmin ? (
+          <Field label="Site agent (optional)" error={fe("agentId")} hint="The agent inside this BMC's out-of-band network">
+            <select className="input" value={agentId} onChange={(e) => setAgentId(e.target.value)} data-testid="bmc-agent">
+              <option value="">No agent (direct)</option>
+              {agents.data?.filter((a) => !a.revokedAt || a.id === agentId).map((a) => (
+                <option key={a.id} value={a.id}>{a.name}{a.site ? ` (${a.site.code})` : ""}{a.revokedAt ? " — revoked" : ""}</option>
+              ))}
+            </select>
+          </Field>
+        ) : (
+          <div className="text-sm text-slate-600 self-center">Site agent: {endpoint?.agentName ?? "none"}. An administrator assigns agents.</div>
+        )}
+      </div>
+      {protocol === "ipmi" && (
+        <div className="space-y-1">
+          <label className="flex items-center gap-3 min-h-11">
+            <input type="checkbox" className="h-6 w-6" checked={cipherZero} onChange={(e) => setCipherZero(e.target.checked)} data-testid="bmc-cipher-zero" />
+            <span>Allow IPMI cipher suite 0</span>
+          </label>
+          {cipherZero && (
+            <p className="rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900" role="note">
+              Cipher suite 0 means no authentication and no encryption: anyone on the management network can control this BMC. Use it only for old BMCs that offer nothing else, and disable cipher 0 on the BMC as soon as you can.
+            </p>
+          )}
+        </div>
+      )}
+      {endpoint?.protocol === "redfish" && endpoint.tlsFingerprint && (
+        <label className="flex items-center gap-3 min-h-11">
+          <input type="checkbox" className="h-6 w-6" checked={resetPin} onChange={(e) => setResetPin(e.target.checked)} />
+          <span>Forget the pinned certificate (only after the BMC was replaced; the next probe pins again)</span>
+        </label>
+      )}
+      {err && <ErrorBox error={err}>{errorInfo(err).fields?.data ? <span className="block">{errorInfo(err).fields!.data![0]}</span> : null}</ErrorBox>}
+      {nothing && <p className="text-slate-600">Nothing changed.</p>}
+      <div className="flex gap-2 justify-end">
+        <button type="button" className="btn btn-secondary" onClick={onDone}>Cancel</button>
+        <button type="submit" className="btn btn-primary" disabled={m.isPending} data-testid="bmc-save">{m.isPending ? "Saving…" : endpoint ? "Save changes" : "Add BMC endpoint"}</button>
+      </div>
+    </form>
+  );
+}
