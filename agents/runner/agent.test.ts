@@ -89,7 +89,7 @@ let dir: string;
 let clock: FakeClock;
 let api: MemoryAgentApi;
 let down: boolean;
-let logs: string[] = [];
+const logs: string[] = [];
 let running: { agent: Agent; stop: AbortController; done: Promise<AgentResult> } | null;
 
 const switchable = (inner: Transport): Transport => async (req) => {
