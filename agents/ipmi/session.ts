@@ -232,7 +232,10 @@ export class IpmiSession {
         if (!this.authCaps.ipmi20) throw new IpmiProtocolError("BMC does not offer IPMI v2.0 / RMCP+ on this channel", undefined, { target: this.target });
         return this.authCaps;
       });
-      capsP.catch(() => undefined);
+      let capsError: unknown = null;
+      capsP.catch((e: unknown) => {
+        capsError = e;
+      });
       let lastErr: IpmiError | null = null;
       for (let attempt = 0; attempt <= this.retries; attempt++) {
         try {
@@ -244,6 +247,7 @@ export class IpmiSession {
             this.transport.releaseSid(this.sidm);
             this.sidm = 0;
           }
+          if (capsError) throw capsError; // no point in new handshakes: the channel check failed
           if (e instanceof IpmiTimeoutError) {
             lastErr = e;
             continue; // restart the handshake with a new SIDm (retried RAKP is unreliable)
