@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
+import dgram from "node:dgram";
 import { promisify } from "node:util";
 import { startIpmiSim, USERS, DEFAULT_SENSORS, type IpmiSimHarness, type SimBmc, type SimBmcSpec } from "../../tests/harness/ipmi-sim";
 import { probeIpmi, ipmiPower, withIpmiSession } from "./probe";
@@ -62,6 +63,12 @@ const specs: SimBmcSpec[] = [
     ],
   },
   {
+    serial: "SRV-K-0004",
+    bmcKey: "kgsecret",
+    sensors: DEFAULT_SENSORS.slice(0, 1),
+    sel: [],
+  },
+  {
     serial: "SRV-C-0003",
     fru: {
       chassisSerial: { value: "CH6BIT42", encoding: "6bit" },
@@ -96,7 +103,7 @@ describe("ipmi_sim vs ipmitool", () => {
   });
 
   it("probe results equal what ipmitool reports (FRU, sensors, SEL, power, firmware)", async () => {
-    for (const b of sim.bmcs) {
+    for (const b of sim.bmcs.filter((x) => !x.spec.bmcKey)) {
       const r = await probeIpmi(admin(b));
       const [fru, sdr, selInfo, selList, power, mc] = await Promise.all([
         ipmitool(b, ["fru", "print", "0"]),
@@ -138,7 +145,7 @@ describe("ipmi_sim vs ipmitool", () => {
   });
 
   it("decodes 6-bit, BCD+ and binary FRU fields like ipmitool", async () => {
-    const b = sim.bmcs[2];
+    const b = sim.bmcs[3];
     const [r, fru] = await Promise.all([probeIpmi(admin(b)), ipmitool(b, ["fru", "print", "0"])]);
     expect(r.fru.chassisSerial).toBe("CH6BIT42");
     expect(r.fru.chassisSerial).toBe(field(fru, "Chassis Serial"));
@@ -219,6 +226,85 @@ describe("authentication and privilege", () => {
       expect((await getSelInfo(allowed)).entries).toBeGreaterThanOrEqual(0);
     } finally {
       await allowed.close();
+    }
+  });
+});
+
+describe("BMC key (KG)", () => {
+  it("without the KG the RAKP 4 check fails (auth error); with it the session works", async () => {
+    const b = sim.bmcs[2];
+    const e = await withIpmiSession(admin(b), (s) => getSelInfo(s)).catch((x: unknown) => x);
+    expect((e as IpmiError).code).toBe("auth");
+    expect((e as IpmiError).message).toMatch(/RAKP 4/);
+    const info = await withIpmiSession({ ...admin(b), kg: "kgsecret" }, (s) => getSelInfo(s));
+    expect(info.entries).toBe(0);
+  });
+});
+
+/**
+ * A UDP proxy between client and BMC that drops and duplicates datagrams in
+ * both directions (seeded, reproducible): retransmission, handshake restarts
+ * and the inbound replay window have to cope.
+ */
+async function lossyProxy(target: SimBmc, dropRate: number, dupRate: number, seed = 12345) {
+  let s = seed;
+  const rnd = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 0x100000000;
+  };
+  const front = dgram.createSocket("udp4");
+  const back = dgram.createSocket("udp4");
+  await new Promise<void>((r) => front.bind(0, "127.0.0.1", () => r()));
+  await new Promise<void>((r) => back.bind(0, "127.0.0.1", () => r()));
+  let client: dgram.RemoteInfo | null = null;
+  const stats = { dropped: 0, duplicated: 0 };
+  const relay = (sock: dgram.Socket, msg: Buffer, port: number) => {
+    if (rnd() < dropRate) {
+      stats.dropped++;
+      return;
+    }
+    sock.send(msg, port, "127.0.0.1");
+    if (rnd() < dupRate) {
+      stats.duplicated++;
+      sock.send(msg, port, "127.0.0.1");
+    }
+  };
+  front.on("message", (msg, rinfo) => {
+    client = rinfo;
+    relay(back, msg, target.port);
+  });
+  back.on("message", (msg) => {
+    if (client) relay(front, msg, client.port);
+  });
+  return {
+    port: front.address().port,
+    stats,
+    close: () => {
+      front.close();
+      back.close();
+    },
+  };
+}
+
+describe("lossy network", () => {
+  it("probes through 15% loss and 15% duplication in both directions with the same result", async () => {
+    const b = sim.bmcs[0];
+    const direct = await probeIpmi(admin(b));
+    const proxy = await lossyProxy(b, 0.15, 0.15);
+    try {
+      const r = await probeIpmi({ host: "127.0.0.1", port: proxy.port, ...USERS.admin, timeoutMs: 150, retries: 6 });
+      expect(r.fru).toEqual(direct.fru);
+      expect(r.sensors).toEqual(direct.sensors);
+      expect(r.sel).toEqual(direct.sel);
+      expect(r.power).toBe(direct.power);
+      expect(proxy.stats.dropped).toBeGreaterThan(0);
+      expect(proxy.stats.duplicated).toBeGreaterThan(0);
+    } finally {
+      proxy.close();
     }
   });
 });

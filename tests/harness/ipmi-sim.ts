@@ -169,6 +169,8 @@ export interface SimBmcSpec {
   power?: 0 | 1;
   firmware?: [number, number]; // major, minor (BCD shown as hex, e.g. 0x15 -> 2.15)
   guid?: string; // up to 16 characters
+  /** BMC key (KG) for RMCP+; the simulator keeps at most 19 characters */
+  bmcKey?: string;
 }
 
 export const DEFAULT_SENSORS: SimSensorSpec[] = [
@@ -466,6 +468,7 @@ export async function startIpmiSim(specs: SimBmcSpec[], opts: StartOptions = {})
           "    allowed_auths_operator none md2 md5 straight",
           "    allowed_auths_admin none md2 md5 straight",
           `    guid "${guid}"`,
+          ...(spec.bmcKey ? [`    bmc_key "${spec.bmcKey}"`] : []),
           "  endlan",
           `  chassis_control "${script} ${sdir}"`,
           `  user 2 true "${USERS.admin.username}" "${USERS.admin.password}" admin 10 md5`,
