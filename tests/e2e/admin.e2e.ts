@@ -25,6 +25,7 @@ let dir: string;
 let web: TWebServer;
 let browser: Browser;
 let cat: Awaited<ReturnType<typeof seedCatalog>>;
+let assetHref: string;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -134,6 +135,7 @@ describe("admin journey", () => {
     await expect.poll(() => page.getByTestId("ok-box").textContent()).toContain("ADM-SN-0001");
     const href = await page.getByTestId("registered-link").getAttribute("href");
     expect(href).toMatch(/^\/assets\/c/);
+    assetHref = href!;
 
     // the same serial again (model kept from the last box)
     await page.getByTestId("reg-serial").fill("ADM-SN-0001");
@@ -144,6 +146,48 @@ describe("admin journey", () => {
     await page.getByTestId("duplicate-link").tap();
     await page.waitForURL(new RegExp(`${href}$`));
     await expect.poll(() => page.getByTestId("asset-ids").textContent()).toContain("IL-ADM-1 · ADM-SN-0001");
+    await page.context().close();
+  });
+
+  it("creates a site agent (token shown once) and adds a BMC endpoint to the asset through the panel", async () => {
+    const page = await tablet();
+    await signIn(page, "ada", PASSWORD, "admin");
+    await page.goto(`${web.url}/admin`);
+    await page.getByTestId("tab-agents").tap();
+    await page.getByTestId("new-agent-name").fill("fra1-oob-1");
+    await page.getByTestId("new-agent-submit").tap();
+    await expect.poll(async () => (await page.getByTestId("once-secret-value").count()) && page.getByTestId("once-secret-value").inputValue()).toMatch(/^ila_/);
+    await page.getByTestId("once-secret-done").tap();
+    await expect.poll(() => page.getByTestId("agent-rows").textContent()).toContain("fra1-oob-1");
+
+    await page.goto(`${web.url}${assetHref}`);
+    await page.getByTestId("bmc-add").tap();
+    await page.getByTestId("bmc-protocol").selectOption("redfish");
+    await page.getByTestId("bmc-address").fill("http://10.0.0.5");
+    await page.getByTestId("bmc-username").fill("root");
+    await page.getByTestId("bmc-password").fill("calvin");
+    await page.getByTestId("bmc-save").tap();
+    await expect.poll(() => page.getByTestId("bmc-form").getByTestId("field-error").first().textContent()).toContain("https:// URL");
+
+    await page.getByTestId("bmc-protocol").selectOption("ipmi");
+    await page.getByTestId("bmc-address").fill("127.0.0.1:6230");
+    await page.getByTestId("bmc-interval").fill("60");
+    await page.getByTestId("bmc-agent").selectOption({ label: "fra1-oob-1" });
+    await page.getByTestId("bmc-cipher-zero").check();
+    await expect.poll(() => page.getByTestId("bmc-form").textContent()).toContain("no authentication and no encryption");
+    await page.screenshot({ path: path.join(SHOTS, "admin-05-bmc-form.png") });
+    await page.getByTestId("bmc-save").tap();
+    await expect.poll(() => page.getByTestId("bmc-panel").textContent()).toContain("via agent fra1-oob-1");
+    expect(await page.getByTestId("bmc-panel").textContent()).toContain("every 60 s");
+
+    // editing never shows the stored password
+    await page.getByTestId("bmc-edit").tap();
+    expect(await page.getByTestId("bmc-password").inputValue()).toBe("");
+    expect(await page.getByTestId("bmc-address").inputValue()).toBe("127.0.0.1:6230");
+    await page.getByTestId("bmc-interval").fill("120");
+    await page.getByTestId("bmc-save").tap();
+    await expect.poll(() => page.getByTestId("bmc-panel").textContent()).toContain("every 120 s");
+    await page.screenshot({ path: path.join(SHOTS, "admin-06-bmc-panel.png") });
     await page.context().close();
   });
 
