@@ -211,6 +211,20 @@ describe.each(DATABASES)("REST API v1 on %s", (provider) => {
     expect((await call("GET", "/assets", { token: tokens.viewer })).status).toBe(200);
   });
 
+  it("walks every route × every role: 403 exactly where the route's roles say so, 401 without a token", async () => {
+    for (const route of ROUTES) {
+      const path = route.path.replace("{id}", a1.id) + (route.operationId === "lookupAsset" ? "?code=nothing" : "");
+      const body = route.body ? {} : undefined;
+      expect((await call(route.method, path, { token: null, body })).status, `${route.operationId} signed out`).toBe(401);
+      for (const role of ROLES) {
+        const r = await call(route.method, path, { token: tokens[role], body });
+        if (route.roles.includes(role)) expect(r.status, `${route.operationId} as ${role}`).not.toBe(403);
+        else expect(r.status, `${route.operationId} as ${role}`).toBe(403);
+        expect(r.status, `${route.operationId} as ${role}`).toBeLessThan(500);
+      }
+    }
+  });
+
   it("answers an unknown asset with 404 and an unknown route with 404/405", async () => {
     for (const p of ["/assets/nope", "/assets/nope/events", "/assets/%zz", "/assets/%E0%A4%A/events"]) {
       const r = await call("GET", p);
