@@ -396,6 +396,7 @@ export class IpmiSimProcess {
       else this.child.once("exit", () => r());
     });
     try {
+      process.kill(this.pid, "SIGCONT"); // in case a test stopped it to simulate a hang
       process.kill(this.pid, signal);
     } catch {
       /* already gone */
