@@ -91,7 +91,7 @@ export function BmcEndpointForm({ assetId, endpoint, isAdmin, onDone }: { assetI
       <h3 className="font-semibold">{endpoint ? "Edit BMC settings" : "Add BMC endpoint"}</h3>
       <div className="grid gap-3 md:grid-cols-3">
         <Field label="Protocol" error={fe("protocol")} hint={endpoint ? "Fixed once set up" : undefined}>
-          <select className="input" value={protocol} disabled={Boolean(endpoint)} onChange={(e) => setProtocol(e.target.value as "ipmi" | "redfish")} data-testid="bmc-protocol">
+          <select className="input" value={protocol} disabled={Boolean(endpoint)} onChange={(e) => { setProtocol(e.target.value as "ipmi" | "redfish"); create.reset(); }} data-testid="bmc-protocol">
             <option value="ipmi">IPMI (RMCP+)</option>
             <option value="redfish">Redfish (HTTPS)</option>
           </select>
