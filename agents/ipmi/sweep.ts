@@ -135,5 +135,13 @@ export async function* sweepSensorsIter(targets: SweepTarget[], opts: SweepOptio
     while (ready.length > 0) yield ready.shift()!;
   }
   await Promise.all(workers);
+  // aborted: every target not started still gets a result
+  for (let index = next; index < targets.length; index++) {
+    const t = targets[index];
+    const id = t.id ?? `${t.host}:${t.port ?? 623}`;
+    progress.done++;
+    progress.failed++;
+    yield { index, result: { id, target: t, ok: false, error: new IpmiTimeoutError("sweep aborted before this BMC was swept", { target: id }), durationMs: 0, attempts: 0 } };
+  }
   report(true);
 }
