@@ -5,19 +5,13 @@
  * confirmation dialog. Big touch targets, as everywhere.
  */
 import { useState } from "react";
+import { ROLE_LABELS, ROLES, type TRole } from "@/server/auth/roles";
 import { errorInfo } from "./trpc";
 
-/** Roles as people read them (mirror of server/auth/roles, which pages may not import). */
-export const ROLE_OPTIONS = [
-  { value: "admin", label: "Administrator" },
-  { value: "procurement", label: "Procurement" },
-  { value: "warehouse", label: "Warehouse" },
-  { value: "technician", label: "DC technician" },
-  { value: "firmware", label: "Firmware engineer" },
-  { value: "viewer", label: "Viewer (read-only)" },
-] as const;
-export type TRoleValue = (typeof ROLE_OPTIONS)[number]["value"];
-export const roleLabel = (r: string) => ROLE_OPTIONS.find((o) => o.value === r)?.label ?? r;
+/** Roles as people read them (server/auth/roles.ts is the one list). */
+export const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
+export type TRoleValue = TRole;
+export const roleLabel = (r: string) => ROLE_LABELS[r as TRole] ?? r;
 
 /** The first field error for `name` from a failed mutation, if any. */
 export function fieldError(error: unknown, name: string): string | undefined {
