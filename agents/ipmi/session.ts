@@ -130,6 +130,8 @@ export function parseAuthCapabilities(d: Buffer): AuthCapabilities {
 
 type State = "new" | "handshake" | "active" | "closed";
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * Inbound session sequence numbers: accept each number once, within 32 behind
  * the highest seen; anything newer moves the window. Zero is never valid.
@@ -434,19 +436,11 @@ export class IpmiSession {
     p.reject(e);
   }
 
-  private async slot(): Promise<void> {
-    if (this.inFlight < this.maxOutstanding) {
-      this.inFlight++;
-      return;
-    }
-    await new Promise<void>((r) => this.queue.push(r));
-    this.inFlight++;
-  }
-
+  /** Free an in-flight slot, or hand it straight to the next queued request. */
   private releaseSlot(): void {
-    this.inFlight--;
     const next = this.queue.shift();
     if (next) next();
+    else this.inFlight--;
   }
 
   private sendRequest(netFn: number, cmd: number, data: Uint8Array, sessionless: boolean): Promise<RawResponse> {
@@ -465,19 +459,54 @@ export class IpmiSession {
   }
 
   /** Send a request in the session; resolves with the completion code and data. */
-  async request(netFn: number, cmd: number, data: Uint8Array = new Uint8Array(0)): Promise<RawResponse> {
-    if (this.state !== "active") throw new IpmiProtocolError(`session is ${this.state}`, undefined, { target: this.target });
-    await this.slot();
-    try {
-      if (this.state !== "active") throw new IpmiProtocolError(`session is ${this.state}`, undefined, { target: this.target });
-      return await this.sendRequest(netFn, cmd, data, false);
-    } finally {
-      this.releaseSlot();
+  request(netFn: number, cmd: number, data: Uint8Array = EMPTY): Promise<RawResponse> {
+    if (this.state !== "active") return Promise.reject(new IpmiProtocolError(`session is ${this.state}`, undefined, { target: this.target }));
+    if (this.inFlight < this.maxOutstanding) {
+      this.inFlight++;
+      return this.sendInSession(netFn, cmd, data);
     }
+    // wait for a slot; releaseSlot hands it over without decrementing
+    return new Promise<void>((r) => this.queue.push(r)).then(() => {
+      if (this.state !== "active") throw new IpmiProtocolError(`session is ${this.state}`, undefined, { target: this.target });
+      return this.sendInSession(netFn, cmd, data);
+    });
+  }
+
+  /** In-session request holding a slot; the slot is released exactly once when it settles. */
+  private sendInSession(netFn: number, cmd: number, data: Uint8Array): Promise<RawResponse> {
+    return new Promise<RawResponse>((resolve, reject) => {
+      let rqSeq: number;
+      try {
+        rqSeq = this.nextRqSeq();
+      } catch (e) {
+        this.releaseSlot();
+        reject(e);
+        return;
+      }
+      const p: Pending = {
+        netFn,
+        cmd,
+        rqSeq,
+        msg: C.buildIpmiRequest(netFn, cmd, rqSeq, data, this.rsAddr),
+        attempts: 0,
+        timer: null,
+        resolve: (r) => {
+          this.releaseSlot();
+          resolve(r);
+        },
+        reject: (e) => {
+          this.releaseSlot();
+          reject(e);
+        },
+        sessionless: false,
+      };
+      this.pending.set(rqSeq, p);
+      this.transmit(p);
+    });
   }
 
   /** Like request(), but throws a typed error on a non-zero completion code. */
-  async command(netFn: number, cmd: number, data: Uint8Array = new Uint8Array(0), what = `netFn 0x${netFn.toString(16)} cmd 0x${cmd.toString(16)}`): Promise<Buffer> {
+  async command(netFn: number, cmd: number, data: Uint8Array = EMPTY, what = `netFn 0x${netFn.toString(16)} cmd 0x${cmd.toString(16)}`): Promise<Buffer> {
     const r = await this.request(netFn, cmd, data);
     if (r.cc !== 0) throw completionCodeError(r.cc, what, this.target);
     return r.data;
@@ -527,7 +556,8 @@ export class IpmiSession {
       p.reject(reason!);
     }
     this.pending.clear();
-    for (const q of this.queue.splice(0)) q();
+    for (const q of this.queue.splice(0)) q(); // they see the closed state and fail
+    this.inFlight = 0;
     if (this.sidm) this.transport.releaseSid(this.sidm);
     this.sidm = 0;
     if (this.endpointRegistered) this.transport.removeEndpointListener(this.addr, this.port, this.endpointListener);
