@@ -9,7 +9,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, signIn as signInAs, tabletPage } from "../harness/browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
@@ -39,10 +40,7 @@ beforeAll(async () => {
   cat = await seedCatalog(deps);
   await database.close();
   web = await startWeb(url);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -51,20 +49,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function tablet(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: false, deviceScaleFactor: 1 });
-  return context.newPage();
-}
+const tablet = () => tabletPage(browser);
 
-async function signIn(page: Page, username: string, password: string, role: string) {
-  await page.goto(`${web.url}/assets`);
-  await page.waitForURL(/\/login/);
-  await page.getByLabel("User name").fill(username);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/assets/);
-  await expect.poll(() => page.getByTestId("whoami").textContent()).toContain(role);
-}
+const signIn = (page: Page, username: string, password: string, role: string) => signInAs(page, web.url, username, password, role);
 
 describe("admin journey", () => {
   it("creates a user and an API token that is shown once and works against the REST API", async () => {

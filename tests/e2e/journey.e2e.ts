@@ -7,7 +7,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium, signIn as signInAs, tabletPage } from "../harness/browser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
@@ -41,10 +42,7 @@ beforeAll(async () => {
   for (let i = 2; i <= 30; i++) await createAsset(deps, admin, { serial: `JRNY-SN-${String(i).padStart(4, "0")}`, modelId: cat.server.id });
   await database.close();
   web = await startWeb(url);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -53,20 +51,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function tablet(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true, isMobile: false, deviceScaleFactor: 1 });
-  return context.newPage();
-}
+const tablet = () => tabletPage(browser);
 
-async function signIn(page: Page, username: string) {
-  await page.goto(`${web.url}/assets`);
-  await page.waitForURL(/\/login/);
-  await page.getByLabel("User name").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/assets/);
-  await expect.poll(() => page.getByTestId("whoami").textContent()).toContain(username === "tom" ? "technician" : "viewer");
-}
+const signIn = (page: Page, username: string) => signInAs(page, web.url, username, PASSWORD, username === "tom" ? "technician" : "viewer");
 
 describe("tablet journey", () => {
   it("signs in, scans a serial, moves the asset to burn-in and sees the event in the timeline", async () => {
