@@ -22,9 +22,6 @@ import { startRedfishSim, type RedfishSim } from "../../tests/redfish-sim/server
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "agents/bin/ironledger.mjs");
 const TOKEN = "int-test-agent-token";
-const haveIpmiBackend = fs.existsSync(path.join(ROOT, "agents/ipmi/probe.ts"));
-const haveRedfishBackend = fs.existsSync(path.join(ROOT, "agents/redfish/probe.ts"));
-const haveIpmiSim = fs.existsSync("/usr/bin/ipmi_sim") || fs.existsSync("/usr/local/bin/ipmi_sim");
 
 interface AgentProc {
   child: ChildProcess;
@@ -35,8 +32,8 @@ interface AgentProc {
 
 const agents: AgentProc[] = [];
 let server: AgentApiServer | null = null;
-let sim: IpmiSimHarness | null = null;
-let redfish: RedfishSim | null = null;
+let sim: IpmiSimHarness;
+let redfish: RedfishSim;
 let journalDir = "";
 let port = 0;
 const api = createMemoryAgentApi({ token: TOKEN });
@@ -125,18 +122,14 @@ beforeAll(async () => {
   journalDir = fs.mkdtempSync(path.join(os.tmpdir(), "ironledger-agent-int-"));
   const targets: TAgentTarget[] = [];
   const base = { username: USERS.admin.username, password: USERS.admin.password, intervalSec: 5, allowCipherZero: false, tlsFingerprint: null };
-  if (haveIpmiBackend && haveIpmiSim) {
-    sim = await startIpmiSim(variedSpecs(2, "AGT"));
-    sim.bmcs.forEach((b, i) =>
-      targets.push({ ...base, endpointId: `ep-sim-${i}`, assetId: `asset-sim-${i}`, protocol: "ipmi", address: `127.0.0.1:${b.port}` }),
-    );
-    // a wrong password: bmc.unreachable with reason "auth", and the password never in the message
-    targets.push({ ...base, endpointId: "ep-sim-badpw", assetId: "asset-sim-badpw", protocol: "ipmi", address: `127.0.0.1:${sim.bmcs[0].port}`, password: "not-the-password" });
-  }
-  if (haveRedfishBackend) {
-    redfish = await startRedfishSim({ flavour: "hpe-like", username: "admin", password: "password" });
-    targets.push({ ...base, endpointId: "ep-redfish-0", assetId: "asset-redfish-0", protocol: "redfish", address: redfish.url });
-  }
+  sim = await startIpmiSim(variedSpecs(2, "AGT"));
+  sim.bmcs.forEach((b, i) =>
+    targets.push({ ...base, endpointId: `ep-sim-${i}`, assetId: `asset-sim-${i}`, protocol: "ipmi", address: `127.0.0.1:${b.port}` }),
+  );
+  // a wrong password: bmc.unreachable with reason "auth", and the password never in the message
+  targets.push({ ...base, endpointId: "ep-sim-badpw", assetId: "asset-sim-badpw", protocol: "ipmi", address: `127.0.0.1:${sim.bmcs[0].port}`, password: "not-the-password" });
+  redfish = await startRedfishSim({ flavour: "hpe-like", username: "admin", password: "password" });
+  targets.push({ ...base, endpointId: "ep-redfish-0", assetId: "asset-redfish-0", protocol: "redfish", address: redfish.url });
   // BMCs that do not answer (nobody listens on these ports): bmc.unreachable, just as real
   const dead = await freeUdpPorts(4);
   dead.forEach((p, i) =>
@@ -183,19 +176,15 @@ describe("site agent (child process) with store-and-forward", () => {
     assertStorage();
     const kinds = new Set(api.store.observations.map((o) => o.kind));
     expect(kinds.has("bmc.unreachable")).toBe(true);
-    if (sim || redfish) expect(kinds.has("bmc.probe")).toBe(true);
-    if (sim) {
-      const bad = api.store.observations.filter((o) => o.endpointId === "ep-sim-badpw");
-      expect(bad.length).toBeGreaterThan(0);
-      for (const o of bad) {
-        expect(o).toMatchObject({ kind: "bmc.unreachable", reason: "auth" });
-        expect(JSON.stringify(o)).not.toContain("not-the-password");
-      }
+    expect(kinds.has("bmc.probe")).toBe(true);
+    const bad = api.store.observations.filter((o) => o.endpointId === "ep-sim-badpw");
+    expect(bad.length).toBeGreaterThan(0);
+    for (const o of bad) {
+      expect(o).toMatchObject({ kind: "bmc.unreachable", reason: "auth" });
+      expect(JSON.stringify(o)).not.toContain("not-the-password");
     }
-    if (redfish) {
-      const rf = api.store.observations.find((o) => o.endpointId === "ep-redfish-0" && o.kind === "bmc.probe");
-      expect(rf).toMatchObject({ kind: "bmc.probe", tlsFingerprint: redfish.fingerprint, result: { protocol: "redfish" } });
-    }
+    const rf = api.store.observations.find((o) => o.endpointId === "ep-redfish-0" && o.kind === "bmc.probe");
+    expect(rf).toMatchObject({ kind: "bmc.probe", tlsFingerprint: redfish.fingerprint, result: { protocol: "redfish" } });
   });
 
   it("loses and duplicates nothing when the agent is killed with SIGKILL mid-run", async () => {
@@ -226,8 +215,8 @@ describe("site agent (child process) with store-and-forward", () => {
 
   it("--once over HTTPS with a private CA (--ca), and refuses the server without it", async () => {
     const pki = generatePrivateCa();
-    const targets = sim ? [{ endpointId: "ep-tls-0", assetId: "asset-tls-0", protocol: "ipmi" as const, address: `127.0.0.1:${sim.bmcs[1].port}`,
-      username: USERS.admin.username, password: USERS.admin.password, intervalSec: 60, allowCipherZero: false, tlsFingerprint: null }] : [];
+    const targets = [{ endpointId: "ep-tls-0", assetId: "asset-tls-0", protocol: "ipmi" as const, address: `127.0.0.1:${sim.bmcs[1].port}`,
+      username: USERS.admin.username, password: USERS.admin.password, intervalSec: 60, allowCipherZero: false, tlsFingerprint: null }];
     const tlsApi = createMemoryAgentApi({ token: TOKEN, work: { agentId: "agent-tls", siteId: null, pollIntervalSec: 60, targets } });
     const tlsServer = await startAgentApiServer({ handler: tlsApi.handler, tls: { key: pki.key, cert: pki.cert } });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ironledger-agent-tls-"));
@@ -253,7 +242,7 @@ describe("site agent (child process) with store-and-forward", () => {
       expect(ok.code, ok.stderr).toBe(0);
       expect(tlsApi.store.workRequests).toBe(1);
       expect(tlsApi.store.observations).toHaveLength(targets.length);
-      if (sim) expect(tlsApi.store.observations[0]).toMatchObject({ kind: "bmc.probe", endpointId: "ep-tls-0" });
+      expect(tlsApi.store.observations[0]).toMatchObject({ kind: "bmc.probe", endpointId: "ep-tls-0" });
     } finally {
       await tlsServer.stop();
       fs.rmSync(dir, { recursive: true, force: true });
