@@ -67,6 +67,9 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "locations.create", allowed: ["admin", "procurement", "warehouse"] },
   { path: "audit.list", allowed: ["admin", "viewer"] },
   { path: "audit.verify", allowed: ["admin", "viewer"] },
+  { path: "bmc.power", allowed: ["admin", "technician"] },
+  { path: "bmc.queueCommand", allowed: ["admin", "technician"] },
+  { path: "bmc.commands", allowed: ROLES },
 ];
 
 describe("tRPC procedures all declare who may call them", () => {

@@ -1,6 +1,8 @@
 /**
  * The site agent: pulls its work from the server, probes each BMC on its own
- * schedule with bounded concurrency, journals every observation durably and
+ * schedule with bounded concurrency, long-polls the server for power commands
+ * (carried out at most once and never after their deadline, see commands.ts),
+ * journals every observation (probe results and command results) durably and
  * forwards the journal to the server (store-and-forward, at-least-once; the
  * server's idempotency keys make storage exactly-once).
  *
@@ -9,8 +11,11 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  AGENT_COMMANDS_MAX_WAIT_SEC,
+  ZAgentCommands,
   ZAgentWork,
   ZObservation,
+  type TAgentCommand,
   ZObservationAck,
   type TAgentTarget,
   type TAgentWork,
@@ -18,7 +23,8 @@ import {
   type TObservationAck,
 } from "../../server/contracts/agent";
 import type { TBmcProbeResult } from "../../server/contracts/bmc";
-import { defaultBackends, parseHostPort, type Backends } from "./collectors";
+import { defaultBackends, parseHostPort, type Backends, type PowerAction } from "./collectors";
+import { CommandLedger } from "./commands";
 import { oneLine, probeErrorCode, unreachableReason } from "./errors";
 import { Journal } from "./journal";
 import { TransportError, type Transport } from "./transport";
@@ -89,6 +95,25 @@ export function backendCollector(backends: Backends = defaultBackends): Collecto
   };
 }
 
+/** Carries out a power action on one target; throws an error with a `code` (timeout, auth, ...) on failure. */
+export type PowerExecutor = (target: TAgentTarget, action: PowerAction, ctx: CollectContext) => Promise<{ power: "on" | "off" }>;
+
+/** The real executor: agents/ipmi and agents/redfish, with the target's credentials and TLS pin. */
+export function backendPowerExecutor(backends: Backends = defaultBackends): PowerExecutor {
+  return async (target, action, ctx) => {
+    if (target.protocol === "ipmi") {
+      const { host, port } = parseHostPort(target.address);
+      const ipmi = await backends.ipmi();
+      return ipmi.ipmiPower(
+        { host, port, username: target.username, password: target.password, privilege: "operator", timeoutMs: ctx.timeoutMs, allowCipherZero: target.allowCipherZero },
+        action,
+      );
+    }
+    const redfish = await backends.redfish();
+    return redfish.redfishPower({ url: target.address, username: target.username, password: target.password, pinnedFingerprint: ctx.pinnedFingerprint, timeoutMs: ctx.timeoutMs }, action);
+  };
+}
+
 export interface AgentOptions {
   /** server base URL, without trailing slash */
   server: string;
@@ -112,11 +137,17 @@ export interface AgentOptions {
   journal?: Journal;
   /** once mode: delivery attempts before giving up (default 5) */
   onceDeliveryAttempts?: number;
+  /** carries out power commands (default: agents/ipmi, agents/redfish) */
+  execute?: PowerExecutor;
+  /** long-poll wait for GET /commands in seconds (default and max 25); 0 disables the command loop */
+  commandWaitSec?: number;
 }
 
 export interface AgentResult {
   ok: boolean;
   probes: number;
+  /** power commands carried out (successfully or not) */
+  commands: number;
   delivered: number;
   pending: number;
 }
@@ -195,13 +226,17 @@ export class Agent {
   private work: TAgentWork | null = null;
   private journal!: Journal;
   private probes = 0;
+  private commandsRun = 0;
   private delivered = 0;
+  private ledger: CommandLedger | null = null;
+  private readonly execute: PowerExecutor;
 
   constructor(private readonly opts: AgentOptions) {
     this.clock = opts.clock ?? systemClock;
     this.random = opts.random ?? Math.random;
     this.log = opts.log ?? (() => {});
     this.collect = opts.collect ?? backendCollector();
+    this.execute = opts.execute ?? backendPowerExecutor();
     this.concurrency = Math.max(1, opts.concurrency ?? 16);
     this.batchSize = Math.min(MAX_BATCH, Math.max(1, opts.batchSize ?? 200));
     if (opts.signal) {
@@ -232,14 +267,22 @@ export class Agent {
 
   private result(): AgentResult {
     const pending = this.journal.pendingCount;
-    return { ok: pending === 0, probes: this.probes, delivered: this.delivered, pending };
+    return { ok: pending === 0, probes: this.probes, commands: this.commandsRun, delivered: this.delivered, pending };
   }
 
   // ------------------------------------------------------------ modes
 
   private async runForever(): Promise<AgentResult> {
     const loops = [this.workLoop(), this.schedulerLoop(), this.deliveryLoop()];
-    await Promise.all(loops);
+    if ((this.opts.commandWaitSec ?? AGENT_COMMANDS_MAX_WAIT_SEC) > 0) {
+      this.ledger = CommandLedger.open(this.journal.dir, { nowMs: this.clock.now() });
+      loops.push(this.commandLoop());
+    }
+    try {
+      await Promise.all(loops);
+    } finally {
+      this.ledger?.close();
+    }
     // let running probes finish (they have their own timeouts) so their results are journaled
     if (this.inFlight.size > 0) await Promise.race([Promise.all(this.inFlight), this.clock.sleep(5_000)]);
     await this.finalFlush();
@@ -443,6 +486,127 @@ export class Agent {
     } finally {
       ac.abort();
     }
+  }
+
+  // ------------------------------------------------------------ commands
+
+  private async fetchCommands(waitSec: number): Promise<TAgentCommand[] | null> {
+    const res = await this.opts.transport({
+      method: "GET",
+      url: `${this.opts.server}/api/agent/v1/commands?wait=${waitSec}`,
+      headers: { authorization: `Bearer ${this.opts.token}`, accept: "application/json" },
+      timeoutMs: waitSec * 1000 + HTTP_TIMEOUT_MS,
+      signal: this.stop.signal,
+    });
+    if (res.status === 404) return null; // a server without the command channel
+    if (res.status !== 200) throw new HttpStatusError(res.status, res.body, "GET /api/agent/v1/commands");
+    const parsed = ZAgentCommands.safeParse(safeJson(res.body));
+    if (!parsed.success) throw new Error(`GET /api/agent/v1/commands: the answer is not a valid command list (${parsed.error.issues[0]?.message ?? "invalid"})`);
+    return parsed.data.commands;
+  }
+
+  private async commandLoop(): Promise<void> {
+    const waitSec = Math.min(AGENT_COMMANDS_MAX_WAIT_SEC, Math.max(1, Math.round(this.opts.commandWaitSec ?? AGENT_COMMANDS_MAX_WAIT_SEC)));
+    const backoff = new Backoff(1_000, 60_000, this.random);
+    let lastError = "";
+    while (!this.stopped) {
+      let commands: TAgentCommand[] | null;
+      try {
+        commands = await this.fetchCommands(waitSec);
+      } catch (err) {
+        if (this.stopped) break;
+        const msg = describeHttpError(err);
+        if (msg !== lastError) this.log(`agent: cannot fetch commands: ${msg}`);
+        lastError = msg;
+        await this.sleep(backoff.next());
+        continue;
+      }
+      backoff.reset();
+      if (commands === null) {
+        if (lastError !== "404") this.log("agent: the server has no command channel (GET /commands: 404); asking again in 10 minutes");
+        lastError = "404";
+        await this.sleep(10 * 60_000);
+        continue;
+      }
+      if (lastError) this.log("agent: server reachable again (commands)");
+      lastError = "";
+      // one command per BMC at a time; different BMCs in parallel
+      await Promise.all(commands.map((c) => this.runCommand(c)));
+    }
+  }
+
+  /** Carries out one command at most once and never after its deadline; its result goes into the journal. */
+  async runCommand(cmd: TAgentCommand): Promise<void> {
+    const ledger = this.ledger;
+    if (!ledger) throw new Error("agent: the command ledger is not open");
+    const started = this.clock.now();
+    let decision: ReturnType<CommandLedger["claim"]>;
+    try {
+      decision = ledger.claim(cmd, started);
+    } catch (err) {
+      // cannot record it: do not act, it would not be at-most-once
+      this.log(`agent: cannot record command ${cmd.commandId}, not carrying it out: ${oneLine(err)}`);
+      return;
+    }
+    if (decision === "duplicate") {
+      this.log(`agent: command ${cmd.commandId} was already carried out; ignoring it`);
+      return;
+    }
+    const base = {
+      kind: "bmc.command" as const,
+      idempotencyKey: `${(this.work?.agentId ?? "agent").slice(0, 64)}:cmd:${cmd.commandId}`.slice(0, 128),
+      commandId: cmd.commandId,
+      endpointId: cmd.endpointId,
+      observedAt: new Date(started).toISOString(),
+    };
+    let obs: TObservation;
+    if (decision === "expired") {
+      this.log(`agent: command ${cmd.commandId} (${cmd.action} on ${cmd.endpointId}) expired at ${cmd.expiresAt}; not carrying it out`);
+      obs = { ...base, durationMs: 0, ok: false, error: { reason: "expired", message: `The command expired at ${cmd.expiresAt} before the agent could carry it out.` } };
+    } else {
+      let target = this.targets.get(cmd.endpointId)?.target;
+      if (!target) {
+        try {
+          this.applyWork(await this.fetchWork());
+        } catch {
+          /* answered below */
+        }
+        target = this.targets.get(cmd.endpointId)?.target;
+      }
+      if (!target) {
+        obs = { ...base, durationMs: this.clock.now() - started, ok: false, error: { reason: "unknown-endpoint", message: `BMC endpoint ${cmd.endpointId} is not in this agent's work.` } };
+      } else {
+        const timeoutMs = Math.max(5_000, Math.min(60_000, Date.parse(cmd.expiresAt) - this.clock.now()));
+        const pinned = target.tlsFingerprint ?? this.seenFingerprints.get(target.endpointId) ?? null;
+        try {
+          const r = await this.withDeadline(this.execute(target, cmd.action, { timeoutMs, pinnedFingerprint: pinned }), timeoutMs + 5_000);
+          obs = { ...base, durationMs: this.clock.now() - started, ok: true, power: r.power };
+          this.log(`agent: command ${cmd.commandId}: ${cmd.action} on ${cmd.endpointId} done, power ${r.power}`);
+        } catch (err) {
+          const reason = unreachableReason(err);
+          obs = { ...base, durationMs: this.clock.now() - started, ok: false, error: { reason, message: oneLine(err, [target.password]).slice(0, 2000) } };
+          this.log(`agent: command ${cmd.commandId}: ${cmd.action} on ${cmd.endpointId} failed: ${obs.error?.message ?? reason}`);
+        }
+        this.commandsRun++;
+      }
+    }
+    try {
+      this.journal.append([obs]);
+      this.wakeDelivery.notify();
+    } catch (err) {
+      this.log(`agent: cannot journal the result of command ${cmd.commandId}: ${oneLine(err)}`);
+    }
+  }
+
+  /** Opens the command ledger for tests that call runCommand directly. */
+  openCommandLedger(journal: Journal): void {
+    this.journal = journal;
+    this.ledger ??= CommandLedger.open(journal.dir, { nowMs: this.clock.now() });
+  }
+
+  closeCommandLedger(): void {
+    this.ledger?.close();
+    this.ledger = null;
   }
 
   // ------------------------------------------------------------ delivery

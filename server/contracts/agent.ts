@@ -4,6 +4,15 @@
  *
  *   GET  /api/agent/v1/work           -> TAgentWork
  *   POST /api/agent/v1/observations   TObservationBatch -> TObservationAck
+ *   GET  /api/agent/v1/commands?wait=SECONDS   -> TAgentCommands (long poll, at most
+ *        AGENT_COMMANDS_MAX_WAIT_SEC; answers as soon as a command is queued, an
+ *        empty list at the timeout; each command is handed out once)
+ *
+ * A command's result comes back as a `bmc.command` observation through the
+ * journal and the observations endpoint, so it survives a server outage and
+ * is stored exactly once. An agent never executes a command after its
+ * `expiresAt`, and executes each `commandId` at most once (also across
+ * restarts). Servers without /commands answer 404; agents then keep probing.
  *
  * Observations carry an idempotency key chosen by the agent (stable across
  * retries); the server stores each key once and answers duplicates as such.
@@ -35,6 +44,33 @@ export const ZAgentWork = z.object({
 });
 export type TAgentWork = z.infer<typeof ZAgentWork>;
 
+/** What a command asks the BMC to do ("status" only reads the power state). */
+export const AGENT_COMMAND_ACTIONS = ["on", "off", "cycle", "reset", "soft", "status"] as const;
+export const ZAgentCommandAction = z.enum(AGENT_COMMAND_ACTIONS);
+export type TAgentCommandAction = z.infer<typeof ZAgentCommandAction>;
+
+/** The longest a GET /commands request is held open by the server. */
+export const AGENT_COMMANDS_MAX_WAIT_SEC = 25;
+
+export const ZAgentCommand = z.object({
+  commandId: z.string().min(1).max(128),
+  endpointId: z.string().min(1),
+  action: ZAgentCommandAction,
+  requestedAt: z.string().datetime(),
+  /** not to be executed at or after this moment */
+  expiresAt: z.string().datetime(),
+});
+export type TAgentCommand = z.infer<typeof ZAgentCommand>;
+
+export const ZAgentCommands = z.object({
+  commands: z.array(ZAgentCommand),
+});
+export type TAgentCommands = z.infer<typeof ZAgentCommands>;
+
+/** Why a command was not carried out: the probe reasons, plus expired / unknown-endpoint. */
+export const COMMAND_ERROR_REASONS = ["timeout", "auth", "privilege", "tls-mismatch", "protocol", "network", "expired", "unknown-endpoint"] as const;
+export const ZCommandErrorReason = z.enum(COMMAND_ERROR_REASONS);
+
 export const ZObservation = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("bmc.probe"),
@@ -55,6 +91,18 @@ export const ZObservation = z.discriminatedUnion("kind", [
     /** machine-readable reason: timeout | auth | privilege | tls-mismatch | protocol | network */
     reason: z.enum(["timeout", "auth", "privilege", "tls-mismatch", "protocol", "network"]),
     message: z.string().max(2000),
+  }),
+  z.object({
+    kind: z.literal("bmc.command"),
+    idempotencyKey: z.string().min(8).max(128),
+    commandId: z.string().min(1).max(128),
+    endpointId: z.string().min(1),
+    observedAt: z.string().datetime(),
+    durationMs: z.number().nonnegative(),
+    ok: z.boolean(),
+    /** the power state the BMC reported after the action */
+    power: z.enum(["on", "off"]).optional(),
+    error: z.object({ reason: ZCommandErrorReason, message: z.string().max(2000) }).optional(),
   }),
 ]);
 export type TObservation = z.infer<typeof ZObservation>;

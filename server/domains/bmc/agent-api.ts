@@ -4,6 +4,7 @@
  *
  *   GET  /api/agent/v1/work          → TAgentWork (targets with their credentials, opened here)
  *   POST /api/agent/v1/observations  TObservationBatch → TObservationAck
+ *   GET  /api/agent/v1/commands?wait=SECONDS  → TAgentCommands (long poll; commands.ts)
  *
  * A site agent authenticates with its own bearer token (`ila_…`, stored as
  * sha256). A batch is validated as a whole (400 with field errors, nothing
@@ -13,7 +14,7 @@
  * Credentials are never logged.
  */
 import { ZodError } from "zod";
-import { ZAgentWork, ZObservationBatch, type TAgentTarget, type TAgentWork, type TObservation, type TObservationAck } from "../../contracts/agent";
+import { AGENT_COMMANDS_MAX_WAIT_SEC, ZAgentWork, ZObservationBatch, type TAgentCommands, type TAgentTarget, type TAgentWork, type TObservation, type TObservationAck } from "../../contracts/agent";
 import type { Tx } from "../../db/client";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
@@ -21,6 +22,7 @@ import { sha256 } from "../../auth/password";
 import { bearer } from "../../http";
 import { open } from "../../crypto/secrets";
 import { appendAudit } from "../audit/service";
+import { recordCommandResult, takeCommands, waitForCommand } from "./commands";
 import { applyFindings, kindsJudgedBy, probeFacts, type TFact } from "./reconcile";
 import { AGENT_TOKEN_PREFIX } from "./service";
 import type { TFindingKind } from "./schema";
@@ -129,7 +131,7 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
   await deps.db.$transaction(
     async (tx) => {
       const now = deps.clock.now();
-      const summary = { observations: fresh.length, endpoints: [] as string[], opened: [] as string[], resolved: [] as string[], pinned: [] as string[], tlsMismatch: [] as string[] };
+      const summary = { observations: fresh.length, endpoints: [] as string[], opened: [] as string[], resolved: [] as string[], pinned: [] as string[], tlsMismatch: [] as string[], commands: [] as string[] };
       const latest = new Map<string, Date | null>();
       for (const o of fresh) {
         const ep = owned.get(o.endpointId)!;
@@ -139,11 +141,22 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
           summary.endpoints.push(ep.id);
         }
         const observedAt = new Date(o.observedAt);
-        const payload = o.kind === "bmc.probe" ? { result: o.result, tlsFingerprint: o.tlsFingerprint ?? null } : { reason: o.reason, message: o.message };
+        const payload =
+          o.kind === "bmc.probe"
+            ? { result: o.result, tlsFingerprint: o.tlsFingerprint ?? null }
+            : o.kind === "bmc.command"
+              ? { commandId: o.commandId, ok: o.ok, power: o.power ?? null, error: o.error ?? null }
+              : { reason: o.reason, message: o.message };
         const row = await tx.bmcObservation.create({
           data: { endpointId: ep.id, agentId: agent.id, idempotencyKey: o.idempotencyKey, kind: o.kind, observedAt, receivedAt: now, durationMs: Math.round(o.durationMs), payload: JSON.stringify(payload) },
           select: { id: true },
         });
+        if (o.kind === "bmc.command") {
+          // a command's result counts whenever it arrives; it changes no finding
+          const status = await recordCommandResult(tx, deps.provider, agentActor(agent), now, agent.id, o, row.id);
+          if (status) summary.commands.push(`${o.commandId}:${status}`);
+          continue;
+        }
         // an older observation delivered late is kept, but does not override newer state
         const prev = latest.get(ep.id) ?? null;
         if (prev && observedAt < prev) continue;
@@ -161,7 +174,7 @@ async function applyObservation(
   tx: Tx,
   now: Date,
   ep: TEndpointState,
-  o: TObservation,
+  o: Exclude<TObservation, { kind: "bmc.command" }>,
   observationId: string,
   summary: { opened: string[]; resolved: string[]; pinned: string[]; tlsMismatch: string[] },
 ): Promise<void> {
@@ -201,7 +214,23 @@ async function applyObservation(
   summary.resolved.push(...ch.resolved);
 }
 
-/** GET /api/agent/v1/work, POST /api/agent/v1/observations. */
+/** How often a long poll looks at the database (other replicas may queue commands). */
+const COMMAND_POLL_MS = 500;
+
+/** GET /commands?wait=SECONDS: answers as soon as a command is there, an empty list at the timeout. */
+async function longPollCommands(deps: TDeps, agent: TAgentIdentity, req: Request): Promise<TAgentCommands> {
+  const raw = Number(new URL(req.url).searchParams.get("wait") ?? "0");
+  const waitMs = Math.round(Math.min(AGENT_COMMANDS_MAX_WAIT_SEC, Math.max(0, Number.isFinite(raw) ? raw : 0)) * 1000);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const commands = await takeCommands(deps, agent, agentActor(agent));
+    const left = deadline - Date.now();
+    if (commands.length > 0 || left <= 0 || req.signal.aborted) return { commands };
+    await waitForCommand(agent.id, Math.min(COMMAND_POLL_MS, left), req.signal);
+  }
+}
+
+/** GET /api/agent/v1/work, POST /api/agent/v1/observations, GET /api/agent/v1/commands. */
 export async function handleAgentApi(req: Request, deps: TDeps): Promise<Response> {
   const path = new URL(req.url).pathname.replace(/\/+$/, "");
   try {
@@ -210,6 +239,10 @@ export async function handleAgentApi(req: Request, deps: TDeps): Promise<Respons
     if (path === `${AGENT_API_PREFIX}/work`) {
       if (req.method !== "GET") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use GET for the work."), { allow: "GET" });
       return json(200, await agentWork(deps, agent));
+    }
+    if (path === `${AGENT_API_PREFIX}/commands`) {
+      if (req.method !== "GET") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use GET for the commands."), { allow: "GET" });
+      return json(200, await longPollCommands(deps, agent, req));
     }
     if (path === `${AGENT_API_PREFIX}/observations`) {
       if (req.method !== "POST") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use POST for observations."), { allow: "POST" });

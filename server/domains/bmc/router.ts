@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ADMIN_ONLY, ANY_ROLE, type TRole } from "../../auth/roles";
 import { procedure, router } from "../../trpc";
-import { ZAgentCreate, ZEndpointCreate, ZEndpointUpdate, ZFindingDecision, ZFindingStatus, ZPowerInput } from "./schema";
+import { listCommands, queueCommand } from "./commands";
+import { ZAgentCreate, ZCommandList, ZCommandQueue, ZEndpointCreate, ZEndpointUpdate, ZFindingDecision, ZFindingStatus, ZPowerInput } from "./schema";
 import { assetBmc, createAgent, createEndpoint, decideFinding, getEndpoint, listAgents, listEndpoints, listFindings, powerAction, revokeAgent, updateEndpoint } from "./service";
 
 /** Who sets up BMC endpoints and decides on findings. */
@@ -23,4 +24,7 @@ export const bmcRouter = router({
     .query(({ ctx, input }) => listFindings(ctx.deps, input)),
   decideFinding: procedure(BMC_EDITORS).input(ZFindingDecision).mutation(({ ctx, input }) => decideFinding(ctx.deps, ctx.actor, input)),
   power: procedure(POWER_ROLES).input(ZPowerInput).mutation(({ ctx, input }) => powerAction(ctx.deps, ctx.actor, input)),
+  /** a power command for a BMC behind a site agent (QUEUED → SENT → DONE | FAILED | EXPIRED) */
+  queueCommand: procedure(POWER_ROLES).input(ZCommandQueue).mutation(({ ctx, input }) => queueCommand(ctx.deps, ctx.actor, input)),
+  commands: procedure(ANY_ROLE).input(ZCommandList).query(({ ctx, input }) => listCommands(ctx.deps, input)),
 });

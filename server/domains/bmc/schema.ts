@@ -137,3 +137,41 @@ export interface TFinding {
   resolvedBy: string | null;
   resolvedAt: Date | null;
 }
+
+/** A power command for a BMC behind a site agent (server/domains/bmc/commands.ts). */
+export const COMMAND_STATUSES = ["QUEUED", "SENT", "DONE", "FAILED", "EXPIRED"] as const;
+export type TCommandStatus = (typeof COMMAND_STATUSES)[number];
+export const COMMAND_ACTIONS = ["on", "off", "cycle", "reset", "soft", "status"] as const;
+export type TCommandAction = (typeof COMMAND_ACTIONS)[number];
+
+export const ZCommandQueue = z.object({
+  assetId: z.string().min(1),
+  action: z.enum(COMMAND_ACTIONS),
+  /** the UI asks first; the server insists (a status read needs no confirmation, but takes one) */
+  confirm: z.literal(true, { error: "Confirm the power action" }),
+});
+export type TCommandQueue = z.input<typeof ZCommandQueue>;
+
+export const ZCommandList = z.object({
+  assetId: z.string().min(1),
+  take: z.number().int().min(1).max(100).optional(),
+});
+export type TCommandList = z.input<typeof ZCommandList>;
+
+/** A command as people see it. */
+export interface TBmcCommand {
+  id: string;
+  endpointId: string;
+  assetId: string;
+  agentId: string;
+  action: TCommandAction;
+  status: TCommandStatus;
+  requestedBy: string;
+  requestedByName: string;
+  requestedAt: Date;
+  expiresAt: Date;
+  sentAt: Date | null;
+  finishedAt: Date | null;
+  power: "on" | "off" | null;
+  error: string | null;
+}

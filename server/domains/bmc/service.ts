@@ -4,12 +4,11 @@
  * never returned), the asset page's BMC view, decisions on findings, and
  * power actions.
  *
- * Power actions: the server normally cannot reach a site's BMC network, and
- * the agent API has no command channel. So a power action runs here only for
- * an endpoint without an agent (the server reaches the BMC directly, e.g. a
- * lab); this is the one place server/ imports agents/ipmi and agents/redfish.
- * With an agent assigned, the action is refused with a pointer to
- * `npx ironledger bmc power …` on the agent host.
+ * Power actions: the server normally cannot reach a site's BMC network. So a
+ * power action runs here only for an endpoint without an agent (the server
+ * reaches the BMC directly, e.g. a lab); this is the one place server/ imports
+ * agents/ipmi and agents/redfish. With an agent assigned, the action goes
+ * through the agent's command channel instead (commands.ts queueCommand).
  */
 import { ipmiPower } from "../../../agents/ipmi/probe";
 import { redfishPower } from "../../../agents/redfish/probe";
@@ -239,7 +238,7 @@ export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput
   if (ep.agentId) {
     throw new AppError(
       "BAD_REQUEST",
-      `This BMC is on a site network that only the agent ${ep.agent?.name ?? ep.agentId} reaches. Run the power action on the agent host: npx ironledger bmc power ${action} --${ep.protocol} ${ep.address} --user ${ep.username} --password-env BMC_PASSWORD`,
+      `This BMC is on a site network that only the agent ${ep.agent?.name ?? ep.agentId} reaches. Queue the power action for the agent instead (the asset page does this), or run it on the agent host: npx ironledger bmc power ${action} --${ep.protocol} ${ep.address} --user ${ep.username} --password-env BMC_PASSWORD`,
     );
   }
   // the attempt is on record before the BMC is touched

@@ -1,0 +1,218 @@
+/**
+ * BMC power commands for endpoints behind a site agent (the agent API's
+ * command channel, server/contracts/agent.ts):
+ *
+ *   queueCommand   a technician or admin asks (audited: who, what, when)   → QUEUED
+ *   takeCommands   the agent's GET /commands hands each command out once   → SENT
+ *   recordCommandResult  the agent's `bmc.command` observation             → DONE | FAILED
+ *   a command nobody took (or answered) before its deadline                → EXPIRED
+ *
+ * A command expires COMMAND_TTL_MS after it was queued, so a power-off is never
+ * carried out late; the agent checks the deadline again before it acts. A
+ * result that arrives after the deadline (the agent acted in time, the server
+ * was down) still wins over EXPIRED: it is what the BMC did.
+ *
+ * Endpoints without an agent keep the direct path (service.ts powerAction).
+ */
+import type { TAgentCommand, TObservation } from "../../contracts/agent";
+import type { Tx } from "../../db/client";
+import { AppError } from "../../errors";
+import { SYSTEM_ACTOR, type TActor, type TDeps } from "../../context";
+import type { TProvider } from "../../db/url";
+import { appendAudit } from "../audit/service";
+import { ZCommandList, ZCommandQueue, type TBmcCommand, type TCommandAction, type TCommandList, type TCommandQueue, type TCommandStatus } from "./schema";
+
+/** How long a queued command may wait for its agent. */
+export const COMMAND_TTL_MS = 2 * 60_000;
+const OPEN: TCommandStatus[] = ["QUEUED", "SENT"];
+
+// ------------------------------------------------------------------ in-process notifier
+
+/** Wakes long polls in this process when a command is queued for their agent (other replicas fall back to polling). */
+const waiters = new Map<string, Set<() => void>>();
+
+function notifyAgent(agentId: string): void {
+  for (const wake of waiters.get(agentId) ?? []) wake();
+}
+
+/** Resolves after `ms`, when a command is queued for `agentId` in this process, or when `signal` aborts. */
+export function waitForCommand(agentId: string, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let set = waiters.get(agentId);
+    if (!set) waiters.set(agentId, (set = new Set()));
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      set.delete(done);
+      if (set.size === 0 && waiters.get(agentId) === set) waiters.delete(agentId);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    set.add(done);
+    if (signal?.aborted) done();
+    else signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+// ------------------------------------------------------------------ mapping
+
+interface TCommandRow {
+  id: string;
+  endpointId: string;
+  assetId: string;
+  agentId: string;
+  action: string;
+  status: string;
+  requestedBy: string;
+  requestedByName: string;
+  requestedAt: Date;
+  expiresAt: Date;
+  sentAt: Date | null;
+  finishedAt: Date | null;
+  power: string | null;
+  error: string | null;
+}
+
+const commandSelect = {
+  id: true,
+  endpointId: true,
+  assetId: true,
+  agentId: true,
+  action: true,
+  status: true,
+  requestedBy: true,
+  requestedByName: true,
+  requestedAt: true,
+  expiresAt: true,
+  sentAt: true,
+  finishedAt: true,
+  power: true,
+  error: true,
+} as const;
+
+/** The row as people see it; an open command past its deadline reads as EXPIRED even before anything wrote that down. */
+function toCommand(r: TCommandRow, now: Date): TBmcCommand {
+  const overdue = OPEN.includes(r.status as TCommandStatus) && r.expiresAt <= now;
+  return {
+    ...r,
+    action: r.action as TCommandAction,
+    status: overdue ? "EXPIRED" : (r.status as TCommandStatus),
+    finishedAt: overdue ? r.expiresAt : r.finishedAt,
+    power: r.power === "on" || r.power === "off" ? r.power : null,
+  };
+}
+
+/** Marks open commands past their deadline EXPIRED (audited), in `where`'s scope. */
+async function expireOverdue(deps: TDeps, where: { endpointId?: string; agentId?: string }): Promise<void> {
+  const now = deps.clock.now();
+  const overdue = await deps.db.bmcCommand.findMany({ where: { ...where, status: { in: OPEN }, expiresAt: { lte: now } }, select: { id: true, status: true, endpointId: true, assetId: true, action: true } });
+  if (overdue.length === 0) return;
+  await deps.db.$transaction(async (tx) => {
+    for (const c of overdue) {
+      const res = await tx.bmcCommand.updateMany({ where: { id: c.id, status: c.status }, data: { status: "EXPIRED", finishedAt: now } });
+      if (res.count !== 1) continue;
+      await appendAudit(tx, deps.provider, SYSTEM_ACTOR, now, { action: "power.expired", entity: "BmcCommand", entityId: c.id, before: { status: c.status }, after: { status: "EXPIRED", endpointId: c.endpointId, assetId: c.assetId, action: c.action } });
+    }
+  });
+}
+
+// ------------------------------------------------------------------ people
+
+/**
+ * Queue a power command for the agent that reaches this asset's BMC. Refused
+ * when the asset is disposed, the endpoint has no agent (use the direct power
+ * action), or a command for this BMC is still open.
+ */
+export async function queueCommand(deps: TDeps, actor: TActor, input: TCommandQueue, opts: { ttlMs?: number } = {}): Promise<TBmcCommand> {
+  const { assetId, action } = ZCommandQueue.parse(input);
+  const ep = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { id: true, agentId: true, lastPower: true, agent: { select: { name: true, revokedAt: true } }, asset: { select: { status: true, serial: true } } } });
+  if (!ep) throw new AppError("NOT_FOUND", "This asset has no BMC endpoint; add one first.");
+  if (ep.asset.status === "DISPOSED") throw new AppError("BAD_REQUEST", `Asset ${ep.asset.serial} is disposed; its BMC takes no power commands.`);
+  if (!ep.agentId) throw new AppError("BAD_REQUEST", "This BMC has no site agent; the server switches its power directly (use the power action).");
+  if (ep.agent?.revokedAt) throw new AppError("BAD_REQUEST", `The agent ${ep.agent.name} of this BMC is revoked; assign the BMC to a working agent first.`);
+  await expireOverdue(deps, { endpointId: ep.id });
+  const ttlMs = opts.ttlMs ?? COMMAND_TTL_MS;
+  const cmd = await deps.db.$transaction(async (tx) => {
+    const now = deps.clock.now();
+    const open = await tx.bmcCommand.findFirst({ where: { endpointId: ep.id, status: { in: OPEN }, expiresAt: { gt: now } }, select: { action: true, requestedByName: true, expiresAt: true } });
+    if (open)
+      throw new AppError("CONFLICT", `A "${open.action}" command from ${open.requestedByName} is still waiting for this BMC; wait until it is done or it expires at ${open.expiresAt.toISOString()}, then try again.`);
+    const row = await tx.bmcCommand.create({
+      data: { endpointId: ep.id, assetId, agentId: ep.agentId!, action, status: "QUEUED", requestedBy: actor.id, requestedByName: actor.name, requestedAt: now, expiresAt: new Date(now.getTime() + ttlMs) },
+      select: commandSelect,
+    });
+    await appendAudit(tx, deps.provider, actor, now, {
+      action: "power.queue",
+      entity: "BmcCommand",
+      entityId: row.id,
+      before: { power: ep.lastPower },
+      after: { endpointId: ep.id, assetId, agentId: ep.agentId, agent: ep.agent?.name ?? null, requested: action, expiresAt: row.expiresAt.toISOString() },
+    });
+    return toCommand(row, now);
+  });
+  notifyAgent(cmd.agentId);
+  return cmd;
+}
+
+/** The asset's recent commands, newest first. */
+export async function listCommands(deps: TDeps, input: TCommandList): Promise<TBmcCommand[]> {
+  const { assetId, take } = ZCommandList.parse(input);
+  const now = deps.clock.now();
+  const rows = await deps.db.bmcCommand.findMany({ where: { assetId }, orderBy: [{ requestedAt: "desc" }, { id: "desc" }], take: take ?? 10, select: commandSelect });
+  return rows.map((r) => toCommand(r, now));
+}
+
+// ------------------------------------------------------------------ agents
+
+/** Hands out this agent's queued, unexpired commands for BMCs it still polls; each command once (QUEUED → SENT). */
+export async function takeCommands(deps: TDeps, agent: { id: string; name: string }, actor: TActor): Promise<TAgentCommand[]> {
+  await expireOverdue(deps, { agentId: agent.id });
+  const now = deps.clock.now();
+  const queued = await deps.db.bmcCommand.findMany({ where: { agentId: agent.id, status: "QUEUED", expiresAt: { gt: now } }, orderBy: [{ requestedAt: "asc" }, { id: "asc" }], take: 100, select: commandSelect });
+  if (queued.length === 0) return [];
+  const mine = new Set(
+    (await deps.db.bmcEndpoint.findMany({ where: { id: { in: [...new Set(queued.map((c) => c.endpointId))] }, agentId: agent.id }, select: { id: true } })).map((e) => e.id),
+  );
+  const out: TAgentCommand[] = [];
+  await deps.db.$transaction(async (tx) => {
+    for (const c of queued) {
+      if (!mine.has(c.endpointId)) continue; // reassigned meanwhile: it expires
+      const res = await tx.bmcCommand.updateMany({ where: { id: c.id, status: "QUEUED" }, data: { status: "SENT", sentAt: now } });
+      if (res.count !== 1) continue; // another request took it
+      out.push({ commandId: c.id, endpointId: c.endpointId, action: c.action as TAgentCommand["action"], requestedAt: c.requestedAt.toISOString(), expiresAt: c.expiresAt.toISOString() });
+    }
+    if (out.length) await appendAudit(tx, deps.provider, actor, now, { action: "power.sent", entity: "Agent", entityId: agent.id, after: { commands: out.map((c) => c.commandId) } });
+  });
+  return out;
+}
+
+/**
+ * Applies a `bmc.command` observation (called inside the observation batch's
+ * transaction). Returns the new status, or null when the command is unknown
+ * to this agent or already finished.
+ */
+export async function recordCommandResult(
+  tx: Tx,
+  provider: TProvider,
+  actor: TActor,
+  now: Date,
+  agentId: string,
+  o: Extract<TObservation, { kind: "bmc.command" }>,
+  observationId: string,
+): Promise<TCommandStatus | null> {
+  const c = await tx.bmcCommand.findUnique({ where: { id: o.commandId }, select: { id: true, agentId: true, endpointId: true, assetId: true, action: true, status: true } });
+  if (!c || c.agentId !== agentId || c.endpointId !== o.endpointId) return null;
+  if (c.status === "DONE" || c.status === "FAILED") return null;
+  const status: TCommandStatus = o.ok ? "DONE" : o.error?.reason === "expired" ? "EXPIRED" : "FAILED";
+  const error = o.ok ? null : o.error ? `${o.error.reason}: ${o.error.message}`.slice(0, 500) : "failed";
+  await tx.bmcCommand.update({ where: { id: c.id }, data: { status, finishedAt: new Date(o.observedAt), power: o.power ?? null, error, observationId } });
+  if (o.ok && o.power) await tx.bmcEndpoint.update({ where: { id: c.endpointId }, data: { lastPower: o.power, updatedAt: now } });
+  await appendAudit(tx, provider, actor, now, {
+    action: status === "DONE" ? "power.done" : status === "EXPIRED" ? "power.expired" : "power.failed",
+    entity: "BmcCommand",
+    entityId: c.id,
+    before: { status: c.status },
+    after: { status, endpointId: c.endpointId, assetId: c.assetId, action: c.action, power: o.power ?? null, error },
+  });
+  return status;
+}
