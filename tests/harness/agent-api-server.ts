@@ -117,6 +117,11 @@ export async function startAgentApiServer(
 
   const listener: http.RequestListener = (req, res) => {
     void (async () => {
+      // like Next.js: the request's signal aborts when the client goes away (ends long polls)
+      const gone = new AbortController();
+      res.on("close", () => {
+        if (!res.writableFinished) gone.abort();
+      });
       try {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
@@ -129,6 +134,7 @@ export async function startAgentApiServer(
         const request = new Request(`http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`, {
           method: req.method,
           headers,
+          signal: gone.signal,
           ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
         });
         const response = await handler(request);

@@ -22,7 +22,7 @@ import { sha256 } from "../../auth/password";
 import { bearer } from "../../http";
 import { open } from "../../crypto/secrets";
 import { appendAudit } from "../audit/service";
-import { recordCommandResult, takeCommands, waitForCommand } from "./commands";
+import { recordCommandResult, releaseCommands, takeCommands, waitForCommand } from "./commands";
 import { applyFindings, kindsJudgedBy, probeFacts, type TFact } from "./reconcile";
 import { AGENT_TOKEN_PREFIX } from "./service";
 import type { TFindingKind } from "./schema";
@@ -224,8 +224,13 @@ async function longPollCommands(deps: TDeps, agent: TAgentIdentity, req: Request
   const deadline = Date.now() + waitMs;
   for (;;) {
     const commands = await takeCommands(deps, agent, agentActor(agent));
+    if (req.signal.aborted) {
+      // the agent went away (or the server is stopping): nobody will receive these
+      await releaseCommands(deps, agent.id, commands.map((c) => c.commandId));
+      return { commands: [] };
+    }
     const left = deadline - Date.now();
-    if (commands.length > 0 || left <= 0 || req.signal.aborted) return { commands };
+    if (commands.length > 0 || left <= 0) return { commands };
     await waitForCommand(agent.id, Math.min(COMMAND_POLL_MS, left), req.signal);
   }
 }

@@ -3,7 +3,9 @@
  * SQLite database, the real site agent as a child process and simulated BMCs
  * (ipmi_sim). One BMC's FRU serial differs from the CMDB → a SERIAL_MISMATCH
  * finding. The API server is stopped for a while and restarted on the same
- * port → nothing lost, nothing stored twice.
+ * port → nothing lost, nothing stored twice. A technician's power command goes
+ * through the agent's command channel to ipmi_sim; a command that expires while
+ * the agent is down is never carried out.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,6 +22,7 @@ import { systemClock, type TDeps } from "../../context";
 import { createAsset } from "../assets/service";
 import { verifyAuditChain } from "../audit/service";
 import { handleAgentApi } from "./agent-api";
+import { COMMAND_TTL_MS, listCommands, queueCommand } from "./commands";
 import { assetBmc, createAgent, createEndpoint, listFindings, powerAction } from "./service";
 
 process.env.IRONLEDGER_SECRET_KEY ??= randomBytes(32).toString("base64");
@@ -74,7 +77,30 @@ async function until(what: string, cond: () => Promise<boolean> | boolean, timeo
   }
 }
 
-const handler = (req: Request) => handleAgentApi(req, deps);
+/** GET /commands requests the API server has received, to know that a (restarted) agent has asked */
+let commandPolls = 0;
+const handler = (req: Request) => {
+  if (new URL(req.url).pathname.endsWith("/commands")) commandPolls++;
+  return handleAgentApi(req, deps);
+};
+
+function startAgentProcess(): void {
+  const child = spawn(process.execPath, [BIN, "agent", "--server", server!.url, "--token", token, "--journal", journalDir], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, IRONLEDGER_AGENT_TOKEN: "" },
+  });
+  const output: string[] = [];
+  child.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
+  agentProc = { child, pid: child.pid as number, output, exited: new Promise((r) => child.once("exit", (c) => r(c))) };
+}
+
+async function stopAgentProcess(): Promise<void> {
+  if (!agentProc) return;
+  if (agentProc.child.exitCode === null && agentProc.child.signalCode === null) process.kill(agentProc.pid, "SIGTERM");
+  await agentProc.exited;
+}
 
 beforeAll(async () => {
   if (!haveIpmiSim) return;
@@ -114,15 +140,7 @@ afterAll(async () => {
 
 describe.skipIf(!haveIpmiSim)("BMC agent end to end (real agent, real handler, SQLite, ipmi_sim)", () => {
   it("stores observations once, finds the serial mismatch, and loses nothing while the server is down", async () => {
-    const child = spawn(process.execPath, [BIN, "agent", "--server", server!.url, "--token", token, "--journal", journalDir], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, IRONLEDGER_AGENT_TOKEN: "" },
-    });
-    const output: string[] = [];
-    child.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
-    child.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
-    agentProc = { child, pid: child.pid as number, output, exited: new Promise((r) => child.once("exit", (c) => r(c))) };
+    startAgentProcess();
 
     const probes = (endpointId: string) => t.db.bmcObservation.count({ where: { endpointId, kind: "bmc.probe" } });
     await until("a probe of each BMC in the database", async () => (await probes(endpoints[0]!)) >= 1 && (await probes(endpoints[1]!)) >= 1, 60_000);
@@ -174,5 +192,47 @@ describe.skipIf(!haveIpmiSim)("BMC agent end to end (real agent, real handler, S
     const audit = await t.db.auditLog.findMany({ where: { entity: "BmcEndpoint", entityId: ep.id }, orderBy: { seq: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["create", "power", "power.done", "power", "power.done"]);
     expect(audit.every((a) => a.actorId === tech.id)).toBe(true);
+  });
+  it("carries out a technician's power command through the agent, and never one that expired while the agent was down", async () => {
+    const tech = actor("technician", "tech-e2e");
+    const bmc = sim.bmcs[0]!;
+    const assetId = assets[0]!.id;
+    expect(agentProc!.child.exitCode).toBeNull();
+    expect(bmc.power()).toBe(1);
+
+    const off = await queueCommand(deps, tech, { assetId, action: "off", confirm: true });
+    const statusOf = async (id: string) => (await t.db.bmcCommand.findUniqueOrThrow({ where: { id } })).status;
+    await until("the agent to carry out the power-off", async () => (await statusOf(off.id)) === "DONE", 60_000);
+    expect(bmc.power()).toBe(0);
+    expect((await listCommands(deps, { assetId }))[0]).toMatchObject({ id: off.id, status: "DONE", power: "off", requestedBy: tech.id });
+    expect((await t.db.bmcEndpoint.findUniqueOrThrow({ where: { id: endpoints[0]! } })).lastPower).toBe("off");
+    expect(fs.readFileSync(path.join(journalDir, "commands.log"), "utf8")).toContain(off.id);
+
+    // the agent goes down; a power-on is queued and expires before it comes back
+    await stopAgentProcess();
+    const stale = await queueCommand(deps, tech, { assetId, action: "on", confirm: true }, { ttlMs: 1_500 });
+    await new Promise((r) => setTimeout(r, 2_500));
+    const requestsBefore = bmc.requests().length;
+    const pollsBefore = commandPolls;
+    const storedBefore = await t.db.bmcObservation.count();
+    startAgentProcess();
+    await until("the restarted agent to ask for commands and deliver a probe", async () => commandPolls > pollsBefore && (await t.db.bmcObservation.count()) > storedBefore, 60_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(bmc.power()).toBe(0);
+    expect(bmc.requests().slice(requestsBefore).filter((l) => l.startsWith("set power"))).toEqual([]);
+    expect(await statusOf(stale.id)).toBe("EXPIRED");
+    expect(stale.expiresAt.getTime() - stale.requestedAt.getTime()).toBeLessThan(COMMAND_TTL_MS);
+
+    // the restarted agent still carries out fresh commands, each once
+    const on = await queueCommand(deps, tech, { assetId, action: "on", confirm: true });
+    await until("the agent to carry out the power-on", async () => (await statusOf(on.id)) === "DONE", 60_000);
+    expect(bmc.power()).toBe(1);
+    const results = await t.db.bmcObservation.findMany({ where: { kind: "bmc.command" }, select: { payload: true } });
+    expect(results.map((r) => (JSON.parse(r.payload) as { commandId: string }).commandId).sort()).toEqual([off.id, on.id].sort());
+    const audit = await t.db.auditLog.findMany({ where: { entity: "BmcCommand", entityId: { in: [off.id, stale.id, on.id] } }, orderBy: { seq: "asc" }, select: { action: true, entityId: true, actorId: true } });
+    expect(audit.filter((a) => a.entityId === off.id).map((a) => a.action)).toEqual(["power.queue", "power.done"]);
+    expect(audit.filter((a) => a.entityId === stale.id).map((a) => a.action)).toEqual(["power.queue", "power.expired"]);
+    expect(audit.filter((a) => a.action === "power.queue").every((a) => a.actorId === tech.id)).toBe(true);
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 });

@@ -186,6 +186,15 @@ export async function takeCommands(deps: TDeps, agent: { id: string; name: strin
   return out;
 }
 
+/** Puts commands back in the queue that were taken for a request whose agent went away before the answer. */
+export async function releaseCommands(deps: TDeps, agentId: string, commandIds: string[]): Promise<void> {
+  if (commandIds.length === 0) return;
+  await deps.db.$transaction(async (tx) => {
+    const res = await tx.bmcCommand.updateMany({ where: { id: { in: commandIds }, agentId, status: "SENT" }, data: { status: "QUEUED", sentAt: null } });
+    if (res.count > 0) await appendAudit(tx, deps.provider, SYSTEM_ACTOR, deps.clock.now(), { action: "power.requeue", entity: "Agent", entityId: agentId, after: { commands: commandIds } });
+  });
+}
+
 /**
  * Applies a `bmc.command` observation (called inside the observation batch's
  * transaction). Returns the new status, or null when the command is unknown
