@@ -2,12 +2,15 @@
 /**
  * The asset page's BMC panel: power state, sensors, recent SEL, firmware, last
  * seen, open findings (accept / dismiss) and power actions (technicians and
- * admins, after a confirmation). Data comes through tRPC; there is no
- * transformer, so dates arrive as ISO strings.
+ * admins, after a confirmation). Without an agent the server switches the
+ * power directly; behind a site agent the action is queued as a command and
+ * followed here (queued → sent → done / failed / expired) with the recent
+ * command history. Data comes through tRPC; there is no transformer, so dates
+ * arrive as ISO strings.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { FINDING_META, SENSOR_STATUS_META, type TFindingKind } from "@/server/domains/bmc/schema";
+import { useEffect, useState } from "react";
+import { FINDING_META, SENSOR_STATUS_META, type TCommandStatus, type TFindingKind } from "@/server/domains/bmc/schema";
 import { BmcEndpointForm } from "./bmc-endpoint-form";
 import { errorInfo, useTRPC } from "./trpc";
 
@@ -30,6 +33,21 @@ function when(iso: string | Date | null | undefined): string {
   const ago = mins < 1 ? "just now" : mins < 60 ? `${mins} min ago` : mins < 48 * 60 ? `${Math.round(mins / 60)} h ago` : `${Math.round(mins / 1440)} days ago`;
   return `${d.toLocaleString()} (${ago})`;
 }
+
+const COMMAND_STEPS: { status: TCommandStatus[]; label: string }[] = [
+  { status: ["QUEUED"], label: "Queued" },
+  { status: ["SENT"], label: "Sent to the agent" },
+  { status: ["DONE", "FAILED", "EXPIRED"], label: "Result" },
+];
+const COMMAND_STATUS_META: Record<TCommandStatus, { label: string; className: string }> = {
+  QUEUED: { label: "Queued", className: "bg-slate-100 text-slate-800" },
+  SENT: { label: "Sent", className: "bg-blue-100 text-blue-800" },
+  DONE: { label: "Done", className: "bg-green-100 text-green-800" },
+  FAILED: { label: "Failed", className: "bg-red-100 text-red-800" },
+  EXPIRED: { label: "Expired", className: "bg-amber-100 text-amber-800" },
+};
+const ACTION_LABELS: Record<string, string> = { on: "Power on", off: "Power off", cycle: "Power cycle", reset: "Reset", soft: "Shut down", status: "Read power state" };
+const isOpen = (status: string) => status === "QUEUED" || status === "SENT";
 
 function findingText(kind: TFindingKind, detail: Record<string, unknown>): string {
   switch (kind) {
@@ -58,6 +76,22 @@ export function BmcPanel({ assetId }: { assetId: string }) {
   const [editing, setEditing] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.bmc.forAsset.queryKey({ assetId }) });
   const power = useMutation(trpc.bmc.power.mutationOptions({ onSuccess: async () => { setConfirm(null); await refresh(); } }));
+  const hasAgent = Boolean(bmc.data?.endpoint?.agentId);
+  const commands = useQuery(
+    trpc.bmc.commands.queryOptions(
+      { assetId, take: 8 },
+      { enabled: hasAgent, refetchInterval: (q) => ((q.state.data ?? []).some((c) => isOpen(c.status)) ? 1_500 : 30_000) },
+    ),
+  );
+  const refreshCommands = () => qc.invalidateQueries({ queryKey: trpc.bmc.commands.queryKey({ assetId, take: 8 }) });
+  const queue = useMutation(trpc.bmc.queueCommand.mutationOptions({ onSuccess: async () => { setConfirm(null); await refreshCommands(); } }));
+  const latest = commands.data?.[0] ?? null;
+  const pending = latest !== null && isOpen(latest.status);
+  // when a command finishes, the power state on the panel follows
+  const latestKey = latest ? `${latest.id}:${latest.status}` : "";
+  useEffect(() => {
+    if (latestKey.endsWith(":DONE")) void qc.invalidateQueries({ queryKey: trpc.bmc.forAsset.queryKey({ assetId }) });
+  }, [latestKey, qc, trpc, assetId]);
   const decide = useMutation(trpc.bmc.decideFinding.mutationOptions({ onSettled: refresh }));
 
   const role = me.data?.role ?? "viewer";
@@ -115,7 +149,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
           {canPower && (
             <div className="flex flex-wrap justify-end gap-2">
               {(Object.keys(POWER_LABELS) as TPowerAction[]).map((a) => (
-                <button key={a} type="button" className={`btn ${POWER_LABELS[a].danger ? "btn-secondary" : "btn-primary"}`} onClick={() => { power.reset(); setConfirm(a); }} data-testid={`bmc-power-${a}`}>
+                <button key={a} type="button" className={`btn ${POWER_LABELS[a].danger ? "btn-secondary" : "btn-primary"}`} disabled={pending} onClick={() => { power.reset(); queue.reset(); setConfirm(a); }} data-testid={`bmc-power-${a}`}>
                   {POWER_LABELS[a].label}
                 </button>
               ))}
@@ -123,6 +157,61 @@ export function BmcPanel({ assetId }: { assetId: string }) {
           )}
         </div>
       </div>
+
+      {hasAgent && (
+        <div className="space-y-2" data-testid="bmc-commands">
+          <h3 className="font-semibold">Power commands via agent {ep.agentName ?? ""}</h3>
+          {latest && (
+            <div className="rounded-lg border border-slate-200 p-3 space-y-2" data-testid="bmc-command-latest" data-status={latest.status}>
+              <p>
+                <span className="font-medium">{ACTION_LABELS[latest.action] ?? latest.action}</span> · asked by {latest.requestedByName} · {when(latest.requestedAt)}
+              </p>
+              <ol className="flex flex-wrap items-center gap-2 text-sm" aria-label="Command progress">
+                {COMMAND_STEPS.map((step, i) => {
+                  const at = latest.status === "QUEUED" ? 0 : latest.status === "SENT" ? 1 : 2;
+                  const skipped = i === 1 && at === 2 && !latest.sentAt; // expired before the agent took it
+                  const current = i === at;
+                  const label = current && at === 2 ? COMMAND_STATUS_META[latest.status].label : skipped ? "Not sent" : step.label;
+                  return (
+                    <li key={step.label} className="flex items-center gap-2">
+                      {i > 0 && <span aria-hidden="true" className="text-slate-400">→</span>}
+                      <span
+                        className={`rounded px-2 py-0.5 ${current ? `${COMMAND_STATUS_META[latest.status].className} font-semibold` : i < at && !skipped ? "bg-slate-100 text-slate-700" : "text-slate-400"}`}
+                        aria-current={current ? "step" : undefined}
+                      >
+                        {label}
+                      </span>
+                    </li>
+                  );
+                })}
+              </ol>
+              {latest.status === "DONE" && latest.power && <p role="status">The BMC reports power {latest.power}.</p>}
+              {latest.status === "FAILED" && <p role="alert" className="text-red-800">The agent could not carry it out: {latest.error ?? "no detail"}. Check that the BMC is reachable and its credentials have operator rights, then try again.</p>}
+              {latest.status === "EXPIRED" && <p role="status" className="text-amber-800">Nothing was done: the agent did not pick the command up before {new Date(latest.expiresAt).toLocaleTimeString()}. Check that the agent is running, then try again.</p>}
+              {pending && <p className="text-sm text-slate-600">Waiting for the agent; a command not carried out by {new Date(latest.expiresAt).toLocaleTimeString()} is dropped.</p>}
+            </div>
+          )}
+          {commands.isError && <p role="alert" className="text-red-800">{errorInfo(commands.error).message}</p>}
+          {(commands.data?.length ?? 0) > 0 ? (
+            <table className="w-full text-left text-base" data-testid="bmc-command-history">
+              <thead className="text-sm text-slate-600"><tr><th className="py-1">Requested</th><th>Action</th><th>By</th><th>Status</th><th>Result</th></tr></thead>
+              <tbody>
+                {commands.data!.map((c) => (
+                  <tr key={c.id} className="border-t border-slate-200">
+                    <td className="py-1 text-sm">{new Date(c.requestedAt).toLocaleString()}</td>
+                    <td>{ACTION_LABELS[c.action] ?? c.action}</td>
+                    <td>{c.requestedByName}</td>
+                    <td><span className={`rounded px-2 py-0.5 text-sm ${COMMAND_STATUS_META[c.status].className}`}>{COMMAND_STATUS_META[c.status].label}</span></td>
+                    <td className="text-sm">{c.power ? `power ${c.power}` : (c.error ?? "—")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            !commands.isLoading && <p className="text-slate-600">No power commands for this BMC yet.</p>
+          )}
+        </div>
+      )}
 
       {editing && canEdit && <BmcEndpointForm assetId={assetId} isAdmin={role === "admin"} endpoint={ep} onDone={() => { setEditing(false); void refresh(); }} />}
 
@@ -203,15 +292,18 @@ export function BmcPanel({ assetId }: { assetId: string }) {
             className="card w-full max-w-lg p-6 space-y-4"
             onSubmit={(e) => {
               e.preventDefault();
-              power.mutate({ assetId, action: confirm, confirm: true });
+              if (hasAgent) queue.mutate({ assetId, action: confirm, confirm: true });
+              else power.mutate({ assetId, action: confirm, confirm: true });
             }}
           >
             <h2 id="bmc-confirm-title" className="text-xl font-semibold">{POWER_LABELS[confirm].question} this server?</h2>
             <p>This acts on the real machine{POWER_LABELS[confirm].danger ? " and interrupts whatever runs on it" : ""}. It is recorded in the audit log under your name.</p>
+            {hasAgent && <p className="text-slate-700">The site agent {ep.agentName ?? ""} carries it out within 2 minutes, or not at all; follow it on this page.</p>}
             {power.isError && <p role="alert" className="text-red-800">{errorInfo(power.error).message}</p>}
+            {queue.isError && <p role="alert" className="text-red-800">{errorInfo(queue.error).message}</p>}
             <div className="flex justify-end gap-2">
               <button type="button" className="btn btn-secondary" onClick={() => setConfirm(null)}>Cancel</button>
-              <button type="submit" className="btn btn-primary" disabled={power.isPending} data-testid="bmc-power-confirm">{power.isPending ? "Working…" : POWER_LABELS[confirm].label}</button>
+              <button type="submit" className="btn btn-primary" disabled={power.isPending || queue.isPending} data-testid="bmc-power-confirm">{power.isPending || queue.isPending ? "Working…" : POWER_LABELS[confirm].label}</button>
             </div>
           </form>
         </div>
