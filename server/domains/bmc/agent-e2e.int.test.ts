@@ -29,7 +29,6 @@ process.env.IRONLEDGER_SECRET_KEY ??= randomBytes(32).toString("base64");
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 const BIN = path.join(ROOT, "agents/bin/ironledger.mjs");
-const haveIpmiSim = fs.existsSync("/usr/bin/ipmi_sim") || fs.existsSync("/usr/local/bin/ipmi_sim");
 
 let t: TTestDb;
 let deps: TDeps;
@@ -103,7 +102,6 @@ async function stopAgentProcess(): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!haveIpmiSim) return;
   t = await freshDatabase("sqlite");
   deps = depsFor(t, systemClock);
   const cat = await seedCatalog(deps);
@@ -138,7 +136,7 @@ afterAll(async () => {
   if (journalDir) fs.rmSync(journalDir, { recursive: true, force: true });
 });
 
-describe.skipIf(!haveIpmiSim)("BMC agent end to end (real agent, real handler, SQLite, ipmi_sim)", () => {
+describe("BMC agent end to end (real agent, real handler, SQLite, ipmi_sim)", () => {
   it("stores observations once, finds the serial mismatch, and loses nothing while the server is down", async () => {
     startAgentProcess();
 
