@@ -22,9 +22,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "[setup] installing Debian packages: ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y --no-install-recommends "${need[@]}" >/tmp/ironledger-apt.log 2>&1 || {
+apt-get install -y "${need[@]}" >/tmp/ironledger-apt.log 2>&1 || {
   apt-get update >>/tmp/ironledger-apt.log 2>&1
-  apt-get install -y --no-install-recommends "${need[@]}" >>/tmp/ironledger-apt.log 2>&1 || { tail -20 /tmp/ironledger-apt.log >&2; echo "apt-get install ${need[*]} failed (log: /tmp/ironledger-apt.log)" >&2; exit 1; }
+  apt-get install -y "${need[@]}" >>/tmp/ironledger-apt.log 2>&1 || { tail -20 /tmp/ironledger-apt.log >&2; echo "apt-get install ${need[*]} failed (log: /tmp/ironledger-apt.log)" >&2; exit 1; }
 }
 # Debian starts a postgresql cluster on install; tests run their own private servers
 if command -v pg_ctlcluster >/dev/null 2>&1 && [[ " ${need[*]} " == *" postgresql "* ]]; then
