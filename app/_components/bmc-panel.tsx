@@ -220,7 +220,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
           <h3 className="font-semibold">Findings</h3>
           <ul className="space-y-2">
             {findings.map((f) => (
-              <li key={f.id} className="rounded-lg border border-amber-300 bg-amber-50 p-3 flex flex-wrap items-center gap-3" data-testid="bmc-finding">
+              <li key={f.id} className="rounded-lg border border-amber-300 bg-amber-50 p-3 flex flex-wrap items-center gap-3" data-testid="bmc-finding" data-kind={f.kind}>
                 <div className="mr-auto">
                   <p className="font-medium">{FINDING_META[f.kind].label}</p>
                   <p className="text-sm">{findingText(f.kind, f.detail)}</p>
@@ -228,8 +228,8 @@ export function BmcPanel({ assetId }: { assetId: string }) {
                 </div>
                 {canDecide && (
                   <div className="flex gap-2">
-                    <button type="button" className="btn btn-primary" disabled={decide.isPending} onClick={() => decide.mutate({ id: f.id, decision: "ACCEPTED" })}>Accept</button>
-                    <button type="button" className="btn btn-secondary" disabled={decide.isPending} onClick={() => decide.mutate({ id: f.id, decision: "DISMISSED" })}>Dismiss</button>
+                    <button type="button" className="btn btn-primary" disabled={decide.isPending} onClick={() => decide.mutate({ id: f.id, decision: "ACCEPTED" })} data-testid="bmc-finding-accept">Accept</button>
+                    <button type="button" className="btn btn-secondary" disabled={decide.isPending} onClick={() => decide.mutate({ id: f.id, decision: "DISMISSED" })} data-testid="bmc-finding-dismiss">Dismiss</button>
                   </div>
                 )}
               </li>
@@ -249,7 +249,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
               <thead className="text-sm text-slate-600"><tr><th className="py-1">Sensor</th><th>Reading</th><th>Status</th></tr></thead>
               <tbody>
                 {probe.sensors.map((s) => (
-                  <tr key={s.name} className="border-t border-slate-200">
+                  <tr key={s.name} className="border-t border-slate-200" data-testid="bmc-sensor">
                     <td className="py-1">{s.name}</td>
                     <td className="font-mono">{s.value === null ? "—" : `${s.value} ${s.unit}`}</td>
                     <td><span className={`rounded px-2 py-0.5 text-sm ${SENSOR_STATUS_META[s.status].className}`} data-status={s.status}>{SENSOR_STATUS_META[s.status].label}</span></td>
