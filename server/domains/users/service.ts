@@ -69,18 +69,21 @@ export async function login(deps: TDeps, input: z.input<typeof ZLoginInput>, ip:
   const { username, password } = ZLoginInput.parse(input);
   const now = deps.clock.now();
   const since = new Date(now.getTime() - RATE_WINDOW_MS);
+  // Claim the attempt first (as a failure), then count: of many parallel attempts the k-th claim
+  // sees at least k failures, so no burst gets more than the limit through.
+  const attempt = await deps.db.loginAttempt.create({ data: { username, ip, success: false, at: now }, select: { id: true } });
   const [userFails, ipFails] = await Promise.all([
     deps.db.loginAttempt.count({ where: { username, success: false, at: { gte: since } } }),
     deps.db.loginAttempt.count({ where: { ip, success: false, at: { gte: since } } }),
   ]);
-  if (userFails >= MAX_FAILS_PER_USER || ipFails >= MAX_FAILS_PER_IP) {
+  if (userFails > MAX_FAILS_PER_USER || ipFails > MAX_FAILS_PER_IP) {
+    await deps.db.loginAttempt.delete({ where: { id: attempt.id } }); // a refused attempt does not extend the lock
     throw new AppError("RATE_LIMITED", "Too many failed sign-ins. Wait 15 minutes, or ask an administrator to reset your password.");
   }
   const user = await deps.db.user.findUnique({ where: { username } });
   // verify against a dummy hash when the user does not exist, so timing does not reveal user names
   const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
   if (!user || !ok || !user.active) {
-    await deps.db.loginAttempt.create({ data: { username, ip, success: false, at: now } });
     throw new AppError("UNAUTHORIZED", user && ok && !user.active ? "This account is deactivated. Ask an administrator." : "Wrong user name or password.");
   }
   const token = randomToken();
@@ -88,7 +91,7 @@ export async function login(deps: TDeps, input: z.input<typeof ZLoginInput>, ip:
   const actor: TActor = { type: "user", id: user.id, name: user.displayName, role: ZRole.parse(user.role) };
   await deps.db.$transaction(async (tx) => {
     await tx.session.create({ data: { id: sha256(token), userId: user.id, createdAt: now, expiresAt, lastSeenAt: now } });
-    await tx.loginAttempt.create({ data: { username, ip, success: true, at: now } });
+    await tx.loginAttempt.update({ where: { id: attempt.id }, data: { success: true } });
     await appendAudit(tx, deps.provider, actor, now, { action: "login", entity: "User", entityId: user.id, after: { ip } });
   });
   return { token, expiresAt, user: { id: user.id, username: user.username, displayName: user.displayName, role: actor.role } };
