@@ -21,9 +21,9 @@ type TEndpointLike = {
   tlsFingerprint: string | null;
 };
 
-export function BmcEndpointForm({ assetId, endpoint, isAdmin, onDone }: { assetId: string; endpoint: TEndpointLike | null; isAdmin: boolean; onDone: () => void }) {
+export function BmcEndpointForm({ assetId, endpoint, canChooseAgent, onDone }: { assetId: string; endpoint: TEndpointLike | null; canChooseAgent: boolean; onDone: () => void }) {
   const trpc = useTRPC();
-  const agents = useQuery(trpc.bmc.agents.queryOptions(undefined, { enabled: isAdmin }));
+  const agents = useQuery(trpc.bmc.agents.queryOptions(undefined, { enabled: canChooseAgent }));
   const [protocol, setProtocol] = useState<"ipmi" | "redfish">(endpoint?.protocol === "redfish" ? "redfish" : "ipmi");
   const [address, setAddress] = useState(endpoint?.address ?? "");
   const [username, setUsername] = useState(endpoint?.username ?? "");
@@ -52,7 +52,7 @@ export function BmcEndpointForm({ assetId, endpoint, isAdmin, onDone }: { assetI
         password,
         intervalSec: Number.isFinite(intervalSec) ? intervalSec : 300,
         allowCipherZero: protocol === "ipmi" ? cipherZero : false,
-        agentId: isAdmin ? agentId || null : undefined,
+        agentId: canChooseAgent ? agentId || null : undefined,
       });
       return;
     }
@@ -70,7 +70,7 @@ export function BmcEndpointForm({ assetId, endpoint, isAdmin, onDone }: { assetI
     if (password) data.password = password;
     if (intervalSec !== endpoint.intervalSec) data.intervalSec = intervalSec;
     if (protocol === "ipmi" && cipherZero !== endpoint.allowCipherZero) data.allowCipherZero = cipherZero;
-    if (isAdmin && (agentId || null) !== endpoint.agentId) data.agentId = agentId || null;
+    if (canChooseAgent && (agentId || null) !== endpoint.agentId) data.agentId = agentId || null;
     if (resetPin) data.resetTlsPin = true;
     if (Object.keys(data).length === 0) {
       setNothing(true);
@@ -108,7 +108,7 @@ export function BmcEndpointForm({ assetId, endpoint, isAdmin, onDone }: { assetI
         <Field label="Poll every (seconds)" error={fe("intervalSec")} hint="5 to 86400">
           <input className="input" inputMode="numeric" value={interval} onChange={(e) => setIntervalSec(e.target.value.replace(/[^0-9]/g, ""))} data-testid="bmc-interval" />
         </Field>
-        {isAdmin ? (
+        {canChooseAgent ? (
           <Field label="Site agent (optional)" error={fe("agentId")} hint="The agent inside this BMC's out-of-band network">
             <select className="input" value={agentId} onChange={(e) => setAgentId(e.target.value)} data-testid="bmc-agent">
               <option value="">No agent (direct)</option>

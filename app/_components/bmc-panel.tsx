@@ -109,7 +109,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
         <h2 className="text-lg font-semibold">BMC</h2>
         {canEdit ? (
           editing ? (
-            <BmcEndpointForm assetId={assetId} isAdmin={role === "admin"} endpoint={null} onDone={() => { setEditing(false); void refresh(); }} />
+            <BmcEndpointForm assetId={assetId} canChooseAgent endpoint={null} onDone={() => { setEditing(false); void refresh(); }} />
           ) : (
             <>
               <p className="text-slate-600">No BMC endpoint is set up for this asset yet. Add its address and credentials so a site agent watches it.</p>
@@ -213,7 +213,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
         </div>
       )}
 
-      {editing && canEdit && <BmcEndpointForm assetId={assetId} isAdmin={role === "admin"} endpoint={ep} onDone={() => { setEditing(false); void refresh(); }} />}
+      {editing && canEdit && <BmcEndpointForm assetId={assetId} canChooseAgent endpoint={ep} onDone={() => { setEditing(false); void refresh(); }} />}
 
       {findings.length > 0 && (
         <div className="space-y-2" data-testid="bmc-findings">

@@ -11,7 +11,8 @@ const BMC_EDITORS: readonly TRole[] = ["admin", "technician"];
 const POWER_ROLES: readonly TRole[] = ["admin", "technician"];
 
 export const bmcRouter = router({
-  agents: procedure(ADMIN_ONLY).query(({ ctx }) => listAgents(ctx.deps)),
+  // technicians choose the agent when they set up an endpoint; tokens are never part of the list
+  agents: procedure(BMC_EDITORS).query(({ ctx }) => listAgents(ctx.deps)),
   createAgent: procedure(ADMIN_ONLY).input(ZAgentCreate).mutation(({ ctx, input }) => createAgent(ctx.deps, ctx.actor, input)),
   revokeAgent: procedure(ADMIN_ONLY).input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => revokeAgent(ctx.deps, ctx.actor, input.id)),
   endpoints: procedure(BMC_EDITORS).input(z.object({ agentId: z.string().min(1).optional() })).query(({ ctx, input }) => listEndpoints(ctx.deps, input)),
