@@ -309,14 +309,7 @@ function oemBoardSerial(sys: TSystem): string | null {
 }
 
 /** Read everything the CMDB observes from one Redfish BMC. */
-export async function probeRedfish(opts: {
-  url: string;
-  username: string;
-  password: string;
-  pinnedFingerprint?: string | null;
-  timeoutMs?: number;
-  concurrency?: number;
-}): Promise<{ result: TBmcProbeResult; fingerprint: string }> {
+export async function probeRedfish(opts: RedfishConnectOptions): Promise<{ result: TBmcProbeResult; fingerprint: string }> {
   const { value, fingerprint } = await withClient(opts, async (c) => {
     const root = c.root;
     const [sys, chassisList, managers, firmware] = await Promise.all([

@@ -1,44 +1,20 @@
 /**
  * The protocol back-ends (agents/ipmi, agents/redfish), loaded lazily so that
- * one protocol's module is only loaded when it is used. The types restate the
- * signatures those modules export, so the CLI and the agent depend on the
- * contract, not on the implementation.
+ * one protocol's module is only loaded when it is used. The types come from
+ * those modules (type-only imports, erased at run time), so a signature change
+ * there fails the build here.
  */
-import type { TBmcProbeResult } from "../../server/contracts/bmc";
+import type * as IpmiProbe from "../ipmi/probe";
+import type * as RedfishProbe from "../redfish/probe";
 
 export type PowerAction = "on" | "off" | "cycle" | "reset" | "soft" | "status";
 export const POWER_ACTIONS: readonly PowerAction[] = ["on", "off", "cycle", "reset", "soft", "status"];
 export type IpmiPrivilege = "user" | "operator" | "administrator";
 
-export interface IpmiOptions {
-  host: string;
-  port?: number;
-  username: string;
-  password: string;
-  privilege?: IpmiPrivilege;
-  timeoutMs?: number;
-  retries?: number;
-  allowCipherZero?: boolean;
-}
-
-export interface RedfishOptions {
-  url: string;
-  username: string;
-  password: string;
-  pinnedFingerprint?: string | null;
-  timeoutMs?: number;
-  concurrency?: number;
-}
-
-export interface IpmiBackend {
-  probeIpmi(opts: IpmiOptions): Promise<TBmcProbeResult>;
-  ipmiPower(opts: IpmiOptions, action: PowerAction): Promise<{ power: "on" | "off" }>;
-}
-
-export interface RedfishBackend {
-  probeRedfish(opts: RedfishOptions): Promise<{ result: TBmcProbeResult; fingerprint: string }>;
-  redfishPower(opts: RedfishOptions, action: PowerAction): Promise<{ power: "on" | "off" }>;
-}
+export type IpmiBackend = Pick<typeof IpmiProbe, "probeIpmi" | "ipmiPower">;
+export type RedfishBackend = Pick<typeof RedfishProbe, "probeRedfish" | "redfishPower">;
+export type IpmiOptions = Parameters<IpmiBackend["probeIpmi"]>[0];
+export type RedfishOptions = Parameters<RedfishBackend["probeRedfish"]>[0];
 
 export interface Backends {
   ipmi(): Promise<IpmiBackend>;

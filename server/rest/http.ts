@@ -6,20 +6,12 @@
 import { ZodError, z } from "zod";
 import { AppError } from "../errors";
 import type { TDeps } from "../context";
-import { bearer } from "../http";
+import { bearer, errorBody, fieldErrors, json } from "../http";
 import { actorFromApiToken } from "../domains/users/service";
 import { ROUTES, type TRoute } from "./routes";
 import { openApiDocument } from "./openapi";
 
 export const API_PREFIX = "/api/v1";
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
-}
-
-export function errorBody(code: string, message: string, extra: Record<string, unknown> = {}) {
-  return { error: { code, message, ...extra } };
-}
 
 function match(route: TRoute, method: string, path: string): Record<string, string> | null {
   if (route.method !== method) return null;
@@ -55,15 +47,6 @@ function nulFields(v: unknown, where: string, out: Record<string, string[]>, dep
       nulFields(x, key, out, depth + 1);
     }
   }
-}
-
-function fieldErrors(e: ZodError, where: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of e.issues) {
-    const key = [where, ...issue.path.map(String)].filter(Boolean).join(".");
-    (out[key] ??= []).push(issue.message);
-  }
-  return out;
 }
 
 export async function handleRest(req: Request, deps: TDeps): Promise<Response> {

@@ -19,7 +19,7 @@ import type { Tx } from "../../db/client";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { sha256 } from "../../auth/password";
-import { bearer } from "../../http";
+import { bearer, errorBody, fieldErrors, json } from "../../http";
 import { open } from "../../crypto/secrets";
 import { appendAudit } from "../audit/service";
 import { recordCommandResult, releaseCommands, takeCommands, waitForCommand } from "./commands";
@@ -36,17 +36,6 @@ export interface TAgentIdentity {
   id: string;
   name: string;
   siteId: string | null;
-}
-
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
-}
-const errorBody = (code: string, message: string, extra: Record<string, unknown> = {}) => ({ error: { code, message, ...extra } });
-
-function fieldErrors(e: ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const issue of e.issues) (out[issue.path.map(String).join(".") || "body"] ??= []).push(issue.message);
-  return out;
 }
 
 export function agentActor(a: TAgentIdentity): TActor {
