@@ -4,6 +4,7 @@
  */
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
+import type { Db, Tx } from "../../db/client";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
 import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
@@ -248,4 +249,18 @@ export async function getAsset(deps: TDeps, id: string, role: TRole) {
     events: await assetEvents(deps, id, { take: 100 }),
     allowedTransitions: allowedTransitions({ status, heldStatus }, role),
   };
+}
+
+/**
+ * An asset as other domains need it: serial, status and its parts (BMC
+ * reconciliation, power-command guards). Takes a client so it also runs inside
+ * the caller's transaction.
+ */
+export async function assetIdentity(db: Db | Tx, assetId: string) {
+  const a = await db.asset.findUnique({
+    where: { id: assetId },
+    select: { id: true, serial: true, status: true, parts: { select: { id: true, serial: true, assetTag: true, model: { select: { kind: true } } } } },
+  });
+  if (!a) throw new AppError("NOT_FOUND", `No asset with id ${assetId}.`);
+  return { id: a.id, serial: a.serial, status: a.status as TAssetStatus, parts: a.parts.map((p) => ({ id: p.id, serial: p.serial, assetTag: p.assetTag, kind: p.model.kind })) };
 }

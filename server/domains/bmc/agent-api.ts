@@ -22,6 +22,7 @@ import { sha256 } from "../../auth/password";
 import { bearer, errorBody, fieldErrors, json } from "../../http";
 import { open } from "../../crypto/secrets";
 import { appendAudit } from "../audit/service";
+import { assetIdentity } from "../assets/service";
 import { recordCommandResult, releaseCommands, takeCommands, waitForCommand } from "./commands";
 import { applyFindings, kindsJudgedBy, probeFacts, type TFact } from "./reconcile";
 import { AGENT_TOKEN_PREFIX } from "./service";
@@ -186,8 +187,8 @@ async function applyObservation(
       ep.tlsFingerprint = pin;
       summary.pinned.push(ep.id);
     }
-    const asset = await tx.asset.findUniqueOrThrow({ where: { id: ep.assetId }, select: { serial: true, parts: { select: { id: true, serial: true, assetTag: true, model: { select: { kind: true } } } } } });
-    facts = probeFacts({ serial: asset.serial, parts: asset.parts.map((p) => ({ id: p.id, serial: p.serial, assetTag: p.assetTag, kind: p.model.kind })) }, o.result);
+    const asset = await assetIdentity(tx, ep.assetId);
+    facts = probeFacts({ serial: asset.serial, parts: asset.parts }, o.result);
     judged = kindsJudgedBy({ kind: "bmc.probe", hasComponents: o.result.components !== undefined });
     await tx.bmcEndpoint.update({
       where: { id: ep.id },

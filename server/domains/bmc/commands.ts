@@ -20,6 +20,7 @@ import { AppError } from "../../errors";
 import { SYSTEM_ACTOR, type TActor, type TDeps } from "../../context";
 import type { TProvider } from "../../db/url";
 import { appendAudit } from "../audit/service";
+import { assetIdentity } from "../assets/service";
 import { ZCommandList, ZCommandQueue, type TBmcCommand, type TCommandAction, type TCommandList, type TCommandQueue, type TCommandStatus } from "./schema";
 
 /** How long a queued command may wait for its agent. */
@@ -125,9 +126,10 @@ async function expireOverdue(deps: TDeps, where: { endpointId?: string; agentId?
  */
 export async function queueCommand(deps: TDeps, actor: TActor, input: TCommandQueue, opts: { ttlMs?: number } = {}): Promise<TBmcCommand> {
   const { assetId, action } = ZCommandQueue.parse(input);
-  const ep = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { id: true, agentId: true, lastPower: true, agent: { select: { name: true, revokedAt: true } }, asset: { select: { status: true, serial: true } } } });
+  const ep = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { id: true, agentId: true, lastPower: true, agent: { select: { name: true, revokedAt: true } } } });
   if (!ep) throw new AppError("NOT_FOUND", "This asset has no BMC endpoint; add one first.");
-  if (ep.asset.status === "DISPOSED") throw new AppError("BAD_REQUEST", `Asset ${ep.asset.serial} is disposed; its BMC takes no power commands.`);
+  const asset = await assetIdentity(deps.db, assetId);
+  if (asset.status === "DISPOSED") throw new AppError("BAD_REQUEST", `Asset ${asset.serial} is disposed; its BMC takes no power commands.`);
   if (!ep.agentId) throw new AppError("BAD_REQUEST", "This BMC has no site agent; the server switches its power directly (use the power action).");
   if (ep.agent?.revokedAt) throw new AppError("BAD_REQUEST", `The agent ${ep.agent.name} of this BMC is revoked; assign the BMC to a working agent first.`);
   await expireOverdue(deps, { endpointId: ep.id });

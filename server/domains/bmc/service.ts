@@ -18,6 +18,7 @@ import type { TActor, TDeps } from "../../context";
 import { randomToken, sha256 } from "../../auth/password";
 import { open, seal } from "../../crypto/secrets";
 import { appendAudit } from "../audit/service";
+import { assetIdentity } from "../assets/service";
 import { getLocation } from "../locations/service";
 import {
   ZAgentCreate,
@@ -115,8 +116,9 @@ async function checkAgent(deps: TDeps, agentId: string | null | undefined) {
 
 export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpointCreate): Promise<TEndpointPublic> {
   const data = ZEndpointCreate.parse(input);
-  const asset = await deps.db.asset.findUnique({ where: { id: data.assetId }, select: { id: true } });
-  if (!asset) throw new AppError("BAD_REQUEST", "That asset does not exist.", { fields: { assetId: ["Unknown asset"] } });
+  await assetIdentity(deps.db, data.assetId).catch(() => {
+    throw new AppError("BAD_REQUEST", "That asset does not exist.", { fields: { assetId: ["Unknown asset"] } });
+  });
   await checkAgent(deps, data.agentId);
   const now = deps.clock.now();
   try {
