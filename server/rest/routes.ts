@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { TActor, TDeps } from "../context";
 import { ANY_ROLE, ASSET_CREATORS, type TRole } from "../auth/roles";
-import { transition } from "../domains/assets/lifecycle";
+import { transition, TRANSITION_ROLES } from "../domains/assets/lifecycle";
 import { ZAssetStatus } from "../domains/assets/status";
 import { ASSET_SORT_FIELDS, ZAssetCreate, ZAssetEvent, ZAssetSummary } from "../domains/assets/schema";
 import { assetEvents, createAsset, findByCode, getAsset, listAssets } from "../domains/assets/service";
@@ -57,7 +57,6 @@ const ZTransitionBody = z.object({
   payload: z.record(z.string(), z.unknown()).optional(),
 });
 
-const TRANSITION_ROLES: readonly TRole[] = ["admin", "procurement", "warehouse", "technician", "firmware"];
 
 export const ROUTES: TRoute[] = [
   {

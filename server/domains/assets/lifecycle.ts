@@ -43,6 +43,9 @@ const MOVES: Record<TAssetStatus, Partial<Record<TAssetStatus, readonly TRole[]>
 /** Who may put an asset on hold or release it. */
 const HOLD_ROLES: readonly TRole[] = ["warehouse", "technician", "firmware"];
 
+/** Everyone who may make at least one move: who may call a transition endpoint at all (the move itself is checked per role). */
+export const TRANSITION_ROLES: readonly TRole[] = [...new Set<TRole>(["admin", ...HOLD_ROLES, ...Object.values(MOVES).flatMap((m) => Object.values(m).flat())])];
+
 export interface TAssetState {
   status: TAssetStatus;
   heldStatus: TAssetStatus | null;

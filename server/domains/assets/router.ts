@@ -1,12 +1,10 @@
 import { z } from "zod";
-import { ANY_ROLE, ASSET_CREATORS, ASSET_EDITORS, type TRole } from "../../auth/roles";
+import { ANY_ROLE, ASSET_CREATORS, ASSET_EDITORS } from "../../auth/roles";
 import { procedure, router } from "../../trpc";
-import { ZTransitionInput, transition } from "./lifecycle";
+import { TRANSITION_ROLES, ZTransitionInput, transition } from "./lifecycle";
 import { ZAssetCreate, ZAssetListInput, ZAssetUpdate } from "./schema";
 import { assetEvents, createAsset, findByCode, getAsset, listAssets, updateAsset } from "./service";
 
-/** Anyone but viewers may attempt a transition; the lifecycle checks the role for each move. */
-const TRANSITION_ROLES: readonly TRole[] = ["admin", "procurement", "warehouse", "technician", "firmware"];
 
 export const assetsRouter = router({
   list: procedure(ANY_ROLE).input(ZAssetListInput).query(({ ctx, input }) => listAssets(ctx.deps, input)),
