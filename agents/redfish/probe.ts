@@ -36,7 +36,6 @@ import {
   type TSystem,
 } from "./schemas";
 
-export type RedfishProbeOptions = RedfishConnectOptions;
 export type RedfishPowerAction = "on" | "off" | "cycle" | "reset" | "soft" | "status";
 
 type Sensor = TBmcProbeResult["sensors"][number];
