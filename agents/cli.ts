@@ -12,16 +12,14 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { readFileSync } from "node:fs";
-import type { TBmcProbeResult } from "../server/contracts/bmc";
+import { POWER_ACTIONS, type TBmcProbeResult, type TPowerAction } from "../server/contracts/bmc";
 import { describeProbeError, EXIT, exitCodeFor, oneLine } from "./runner/errors";
 import {
   defaultBackends,
   parseHostPort,
-  POWER_ACTIONS,
   type Backends,
   type IpmiOptions,
   type IpmiPrivilege,
-  type PowerAction,
   type RedfishOptions,
 } from "./runner/collectors";
 
@@ -240,8 +238,8 @@ async function bmcPower(args: string[], io: CliIo, backends: Backends): Promise<
   try {
     const r =
       t.protocol === "ipmi"
-        ? await (await backends.ipmi()).ipmiPower(t.opts, action as PowerAction)
-        : await (await backends.redfish()).redfishPower(t.opts, action as PowerAction);
+        ? await (await backends.ipmi()).ipmiPower(t.opts, action as TPowerAction)
+        : await (await backends.redfish()).redfishPower(t.opts, action as TPowerAction);
     io.stdout(p.json ? `${JSON.stringify({ power: r.power })}\n` : `${t.label}: power ${r.power}\n`);
     return EXIT.ok;
   } catch (err) {

@@ -2,7 +2,7 @@
  * One-shot BMC probe and power control over IPMI v2.0 / RMCP+ (cipher suite 3).
  * Used by the CLI (`ironledger bmc probe`, `bmc power`) and the agent runner.
  */
-import type { TBmcProbeResult } from "../../server/contracts/bmc";
+import type { TBmcProbeResult, TPowerAction } from "../../server/contracts/bmc";
 import { chassisControl, formatGuid, getChassisStatus, getDeviceId, getLanMac, getSystemGuid, readAllSensors, readFru, readSel, type ChassisAction } from "./commands";
 import { IpmiError, IpmiTimeoutError, toIpmiError } from "./errors";
 import { IpmiSession, type PrivilegeName } from "./session";
@@ -139,7 +139,7 @@ export async function ipmiPower(
     retries?: number;
     allowCipherZero?: boolean;
   },
-  action: "on" | "off" | "cycle" | "reset" | "soft" | "status",
+  action: TPowerAction,
 ): Promise<{ power: "on" | "off" }> {
   return withIpmiSession(opts, async (s) => {
     if (action !== "status") await chassisControl(s, action as ChassisAction);

@@ -8,7 +8,7 @@
  * Errors are RedfishError (./errors) with code timeout | auth | privilege |
  * tls-mismatch | protocol | network.
  */
-import { ZBmcProbeResult, type TBmcProbeResult } from "../../server/contracts/bmc";
+import { ZBmcProbeResult, type TBmcProbeResult, type TPowerAction } from "../../server/contracts/bmc";
 import { RedfishClient, type RedfishConnectOptions } from "./client";
 import { RedfishError } from "./errors";
 import { cleanText, normalizeMac, normalizeSerial, sensorStatus, tpmVersion, unitName, utcTimestamp } from "./map";
@@ -36,7 +36,6 @@ import {
   type TSystem,
 } from "./schemas";
 
-export type RedfishPowerAction = "on" | "off" | "cycle" | "reset" | "soft" | "status";
 
 type Sensor = TBmcProbeResult["sensors"][number];
 type SelEntry = TBmcProbeResult["sel"][number];
@@ -363,7 +362,7 @@ export async function probeRedfish(opts: RedfishConnectOptions): Promise<{ resul
   return { result: value, fingerprint };
 }
 
-const RESET_TYPE: Record<Exclude<RedfishPowerAction, "status">, string> = {
+const RESET_TYPE: Record<Exclude<TPowerAction, "status">, string> = {
   on: "On",
   off: "ForceOff",
   cycle: "PowerCycle",
@@ -379,7 +378,7 @@ const RESET_TYPE: Record<Exclude<RedfishPowerAction, "status">, string> = {
  */
 export async function redfishPower(
   opts: { url: string; username: string; password: string; pinnedFingerprint?: string | null; timeoutMs?: number; concurrency?: number },
-  action: RedfishPowerAction,
+  action: TPowerAction,
 ): Promise<{ power: "on" | "off" }> {
   const { value } = await withClient(opts, async (c) => {
     const sys = await readSystems(c);

@@ -22,8 +22,8 @@ import {
   type TObservation,
   type TObservationAck,
 } from "../../server/contracts/agent";
-import type { TBmcProbeResult } from "../../server/contracts/bmc";
-import { defaultBackends, parseHostPort, type Backends, type PowerAction } from "./collectors";
+import type { TBmcProbeResult, TPowerAction } from "../../server/contracts/bmc";
+import { defaultBackends, parseHostPort, type Backends } from "./collectors";
 import { CommandLedger } from "./commands";
 import { oneLine, probeErrorCode, unreachableReason } from "./errors";
 import { Journal } from "./journal";
@@ -96,7 +96,7 @@ export function backendCollector(backends: Backends = defaultBackends): Collecto
 }
 
 /** Carries out a power action on one target; throws an error with a `code` (timeout, auth, ...) on failure. */
-export type PowerExecutor = (target: TAgentTarget, action: PowerAction, ctx: CollectContext) => Promise<{ power: "on" | "off" }>;
+export type PowerExecutor = (target: TAgentTarget, action: TPowerAction, ctx: CollectContext) => Promise<{ power: "on" | "off" }>;
 
 /** The real executor: agents/ipmi and agents/redfish, with the target's credentials and TLS pin. */
 export function backendPowerExecutor(backends: Backends = defaultBackends): PowerExecutor {

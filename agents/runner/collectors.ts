@@ -7,8 +7,6 @@
 import type * as IpmiProbe from "../ipmi/probe";
 import type * as RedfishProbe from "../redfish/probe";
 
-export type PowerAction = "on" | "off" | "cycle" | "reset" | "soft" | "status";
-export const POWER_ACTIONS: readonly PowerAction[] = ["on", "off", "cycle", "reset", "soft", "status"];
 export type IpmiPrivilege = "user" | "operator" | "administrator";
 
 export type IpmiBackend = Pick<typeof IpmiProbe, "probeIpmi" | "ipmiPower">;

@@ -10,11 +10,12 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { FINDING_META, SENSOR_STATUS_META, type TCommandStatus, type TFindingKind } from "@/server/domains/bmc/schema";
+import { FINDING_META, SENSOR_STATUS_META, type TCommandAction, type TCommandStatus, type TFindingKind } from "@/server/domains/bmc/schema";
 import { BmcEndpointForm } from "./bmc-endpoint-form";
 import { errorInfo, useTRPC } from "./trpc";
 
-type TPowerAction = "on" | "off" | "cycle" | "reset" | "soft";
+/** the buttons: every action but "status" (a read) */
+type TPowerAction = Exclude<TCommandAction, "status">;
 const POWER_LABELS: Record<TPowerAction, { label: string; question: string; danger: boolean }> = {
   on: { label: "Power on", question: "Power on", danger: false },
   soft: { label: "Shut down", question: "Ask the OS to shut down", danger: true },

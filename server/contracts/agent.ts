@@ -18,7 +18,7 @@
  * retries); the server stores each key once and answers duplicates as such.
  */
 import { z } from "zod";
-import { ZBmcProbeResult, ZBmcProtocol } from "./bmc";
+import { ZBmcProbeResult, ZBmcProtocol, ZPowerAction } from "./bmc";
 
 export const ZAgentTarget = z.object({
   endpointId: z.string().min(1),
@@ -44,10 +44,6 @@ export const ZAgentWork = z.object({
 });
 export type TAgentWork = z.infer<typeof ZAgentWork>;
 
-/** What a command asks the BMC to do ("status" only reads the power state). */
-export const AGENT_COMMAND_ACTIONS = ["on", "off", "cycle", "reset", "soft", "status"] as const;
-export const ZAgentCommandAction = z.enum(AGENT_COMMAND_ACTIONS);
-export type TAgentCommandAction = z.infer<typeof ZAgentCommandAction>;
 
 /** The longest a GET /commands request is held open by the server. */
 export const AGENT_COMMANDS_MAX_WAIT_SEC = 25;
@@ -55,7 +51,7 @@ export const AGENT_COMMANDS_MAX_WAIT_SEC = 25;
 export const ZAgentCommand = z.object({
   commandId: z.string().min(1).max(128),
   endpointId: z.string().min(1),
-  action: ZAgentCommandAction,
+  action: ZPowerAction,
   requestedAt: z.string().datetime(),
   /** not to be executed at or after this moment */
   expiresAt: z.string().datetime(),

@@ -9,6 +9,11 @@ export const ZBmcProtocol = z.enum(["ipmi", "redfish"]);
 export type TBmcProtocol = z.infer<typeof ZBmcProtocol>;
 
 export const ZPowerState = z.enum(["on", "off"]);
+
+/** What a power request asks a BMC to do ("status" only reads the power state). The one list, for the CLI, agents, the agent API and the UI. */
+export const POWER_ACTIONS = ["on", "off", "cycle", "reset", "soft", "status"] as const;
+export const ZPowerAction = z.enum(POWER_ACTIONS);
+export type TPowerAction = z.infer<typeof ZPowerAction>;
 export const ZSensorStatus = z.enum(["ok", "nc", "cr", "nr", "ns"]); // ipmitool's vocabulary: ok, non-critical, critical, non-recoverable, no reading
 
 export const ZSensorReading = z.object({

@@ -4,7 +4,7 @@
  * What agents send and receive is in server/contracts/{agent,bmc}.ts.
  */
 import { z } from "zod";
-import { ZBmcProtocol, ZSensorStatus } from "../../contracts/bmc";
+import { ZBmcProtocol, ZPowerAction, ZSensorStatus, type TPowerAction } from "../../contracts/bmc";
 
 export const FINDING_KINDS = ["SERIAL_MISMATCH", "COMPONENT_MISSING", "COMPONENT_UNEXPECTED", "UNREACHABLE", "TLS_MISMATCH"] as const;
 export const ZFindingKind = z.enum(FINDING_KINDS);
@@ -94,10 +94,9 @@ export const ZFindingDecision = z.object({
 });
 export type TFindingDecision = z.input<typeof ZFindingDecision>;
 
-export const POWER_ACTIONS = ["on", "off", "cycle", "reset", "soft"] as const;
 export const ZPowerInput = z.object({
   assetId: z.string().min(1),
-  action: z.enum(POWER_ACTIONS),
+  action: ZPowerAction.exclude(["status"]),
   /** the UI asks first; the server insists */
   confirm: z.literal(true, { error: "Confirm the power action" }),
 });
@@ -141,12 +140,11 @@ export interface TFinding {
 /** A power command for a BMC behind a site agent (server/domains/bmc/commands.ts). */
 export const COMMAND_STATUSES = ["QUEUED", "SENT", "DONE", "FAILED", "EXPIRED"] as const;
 export type TCommandStatus = (typeof COMMAND_STATUSES)[number];
-export const COMMAND_ACTIONS = ["on", "off", "cycle", "reset", "soft", "status"] as const;
-export type TCommandAction = (typeof COMMAND_ACTIONS)[number];
+export type TCommandAction = TPowerAction;
 
 export const ZCommandQueue = z.object({
   assetId: z.string().min(1),
-  action: z.enum(COMMAND_ACTIONS),
+  action: ZPowerAction,
   /** the UI asks first; the server insists (a status read needs no confirmation, but takes one) */
   confirm: z.literal(true, { error: "Confirm the power action" }),
 });
