@@ -4,12 +4,12 @@
  * down, and kill -9 of the agent mid-run. Targets are real: simulated BMCs
  * (ipmi_sim) when the IPMI back-end is present, plus ports nobody listens on.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TAgentTarget, TObservation } from "../../server/contracts/agent";
+import type { TAgentTarget } from "../../server/contracts/agent";
 import {
   createMemoryAgentApi,
   generatePrivateCa,
@@ -17,18 +17,14 @@ import {
   type AgentApiServer,
 } from "../../tests/harness/agent-api-server";
 import { freeUdpPorts, startIpmiSim, variedSpecs, USERS, type IpmiSimHarness } from "../../tests/harness/ipmi-sim";
+import { journalState, spawnAgent, type TAgentProcess } from "../../tests/harness/agent-process";
 import { startRedfishSim, type RedfishSim } from "../../tests/redfish-sim/server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "agents/bin/ironledger.mjs");
 const TOKEN = "int-test-agent-token";
 
-interface AgentProc {
-  child: ChildProcess;
-  pid: number;
-  output: string[];
-  exited: Promise<number | null>;
-}
+type AgentProc = TAgentProcess;
 
 const agents: AgentProc[] = [];
 let server: AgentApiServer | null = null;
@@ -39,59 +35,13 @@ let port = 0;
 const api = createMemoryAgentApi({ token: TOKEN });
 
 function startAgent(): AgentProc {
-  const child = spawn(process.execPath, [BIN, "agent", "--server", `http://127.0.0.1:${port}`, "--token", TOKEN, "--journal", journalDir], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, IRONLEDGER_AGENT_TOKEN: "" },
-  });
-  const output: string[] = [];
-  child.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
-  child.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const proc = { child, pid: child.pid as number, output, exited };
+  const proc = spawnAgent({ server: `http://127.0.0.1:${port}`, token: TOKEN, journalDir });
   agents.push(proc);
   return proc;
 }
 
 async function killAgent(p: AgentProc, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
-  if (p.child.exitCode === null && p.child.signalCode === null) {
-    try {
-      process.kill(p.pid, signal);
-    } catch {
-      /* already gone */
-    }
-  }
-  await p.exited;
-}
-
-/** What is in the journal directory right now, read without touching it. */
-function journalState(dir: string): { keys: string[]; delivered: Set<string>; pending: string[] } {
-  const keys: string[] = [];
-  const segs = fs.readdirSync(dir).filter((f) => /^seg-\d+\.jsonl$/.test(f)).sort();
-  for (const f of segs) {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(dir, f), "utf8");
-    } catch {
-      continue; // compacted away meanwhile
-    }
-    const lines = text.split("\n");
-    lines.pop(); // empty, or a torn line being written
-    for (const l of lines) {
-      try {
-        keys.push((JSON.parse(l) as TObservation).idempotencyKey);
-      } catch {
-        /* corrupt line: the journal skips it too */
-      }
-    }
-  }
-  let delivered = new Set<string>();
-  try {
-    delivered = new Set(fs.readFileSync(path.join(dir, "delivered.log"), "utf8").split("\n").filter(Boolean));
-  } catch {
-    /* none yet */
-  }
-  return { keys, delivered, pending: keys.filter((k) => !delivered.has(k)) };
+  await p.stop(signal);
 }
 
 async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {

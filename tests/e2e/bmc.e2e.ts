@@ -13,7 +13,6 @@
  * restarted agent carries it out. Every process started here is stopped by
  * PID in afterAll. Screenshots: test-results/e2e/bmc-*.png.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -29,13 +28,12 @@ import { createUser } from "../../server/domains/users/service";
 import { launchChromium, signIn, tabletPage } from "../harness/browser";
 import { seedCatalog } from "../harness/fixtures";
 import { startIpmiSim, USERS, variedSpecs, type IpmiSimHarness } from "../harness/ipmi-sim";
+import { spawnAgent, type TAgentProcess } from "../harness/agent-process";
 import { startWeb, type TWebServer } from "../harness/web";
 
 // the web server (spawned with process.env) must decrypt what this process seals
 process.env.IRONLEDGER_SECRET_KEY ??= randomBytes(32).toString("base64");
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const BIN = path.join(ROOT, "agents/bin/ironledger.mjs");
 const SHOTS = path.resolve("test-results/e2e");
 const PASSWORD = "bmc-journey-pass-1";
 
@@ -45,19 +43,11 @@ let web: TWebServer | undefined;
 let browser: Browser | undefined;
 let sim: IpmiSimHarness | undefined;
 let agentToken = "";
-let agentProc: { child: ChildProcess; pid: number; output: string[]; exited: Promise<unknown> } | null = null;
+let agentProc: TAgentProcess | null = null;
 const assetIds: string[] = [];
 
 function startAgent(): void {
-  const child = spawn(process.execPath, [BIN, "agent", "--server", web!.url, "--token", agentToken, "--journal", journalDir], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, IRONLEDGER_AGENT_TOKEN: "" },
-  });
-  const output: string[] = [];
-  child.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
-  child.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
-  agentProc = { child, pid: child.pid!, output, exited: new Promise((r) => child.once("exit", r)) };
+  agentProc = spawnAgent({ server: web!.url, token: agentToken, journalDir });
 }
 
 async function stopAgent(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {

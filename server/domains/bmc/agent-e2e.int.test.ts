@@ -7,14 +7,13 @@
  * through the agent's command channel to ipmi_sim; a command that expires while
  * the agent is down is never carried out.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TObservation } from "../../contracts/agent";
 import { startAgentApiServer, type AgentApiServer } from "../../../tests/harness/agent-api-server";
+import { journalState, spawnAgent, type TAgentProcess } from "../../../tests/harness/agent-process";
 import { freshDatabase, type TTestDb } from "../../../tests/harness/db";
 import { actor, depsFor, seedCatalog } from "../../../tests/harness/fixtures";
 import { startIpmiSim, USERS, variedSpecs, type IpmiSimHarness } from "../../../tests/harness/ipmi-sim";
@@ -27,46 +26,16 @@ import { assetBmc, createAgent, createEndpoint, listFindings, powerAction } from
 
 process.env.IRONLEDGER_SECRET_KEY ??= randomBytes(32).toString("base64");
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
-const BIN = path.join(ROOT, "agents/bin/ironledger.mjs");
 
 let t: TTestDb;
 let deps: TDeps;
 let sim: IpmiSimHarness;
 let server: AgentApiServer | null = null;
-let agentProc: { child: ChildProcess; pid: number; output: string[]; exited: Promise<number | null> } | null = null;
+let agentProc: TAgentProcess | null = null;
 let journalDir = "";
 let token = "";
 const assets: { id: string; serial: string }[] = [];
 const endpoints: string[] = [];
-
-function journalKeys(dir: string): { keys: string[]; pending: string[] } {
-  const keys: string[] = [];
-  for (const f of fs.readdirSync(dir).filter((x) => /^seg-\d+\.jsonl$/.test(x)).sort()) {
-    let text = "";
-    try {
-      text = fs.readFileSync(path.join(dir, f), "utf8");
-    } catch {
-      continue; // compacted meanwhile
-    }
-    const lines = text.split("\n");
-    lines.pop();
-    for (const l of lines) {
-      try {
-        keys.push((JSON.parse(l) as TObservation).idempotencyKey);
-      } catch {
-        /* torn line */
-      }
-    }
-  }
-  let delivered = new Set<string>();
-  try {
-    delivered = new Set(fs.readFileSync(path.join(dir, "delivered.log"), "utf8").split("\n").filter(Boolean));
-  } catch {
-    /* none yet */
-  }
-  return { keys, pending: keys.filter((k) => !delivered.has(k)) };
-}
 
 async function until(what: string, cond: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -84,21 +53,11 @@ const handler = (req: Request) => {
 };
 
 function startAgentProcess(): void {
-  const child = spawn(process.execPath, [BIN, "agent", "--server", server!.url, "--token", token, "--journal", journalDir], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, IRONLEDGER_AGENT_TOKEN: "" },
-  });
-  const output: string[] = [];
-  child.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
-  child.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
-  agentProc = { child, pid: child.pid as number, output, exited: new Promise((r) => child.once("exit", (c) => r(c))) };
+  agentProc = spawnAgent({ server: server!.url, token, journalDir });
 }
 
 async function stopAgentProcess(): Promise<void> {
-  if (!agentProc) return;
-  if (agentProc.child.exitCode === null && agentProc.child.signalCode === null) process.kill(agentProc.pid, "SIGTERM");
-  await agentProc.exited;
+  await agentProc?.stop("SIGTERM");
 }
 
 beforeAll(async () => {
@@ -155,8 +114,8 @@ describe("BMC agent end to end (real agent, real handler, SQLite, ipmi_sim)", ()
     // the server goes away; the agent keeps observing into its journal
     await server!.stop();
     const storedWhileUp = await t.db.bmcObservation.count();
-    await until("observations to pile up in the agent's journal", () => journalKeys(journalDir).pending.length >= 3, 60_000);
-    const heldBack = journalKeys(journalDir).pending;
+    await until("observations to pile up in the agent's journal", () => journalState(journalDir).pending.length >= 3, 60_000);
+    const heldBack = journalState(journalDir).pending;
     expect(await t.db.bmcObservation.count()).toBe(storedWhileUp);
 
     server = await startAgentApiServer({ handler, port: server!.port });
