@@ -79,16 +79,7 @@ export async function withIpmiSession<T>(opts: IpmiProbeOptions, fn: (s: IpmiSes
 }
 
 /** Probe a BMC: identity, power, FRU, sensors, SEL, firmware and MACs. */
-export async function probeIpmi(opts: {
-  host: string;
-  port?: number;
-  username: string;
-  password: string;
-  privilege?: "user" | "operator" | "administrator";
-  timeoutMs?: number;
-  retries?: number;
-  allowCipherZero?: boolean;
-}): Promise<TBmcProbeResult> {
+export async function probeIpmi(opts: IpmiProbeOptions): Promise<TBmcProbeResult> {
   return withIpmiSession(opts, async (s) => {
     const soft = <T,>(p: Promise<T>, fallback: T): Promise<T> =>
       p.catch((e: unknown) => {
@@ -129,16 +120,7 @@ export async function probeIpmi(opts: {
 
 /** Power control / status. Actions other than "status" need operator privilege or more. */
 export async function ipmiPower(
-  opts: {
-    host: string;
-    port?: number;
-    username: string;
-    password: string;
-    privilege?: "user" | "operator" | "administrator";
-    timeoutMs?: number;
-    retries?: number;
-    allowCipherZero?: boolean;
-  },
+  opts: IpmiProbeOptions,
   action: TPowerAction,
 ): Promise<{ power: "on" | "off" }> {
   return withIpmiSession(opts, async (s) => {
