@@ -6,6 +6,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError, z } from "zod";
+import superjson from "superjson";
 import { AppError, type TAppErrorCode } from "./errors";
 import type { TActor, TDeps } from "./context";
 import type { TRole } from "./auth/roles";
@@ -58,6 +59,8 @@ const t = initTRPC
   .context<TContext>()
   .meta<TMeta>()
   .create({
+    // Dates and other non-JSON values cross the wire typed (pages carry no casts)
+    transformer: superjson,
     errorFormatter({ shape, error }) {
       const cause = error.cause;
       const app = cause instanceof AppError ? cause : null;
