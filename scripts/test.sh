@@ -20,6 +20,8 @@ step "lint";        npx eslint --max-warnings=0 .
 step "schema, derived schema and migrations agree"; npx tsx scripts/check-schema.ts
 step "unit tests";  npx vitest run --project unit
 step "integration tests (SQLite, PostgreSQL, BMC simulators)"; npx vitest run --project integration
-step "build";       npx next build > /tmp/ironledger-build.log 2>&1 || { tail -40 /tmp/ironledger-build.log; exit 1; }
+build_log="$(mktemp -t ironledger-build.XXXXXX)"
+step "build";       npx next build > "$build_log" 2>&1 || { tail -40 "$build_log"; echo "next build failed (log: $build_log)"; exit 1; }
+rm -f "$build_log"
 step "browser journeys (Chromium)"; npx vitest run --project e2e
 step "all tests passed"
