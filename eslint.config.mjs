@@ -1,4 +1,4 @@
-// ESLint: typescript-eslint plus import zones that enforce ../shared/DESIGN.md's dependency rules.
+// ESLint: typescript-eslint plus import zones that enforce the layout and dependency rules of docs/architecture.md.
 import tseslint from "typescript-eslint";
 
 const DB = [

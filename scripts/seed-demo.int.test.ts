@@ -45,12 +45,12 @@ describe.each(DATABASES)("npm run seed:demo on %s", (provider) => {
     await run(process.execPath, ["--import", "tsx", "scripts/seed-demo.ts", "--assets=300"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: fresh.url },
-      timeout: 280_000,
+      timeout: 590_000,
     });
     finishedAt = Date.now();
     database = createDatabase(fresh.url);
     events = await database.db.assetEvent.findMany({ orderBy: [{ at: "asc" }, { id: "asc" }], select: { assetId: true, at: true, fromStatus: true, toStatus: true, payload: true } });
-  }, 300_000);
+  }, 600_000);
   afterAll(async () => {
     await database?.close();
     cleanup?.();

@@ -1,7 +1,7 @@
 /**
  * RMCP / RMCP+ packet codec (IPMI v2.0, cipher suites 3 and 0).
  * Pure functions. Decoders return a value or throw DecodeError, nothing else.
- * Byte layouts follow /work/shared/notes/ipmi.md (verified against ipmi_sim).
+ * Byte layouts follow the IPMI v2.0 specification (rev. 1.1, §13: RMCP+), verified against ipmi_sim and ipmitool.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomFillSync, timingSafeEqual, type Cipher, type Decipher } from "node:crypto";
 import { DecodeError } from "./errors";
