@@ -32,7 +32,7 @@ fi
 case "$target" in
   test) want=(chromium postgresql util-linux openipmi ipmitool freeipmi-tools openssl) ;;
   test:integration) want=(postgresql util-linux openipmi ipmitool freeipmi-tools openssl) ;;
-  test:e2e) want=(chromium openipmi openssl) ;;
+  test:e2e) want=(chromium postgresql util-linux openipmi openssl) ;;
   bench:bmc) want=(openipmi ipmitool freeipmi-tools time) ;;
   *)
     echo "ensure-system: no system packages are listed for '$target' (known: test, test:integration, test:e2e, bench:bmc)" >&2

@@ -133,7 +133,7 @@ const serviceHold = quota(0.01);
 const retire = quota(0.012);
 const withParts = quota(0.06);
 
-/** One server or switch from its order to wherever it is today (steps after now are dropped later). */
+/** One server or switch from its order to wherever it is today (steps after now are dropped before anything is written). */
 function planUnit(a: number, orderedAt: number, receivedAt: number, plannedAt: number | null): void {
   const s = (at: number, to: TAssetStatus, by: TRole, reason?: string) => add({ at, asset: a, kind: "move", to, by, reason });
   if (plannedAt !== null) {
