@@ -142,7 +142,7 @@ function planUnit(a: number, orderedAt: number, receivedAt: number, plannedAt: n
   } else {
     add({ at: orderedAt, asset: a, kind: "create", status: "ORDERED", by: "procurement" });
   }
-  s(workTime(receivedAt - between(2, 7) * DAY), "IN_TRANSIT", "warehouse", "shipped");
+  s(workTime(receivedAt - between(3, 12) * DAY), "IN_TRANSIT", "warehouse", "shipped");
   let t = s(receivedAt, "RECEIVED", "warehouse");
   const received = t;
   const isDoa = received < END - 5 * DAY && doa() > 0;
@@ -249,9 +249,9 @@ function planOrders() {
   const perSparePO = (TOTAL * spareShare) / sparePOs;
   const pos: { at: number; kind: "server" | "switch" | "spare"; size: number }[] = [];
   for (let i = 0; i < serverPOs; i++) {
-    // more orders later in the year: the fleet is growing
+    // a little more ordered later in the year (the fleet is growing); the last orders are not due yet
     const x = (i + rnd()) / serverPOs;
-    pos.push({ at: START + 3 * DAY + Math.sqrt(x) * 372 * DAY, kind: i % 9 === 4 ? "switch" : "server", size: Math.max(1, Math.round(perServerPO * between(0.4, 1.6))) });
+    pos.push({ at: START + 3 * DAY + Math.pow(x, 0.85) * 374 * DAY, kind: i % 9 === 4 ? "switch" : "server", size: Math.max(1, Math.round(perServerPO * between(0.4, 1.6))) });
   }
   for (let i = 0; i < sparePOs; i++) pos.push({ at: START + 10 * DAY + ((i + rnd()) / sparePOs) * 340 * DAY, kind: "spare", size: Math.max(1, Math.round(perSparePO * between(0.6, 1.4))) });
   pos.sort((a, b) => a.at - b.at);
