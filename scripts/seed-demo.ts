@@ -18,6 +18,7 @@
  *   npm run seed:demo                     # ~2,000 assets
  *   npm run seed:demo -- --assets=500     # a smaller demo (same year, same rates)
  *   npm run seed:demo -- --force          # add another batch to a database that has assets
+ *   npm run seed:demo -- --dry-run        # print what the demo would hold, write nothing
  */
 import { createDatabase, tuneDatabase, type Db } from "../server/db/client";
 import { migrate } from "../server/db/migrate";
@@ -78,18 +79,23 @@ function quota(rate: number) {
   };
 }
 
-/** People work Monday to Friday, 08:00–18:00 UTC: a step done by hand waits for the next working hour. */
-function workTime(t: number): number {
+/**
+ * A step done by hand waits for someone to be there: offices (procurement, the
+ * receiving dock) work Monday to Friday 08:00–18:00 UTC, the datacenter floor
+ * two shifts Monday to Saturday 06:00–22:00.
+ */
+function atWork(t: number, days: readonly number[], from: number, to: number): number {
   for (let i = 0; i < 14; i++) {
     const d = new Date(t);
-    const dow = d.getUTCDay();
     const h = d.getUTCHours() + d.getUTCMinutes() / 60;
-    if (dow !== 0 && dow !== 6 && h >= 8 && h < 18) return t;
-    const next = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + (h >= 8 ? 1 : 0), 8, 0, 0));
-    t = next.getTime() + Math.floor(rnd() * 90) * MIN;
+    if (days.includes(d.getUTCDay()) && h >= from && h < to) return t;
+    const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + (h >= from ? 1 : 0), from, 0, 0);
+    t = next + Math.floor(rnd() * 90) * MIN;
   }
   return t;
 }
+const workTime = (t: number) => atWork(t, [1, 2, 3, 4, 5], 8, 18);
+const floorTime = (t: number) => atWork(t, [1, 2, 3, 4, 5, 6], 6, 22);
 
 // ---------------------------------------------------------------- the plan
 
@@ -121,7 +127,7 @@ function add(step: TStep): number {
 const VENDORS = [
   { name: "Acme Distribution", sla: 5, lead: [32, 60] },
   { name: "Northwind Systems", sla: 3, lead: [30, 45] },
-  { name: "Contoso Hardware", sla: 7, lead: [50, 88] },
+  { name: "Contoso Hardware", sla: 7, lead: [50, 86] },
 ] as const;
 const FAILURES_DOA = ["no POST", "DIMM errors in burn-in", "PSU fault", "NIC link flaps", "fan failure", "damaged in transit"];
 const FAILURES_SERVICE = ["uncorrectable memory errors", "PSU failure", "mainboard fault", "NVMe drive failed", "BMC unresponsive"];
@@ -154,30 +160,30 @@ function planUnit(a: number, orderedAt: number, receivedAt: number, plannedAt: n
       t = s(workTime(t + between(1, 6) * HOUR), "FAILED", "warehouse", "damaged in transit");
       break;
     }
-    t = s(workTime(t + between(1, 3) * DAY), "BURN_IN", "technician");
+    t = s(floorTime(t + between(1, 3) * DAY), "BURN_IN", "technician");
     if (doaAt === "BURN_IN" && !afterRma) {
-      t = s(workTime(t + between(4, 40) * HOUR), "FAILED", "technician", pick(FAILURES_DOA));
+      t = s(floorTime(t + between(4, 40) * HOUR), "FAILED", "technician", pick(FAILURES_DOA));
       break;
     }
     // the soak ends when its 48 h clock runs out, weekend or not
     t = s(t + 48 * HOUR + between(0, 2) * HOUR, "READY_TO_RACK", "technician", "48 h burn-in passed");
     if (!afterRma && hold() > 0) {
-      t = s(workTime(t + between(1, 8) * HOUR), "QUARANTINE", "firmware", "firmware advisory: hold until the BMC update is approved");
-      t = s(workTime(t + between(2, 9) * DAY), "READY_TO_RACK", "firmware", "BMC firmware updated");
+      t = s(floorTime(t + between(1, 8) * HOUR), "QUARANTINE", "firmware", "firmware advisory: hold until the BMC update is approved");
+      t = s(floorTime(t + between(2, 9) * DAY), "READY_TO_RACK", "firmware", "BMC firmware updated");
     }
-    t = add({ at: workTime(t + between(0.3, 2) * DAY), asset: a, kind: "rack", by: "technician" });
+    t = add({ at: floorTime(t + between(0.3, 2) * DAY), asset: a, kind: "rack", by: "technician" });
     t = s(t + between(5, 20) * MIN, "RACKED", "technician");
-    t = s(workTime(t + between(0.1, 1.2) * DAY), "CABLED", "technician");
+    t = s(floorTime(t + between(0.1, 1.2) * DAY), "CABLED", "technician");
     if (doaAt === "CABLED" && !afterRma) {
-      t = s(workTime(t + between(1, 6) * HOUR), "FAILED", "technician", pick(FAILURES_DOA));
+      t = s(floorTime(t + between(1, 6) * HOUR), "FAILED", "technician", pick(FAILURES_DOA));
       break;
     }
-    t = s(workTime(t + between(0.2, 1) * DAY), "SAT", "technician");
+    t = s(floorTime(t + between(0.2, 1) * DAY), "SAT", "technician");
     if (doaAt === "SAT" && !afterRma) {
-      t = s(workTime(t + between(1, 6) * HOUR), "FAILED", "technician", "failed site acceptance: " + pick(FAILURES_DOA));
+      t = s(floorTime(t + between(1, 6) * HOUR), "FAILED", "technician", "failed site acceptance: " + pick(FAILURES_DOA));
       break;
     }
-    t = s(workTime(t + between(2, 20) * HOUR), "IN_SERVICE", "technician", "site acceptance passed");
+    t = s(floorTime(t + between(2, 20) * HOUR), "IN_SERVICE", "technician", "site acceptance passed");
     if (afterRma) return;
     const sla = VENDORS[assets[a]!.vendor]!.sla;
     // every third failure in service is recent, so the demo has assets in RMA today
@@ -185,7 +191,7 @@ function planUnit(a: number, orderedAt: number, receivedAt: number, plannedAt: n
     if (rmaNo > 0) {
       // fails in service: pulled, sent back, the replacement goes through the install again
       const at = rmaNo % 3 === 0 ? END - between(0.2, 1) * (sla - 1) * DAY : t + between(10, (END - t) / DAY - 10) * DAY;
-      t = s(workTime(at), "RMA", "technician", pick(FAILURES_SERVICE));
+      t = s(floorTime(at), "RMA", "technician", pick(FAILURES_SERVICE));
       t = add({ at: t + 10 * MIN, asset: a, kind: "unrack", by: "technician" });
       t = s(workTime(t + (sla + between(-1, 4)) * DAY), "RECEIVED", "warehouse", "replacement received");
       afterRma = true;
@@ -195,16 +201,16 @@ function planUnit(a: number, orderedAt: number, receivedAt: number, plannedAt: n
     const holdNo = t < END - 20 * DAY ? serviceHold() : 0;
     if (holdNo > 0) {
       const at = holdNo % 2 === 0 ? END - between(1, 12) * DAY : t + between(5, (END - t) / DAY - 15) * DAY;
-      t = s(workTime(at), "QUARANTINE", "firmware", "security hold: TPM attestation failed");
-      t = s(workTime(t + between(2, 9) * DAY + (holdNo % 2 === 0 ? 30 * DAY : 0)), "IN_SERVICE", "firmware", "attestation passed after firmware update");
+      t = s(floorTime(at), "QUARANTINE", "firmware", "security hold: TPM attestation failed");
+      t = s(floorTime(t + between(2, 9) * DAY + (holdNo % 2 === 0 ? 30 * DAY : 0)), "IN_SERVICE", "firmware", "attestation passed after firmware update");
       return;
     }
     // retirements; every second one is recent, so some are being decommissioned today
     const retireNo = t < END - 120 * DAY ? retire() : 0;
     if (retireNo > 0) {
       const at = retireNo % 2 === 0 ? END - between(2, 15) * DAY : t + between(30, (END - t) / DAY - 20) * DAY;
-      t = s(workTime(at), "DECOMMISSIONING", "technician", "evaluation units returned");
-      t = s(workTime(t + between(1, 5) * DAY), "SANITIZED", "technician", "NIST 800-88 purge");
+      t = s(floorTime(at), "DECOMMISSIONING", "technician", "evaluation units returned");
+      t = s(floorTime(t + between(1, 5) * DAY), "SANITIZED", "technician", "NIST 800-88 purge");
       t = add({ at: t + 15 * MIN, asset: a, kind: "unrack", by: "technician" });
       s(workTime(t + between(5, 25) * DAY), "DISPOSED", "warehouse", "recycler collected");
     }
@@ -221,13 +227,13 @@ function planUnit(a: number, orderedAt: number, receivedAt: number, plannedAt: n
 function planAgain(a: number, from: number) {
   let t = from;
   const s = (at: number, to: TAssetStatus, reason?: string) => add({ at, asset: a, kind: "move", to, by: "technician", reason });
-  t = s(workTime(t + between(1, 3) * DAY), "BURN_IN");
+  t = s(floorTime(t + between(1, 3) * DAY), "BURN_IN");
   t = s(t + 48 * HOUR + between(0, 2) * HOUR, "READY_TO_RACK", "48 h burn-in passed");
-  t = add({ at: workTime(t + between(0.3, 2) * DAY), asset: a, kind: "rack", by: "technician" });
+  t = add({ at: floorTime(t + between(0.3, 2) * DAY), asset: a, kind: "rack", by: "technician" });
   t = s(t + between(5, 20) * MIN, "RACKED");
-  t = s(workTime(t + between(0.1, 1.2) * DAY), "CABLED");
-  t = s(workTime(t + between(0.2, 1) * DAY), "SAT");
-  s(workTime(t + between(2, 20) * HOUR), "IN_SERVICE", "site acceptance passed");
+  t = s(floorTime(t + between(0.1, 1.2) * DAY), "CABLED");
+  t = s(floorTime(t + between(0.2, 1) * DAY), "SAT");
+  s(floorTime(t + between(2, 20) * HOUR), "IN_SERVICE", "site acceptance passed");
 }
 
 /** Parts inside a server (2 DIMMs, a drive) follow its steps a few minutes behind it. Only for servers without failures or holds. */
@@ -245,7 +251,8 @@ function planOrders() {
   const sparePOs = 14;
   const partsPerServer = 0.06 * 3;
   const spareShare = 0.12;
-  const perServerPO = (TOTAL * (1 - spareShare)) / (1 + partsPerServer) / serverPOs;
+  // (the orders not placed by today are left out: 4 % more per order makes up for them)
+  const perServerPO = (1.04 * TOTAL * (1 - spareShare)) / (1 + partsPerServer) / serverPOs;
   const perSparePO = (TOTAL * spareShare) / sparePOs;
   const pos: { at: number; kind: "server" | "switch" | "spare"; size: number }[] = [];
   for (let i = 0; i < serverPOs; i++) {
@@ -263,12 +270,14 @@ function planOrders() {
     if (first > END) continue;
     const vendor = po.kind === "switch" ? 1 : Math.floor(rnd() * VENDORS.length);
     const site = Math.floor(rnd() * 2);
-    const lead = between(VENDORS[vendor]!.lead[0], VENDORS[vendor]!.lead[1]);
+    const [leadLo, leadHi] = VENDORS[vendor]!.lead;
+    const lead = between(leadLo, leadHi - 10);
     const model = Math.floor(rnd() * 3);
-    // a large order may arrive in two shipments
-    const split = po.size > 20 && rnd() < 0.4 ? Math.floor(po.size / 2) : po.size;
+    // an order arrives in shipments of up to 8 units over ten days, so installs flow rather than come in lumps
+    let shipment = 0;
     for (let u = 0; u < po.size; u++) {
-      const receivedAt = workTime(orderedAt + (lead + (u >= split ? between(5, 12) : 0)) * DAY + between(0, 5) * HOUR);
+      if (u % 8 === 0) shipment = between(0, 10);
+      const receivedAt = workTime(orderedAt + (lead + shipment) * DAY + between(0, 5) * HOUR);
       if (po.kind === "spare") {
         const a = assets.push({ kind: u % 3 === 2 ? "drive" : "dimm", model: 0, vendor: 0, site }) - 1;
         if (plannedAt !== null) {
@@ -292,6 +301,17 @@ function planOrders() {
 planOrders();
 // play every step of every asset in time order; what is still ahead has not happened yet
 const due = steps.filter((x) => x.at <= END).sort((a, b) => a.at - b.at); // stable: ties keep their planned order
+
+if (process.argv.includes("--dry-run")) {
+  // what the demo would hold today, without touching a database
+  const status = new Map<number, TAssetStatus>();
+  for (const x of due) if (x.kind === "create") status.set(x.asset, x.status);
+  else if (x.kind === "move") status.set(x.asset, x.to);
+  const counts = new Map<TAssetStatus, number>();
+  for (const v of status.values()) counts.set(v, (counts.get(v) ?? 0) + 1);
+  console.log(`seed:demo --dry-run: ${status.size} assets, ${due.length} steps; ${[...counts].map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  process.exit(0);
+}
 
 // ---------------------------------------------------------------- the database
 
