@@ -396,7 +396,9 @@ for (const [code, name] of [["FRA1", "Frankfurt 1"], ["AMS2", "Amsterdam 2"]] as
 async function inOneTransaction(fn: (d: TDeps) => Promise<void>) {
   await database.db.$transaction(
     async (tx) => {
-      const db = new Proxy(tx, { get: (o, k) => (k === "$transaction" ? (f: (t: typeof tx) => unknown) => f(tx) : Reflect.get(o, k)) }) as unknown as Db;
+      // both forms of $transaction: a callback runs on the open transaction, an array of queries is awaited in it
+      const join = (f: ((t: typeof tx) => unknown) | Promise<unknown>[]) => (Array.isArray(f) ? Promise.all(f) : f(tx));
+      const db = new Proxy(tx, { get: (o, k) => (k === "$transaction" ? join : Reflect.get(o, k)) }) as unknown as Db;
       await fn({ ...deps, db });
     },
     { maxWait: 60_000, timeout: 600_000 },
