@@ -167,3 +167,52 @@ describe("ironledger CLI: successful commands", () => {
     expect(r.calls.ipmi[0]).toMatchObject({ host: "10.0.0.5", port: 623 });
   });
 });
+
+describe("ironledger agent: plain http:// server (issue 7, point 5)", () => {
+  // the server sends BMC passwords to the agent: http:// only on loopback or with --insecure-http
+  it.each([
+    "http://192.0.2.10:3000",
+    "http://ironledger.example",
+    "http://[2001:db8::1]:3000",
+    "http://10.0.0.5",
+  ])("refuses %s with one line and exit 2, before any request", async (server) => {
+    const r = await run(["agent", "--server", server, "--token", "t"]);
+    expect(r.code).toBe(2);
+    expectOneErrorLine(r.stderr, /plain http:\/\/ to another machine.*clear text.*https:\/\/.*--insecure-http/);
+  });
+
+  it("starts with --insecure-http and prints the warning at every start", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ironledger-cli-insecure-"));
+    try {
+      for (let start = 0; start < 2; start++) {
+        const err: string[] = [];
+        const ac = new AbortController();
+        ac.abort(); // stop at once: nothing is sent anywhere
+        const io: CliIo = { stdout: () => {}, stderr: (t) => err.push(t), env: {}, signal: ac.signal };
+        const code = await main(["agent", "--server", "http://192.0.2.10:3000", "--token", "t", "--journal", dir, "--insecure-http"], io);
+        expect(code).toBe(0);
+        expect(err.join("").split("\n").filter((l) => /^WARNING: .*plain http:\/\/.*--insecure-http.*clear text/.test(l))).toHaveLength(1);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(["http://127.0.0.1:3000", "http://127.8.9.10", "http://localhost:3000", "http://[::1]:3000", "https://ironledger.example"])(
+    "accepts %s without a warning",
+    async (server) => {
+      const { checkServerUrl } = await import("./runner/transport");
+      expect(checkServerUrl(server).warning).toBeNull();
+    },
+  );
+
+  it("the transport itself refuses a non-loopback http:// URL (library use without the CLI)", async () => {
+    const { nodeTransport, TransportError } = await import("./runner/transport");
+    const t = nodeTransport();
+    await expect(t({ method: "GET", url: "http://192.0.2.10:3000/api/agent/v1/work", headers: {}, timeoutMs: 1000 })).rejects.toBeInstanceOf(TransportError);
+    await expect(t({ method: "GET", url: "http://192.0.2.10:3000/x", headers: {}, timeoutMs: 1000 })).rejects.toThrow(/clear text/);
+  });
+});

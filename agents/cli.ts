@@ -45,12 +45,15 @@ export const USAGE = `usage:
   ironledger bmc power on|off|cycle|reset|soft|status (--ipmi ... | --redfish ...)
                        --user USER --password-env VAR [--json]
   ironledger agent --server URL [--token TOKEN] [--journal DIR] [--ca FILE]
-                   [--concurrency N] [--once]
+                   [--concurrency N] [--once] [--insecure-http]
 
   --password-env VAR   name of the environment variable holding the BMC password
   --token              agent token (or IRONLEDGER_AGENT_TOKEN)
   --journal DIR        store-and-forward journal (default ./data/agent-journal)
   --ca FILE            PEM bundle of a private CA for an HTTPS server
+  --insecure-http      allow a plain http:// server that is not on this machine
+                       (BMC passwords then cross the network in clear text;
+                       a warning is printed at every start)
 
 exit codes: 0 ok, 1 other failure, 2 bad arguments, 3 authentication failed,
             4 privilege refused, 5 timeout, 6 TLS fingerprint mismatch
@@ -276,6 +279,7 @@ const AGENT_OPTIONS = {
   ca: { type: "string" },
   concurrency: { type: "string" },
   once: { type: "boolean" },
+  "insecure-http": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -287,13 +291,15 @@ async function agent(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!v.server) throw new UsageError("missing --server URL");
+  const { checkServerUrl } = await import("./runner/transport");
+  const allowInsecureHttp = v["insecure-http"] === true;
   let server: URL;
+  let warning: string | null;
   try {
-    server = new URL(v.server);
-  } catch {
-    throw new UsageError(`--server must be a URL such as https://ironledger.example, got "${v.server}"`);
+    ({ url: server, warning } = checkServerUrl(v.server, allowInsecureHttp));
+  } catch (err) {
+    throw new UsageError(oneLine(err));
   }
-  if (server.protocol !== "https:" && server.protocol !== "http:") throw new UsageError(`--server must be an http(s) URL, got "${v.server}"`);
   const token = v.token ?? io.env.IRONLEDGER_AGENT_TOKEN;
   if (!token) throw new UsageError("missing --token TOKEN (or set IRONLEDGER_AGENT_TOKEN)");
   const concurrency = positiveInt("concurrency", v.concurrency, 1024);
@@ -307,13 +313,14 @@ async function agent(args: string[], io: CliIo): Promise<number> {
   }
   const { runAgent } = await import("./runner/agent");
   const { nodeTransport } = await import("./runner/transport");
+  if (warning) io.stderr(`${warning}\n`);
   const result = await runAgent({
     server: server.toString().replace(/\/+$/, ""),
     token,
     journalDir: v.journal ?? "./data/agent-journal",
     once: v.once === true,
     ...(concurrency ? { concurrency } : {}),
-    transport: nodeTransport({ ca }),
+    transport: nodeTransport({ ca, allowInsecureHttp }),
     log: (line) => io.stderr(`${line}\n`),
     signal: io.signal,
   });
