@@ -88,7 +88,11 @@ describe("ironledger CLI: argument errors exit 2 with one line", () => {
     [["bmc", "probe", ...IPMI, "--timeout", "soon"], /--timeout must be a whole number/],
     [["bmc", "probe", ...IPMI, "--fingerprint", "AA:BB"], /--fingerprint applies to --redfish only/],
     [["bmc", "probe", "--redfish", "not a url", "--user", "admin", "--password-env", "BMC_PW"], /--redfish must be a URL/],
-    [["bmc", "probe", "--redfish", "ftp://x", "--user", "admin", "--password-env", "BMC_PW"], /http\(s\) URL/],
+    [["bmc", "probe", "--redfish", "ftp://x", "--user", "admin", "--password-env", "BMC_PW"], /https:\/\/ URL/],
+    [["bmc", "probe", "--redfish", "https://127.0.0.1:8443/wrong/path", "--user", "admin", "--password-env", "BMC_PW"], /BMC's address only \(https:\/\/127\.0\.0\.1:8443\); the path \/wrong\/path would not be used/],
+    [["bmc", "probe", "--redfish", "https://127.0.0.1:8443/redfish/v1?x=1", "--user", "admin", "--password-env", "BMC_PW"], /BMC's address only/],
+    [["bmc", "probe", "--redfish", "http://127.0.0.1:8443", "--user", "admin", "--password-env", "BMC_PW"], /needs https:\/\/.*clear text/],
+    [["bmc", "power", "status", "--redfish", "http://10.0.0.5", "--user", "admin", "--password-env", "BMC_PW"], /needs https:\/\//],
     [["bmc", "power", ...IPMI], /missing power action/],
     [["bmc", "power", "explode", ...IPMI], /unknown power action "explode"/],
     [["agent"], /missing --server/],
@@ -121,7 +125,7 @@ describe("ironledger CLI: probe errors map to exit codes", () => {
     ["network", 1, /cannot reach 127\.0\.0\.1:9001/],
     ["protocol", 1, /protocol error from 127\.0\.0\.1:9001/],
   ])("%s -> exit %i", async (code, exit, pattern) => {
-    const message = code === "auth" ? "wrong user name or password" : `failed while using ${PASSWORD}`;
+    const message = code === "auth" ? "wrong user name or password" : "the BMC answered something unexpected";
     const r = await run(["bmc", "probe", ...IPMI, "--json"], { fail: codedError(code, message) });
     expect(r.code).toBe(exit);
     expect(r.stdout).toBe("");
@@ -214,5 +218,17 @@ describe("ironledger agent: plain http:// server (issue 7, point 5)", () => {
     const t = nodeTransport();
     await expect(t({ method: "GET", url: "http://192.0.2.10:3000/api/agent/v1/work", headers: {}, timeoutMs: 1000 })).rejects.toBeInstanceOf(TransportError);
     await expect(t({ method: "GET", url: "http://192.0.2.10:3000/x", headers: {}, timeoutMs: 1000 })).rejects.toThrow(/clear text/);
+  });
+});
+
+describe("ironledger CLI: secrets are kept out structurally, not by editing text", () => {
+  it("a one-letter password does not mangle the message (no substring replacement)", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { BMC_PW: "e" } };
+    const fake = fakeBackends({ fail: codedError("protocol", "expected a ComputerSystem, the BMC sent none") });
+    const code = await main(["bmc", "probe", "--ipmi", "127.0.0.1:9001", "--user", "admin", "--password-env", "BMC_PW"], io, fake.backends);
+    expect(code).toBe(1);
+    expect(err.join("")).toBe("error: protocol error from 127.0.0.1:9001: expected a ComputerSystem, the BMC sent none\n");
   });
 });

@@ -13,6 +13,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { readFileSync } from "node:fs";
 import { POWER_ACTIONS, type TBmcProbeResult, type TPowerAction } from "../server/contracts/bmc";
+import { redfishOrigin } from "./redfish/url";
 import { describeProbeError, EXIT, exitCodeFor, oneLine } from "./runner/errors";
 import {
   defaultBackends,
@@ -180,13 +181,8 @@ function parseBmc(args: string[], env: CliIo["env"]): ParsedBmc {
   }
 
   const url = v.redfish as string;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--redfish must be a URL such as https://10.0.0.5, got "${url}"`);
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new UsageError(`--redfish must be an http(s) URL, got "${url}"`);
+  const checked = redfishOrigin(url);
+  if (!checked.ok) throw new UsageError(checked.message);
   if (v.privilege !== undefined || v["allow-cipher-zero"] || v.retries !== undefined)
     throw new UsageError("--privilege, --retries and --allow-cipher-zero apply to --ipmi only");
   const opts: RedfishOptions = {
@@ -196,7 +192,7 @@ function parseBmc(args: string[], env: CliIo["env"]): ParsedBmc {
     pinnedFingerprint: v.fingerprint ?? null,
     ...(timeoutMs ? { timeoutMs } : {}),
   };
-  return { help: false, json: v.json === true, positionals, target: { protocol: "redfish", opts, label: parsed.host } };
+  return { help: false, json: v.json === true, positionals, target: { protocol: "redfish", opts, label: checked.host } };
 }
 
 // ---------------------------------------------------------------- bmc probe / power
@@ -251,8 +247,7 @@ async function bmcPower(args: string[], io: CliIo, backends: Backends): Promise<
 }
 
 function reportProbeError(err: unknown, t: BmcTarget, io: CliIo): number {
-  const secrets = [t.opts.password];
-  io.stderr(`error: ${describeProbeError(err, { user: t.opts.username, target: t.label }, secrets)}\n`);
+  io.stderr(`error: ${describeProbeError(err, { user: t.opts.username, target: t.label })}\n`);
   return exitCodeFor(err);
 }
 
