@@ -79,6 +79,19 @@ describe("several systems: a DPU without PowerState inside the host", () => {
     expect(host.boardSerial).toBe("PWUXA0ARHBX999");
   });
 
+  it("blades: each system gets its own chassis' sensors and serial; the first system stays primary", async () => {
+    const s = await sim({ flavour: "dell-like", blades: 2, systemSerial: "ENCL001" });
+    const { result } = await probeRedfish({ url: s.url, ...creds });
+    expect(result.systems?.map((x) => [x.id, x.primary, x.serialNumber, x.chassisSerial, x.sensors.map((y) => y.name)])).toEqual([
+      ["/redfish/v1/Systems/System.Embedded.1", true, "ENCL001", "ENCL001", expect.arrayContaining(["System Board CPU1 Temp"])],
+      ["/redfish/v1/Systems/Blade1", false, "BLADE1-ENCL001", "BLCH1-ENCL001", ["Blade1 Temp"]],
+      ["/redfish/v1/Systems/Blade2", false, "BLADE2-ENCL001", "BLCH2-ENCL001", ["Blade2 Temp"]],
+    ]);
+    expect(result.sensors.map((x) => x.name)).not.toContain("Blade1 Temp");
+    expect(result.fru.chassisSerial).toBe("ENCL001");
+    expect(psus(result)).toHaveLength(2); // the enclosure's power supplies stay with the primary
+  });
+
   it("a system whose PowerState is missing is not a failure even alone; power reads from Status", async () => {
     const s = await sim({ flavour: "dell-like" });
     const sys = "/redfish/v1/Systems/System.Embedded.1";

@@ -113,6 +113,12 @@ export interface RedfishSimOptions {
    * listed before the system board in the Chassis collection.
    */
   dpu?: boolean | { serial?: string; boardSerial?: string; uuid?: string };
+  /**
+   * Blades in the main chassis (which then acts as the enclosure): N more ComputerSystems
+   * `Systems/BladeI` (Physical, with PowerState), each with its own Blade chassis
+   * (ContainedBy the main chassis, its own Sensors and serial).
+   */
+  blades?: number;
   /** The SEL lives in a log service that is not named SEL (Id/Name/LogEntryType as given); its entries still say EntryType "SEL". */
   selService?: { id: string; name: string; logEntryType?: string };
   /** The system also has a SimpleStorage collection (one controller with two devices, one absent). */
@@ -147,6 +153,7 @@ export interface Resolved {
   sessions: boolean;
   sensorsAndPower: boolean;
   dpu: { serial: string; boardSerial: string; uuid: string } | null;
+  blades: number;
   selService: { id: string; name: string; logEntryType: string } | null;
   simpleStorage: boolean;
 }
@@ -246,6 +253,7 @@ export function resolveOptions(o: RedfishSimOptions): Resolved {
       : null,
     selService: o.selService ? { logEntryType: "Multiple", ...o.selService } : null,
     simpleStorage: o.simpleStorage ?? false,
+    blades: o.blades ?? 0,
   };
 }
 
@@ -349,7 +357,12 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
   }
 
   // ---- Systems
-  coll(`${root}/Systems`, "ComputerSystemCollection", "Computer System Collection", [sys, ...(r.dpu ? [`${root}/Systems/DPU1`] : [])]);
+  const bladeIds = Array.from({ length: r.blades }, (_, i) => `Blade${i + 1}`);
+  coll(`${root}/Systems`, "ComputerSystemCollection", "Computer System Collection", [
+    sys,
+    ...bladeIds.map((b) => `${root}/Systems/${b}`),
+    ...(r.dpu ? [`${root}/Systems/DPU1`] : []),
+  ]);
   const allowable = dell
     ? ["On", "ForceOff", "ForceRestart", "GracefulRestart", "GracefulShutdown", "PushPowerButton", "Nmi", "PowerCycle"]
     : ["On", "ForceOff", "GracefulShutdown", "ForceRestart", "Nmi", "PushPowerButton", "GracefulRestart"];
@@ -521,7 +534,7 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
   // ---- Chassis
   const dpuSys = `${root}/Systems/DPU1`;
   const dpuCh = `${root}/Chassis/DPU1`;
-  const chassisMembers = [ch, ...(r.dpu ? [dpuCh] : []), ...(dell ? [] : [`${root}/Chassis/Baseboard`])];
+  const chassisMembers = [ch, ...bladeIds.map((b) => `${root}/Chassis/${b}`), ...(r.dpu ? [dpuCh] : []), ...(dell ? [] : [`${root}/Chassis/Baseboard`])];
   coll(`${root}/Chassis`, "ChassisCollection", "Chassis Collection", chassisMembers);
   const psuList = Array.from({ length: r.psus }, (_, i) => ({
     id: dell ? `PSU.Slot.${i + 1}` : `${i}`,
@@ -543,7 +556,9 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
     Links: {
       ComputerSystems: [ref(sys)],
       ManagedBy: [ref(mgr)],
-      ...(dell && !r.dpu ? {} : { Contains: [...(dell ? [] : [ref(`${root}/Chassis/Baseboard`)]), ...(r.dpu ? [ref(dpuCh)] : [])] }),
+      ...(dell && !r.dpu && !r.blades
+        ? {}
+        : { Contains: [...(dell ? [] : [ref(`${root}/Chassis/Baseboard`)]), ...bladeIds.map((b) => ref(`${root}/Chassis/${b}`)), ...(r.dpu ? [ref(dpuCh)] : [])] }),
     },
     ...(r.sensorsAndPower ? (dell ? { Sensors: ref(`${ch}/Sensors`) } : { Power: ref(`${ch}/Power`) }) : {}),
     ...(dell
@@ -703,6 +718,35 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
       Status: { State: "Enabled", Health: "OK" },
     });
   }
+
+  // ---- blades in the main chassis: their own systems and Blade chassis
+  bladeIds.forEach((b, i) => {
+    const bs = `${root}/Systems/${b}`;
+    const bc = `${root}/Chassis/${b}`;
+    put(bs, "#ComputerSystem.v1_20_0.ComputerSystem", {
+      Id: b,
+      Name: b,
+      SystemType: "Physical",
+      Manufacturer: r.manufacturer,
+      Model: "Blade Node B1",
+      SerialNumber: `${b.toUpperCase()}-${tag}`,
+      UUID: `00000000-0000-4000-8000-0000000b1ad${i}`,
+      PowerState: "On",
+      Status: { State: "Enabled", Health: "OK" },
+      Links: { Chassis: [ref(bc)], ManagedBy: [ref(mgr)] },
+    });
+    put(bc, "#Chassis.v1_23_0.Chassis", {
+      Id: b,
+      Name: `${b} Chassis`,
+      ChassisType: "Blade",
+      Manufacturer: r.manufacturer,
+      SerialNumber: `BLCH${i + 1}-${tag}`,
+      Status: { State: "Enabled", Health: "OK" },
+      Sensors: ref(`${bc}/Sensors`),
+      Links: { ContainedBy: ref(ch), ComputerSystems: [ref(bs)] },
+    });
+    putSensors(bc, [{ name: `${b} Temp`, kind: "temperature", reading: 50 + i, thresholds: { upperCaution: 85 } }]);
+  });
 
   // ---- a DPU inside the host: its own system (no PowerState) and Card chassis
   if (r.dpu) {
