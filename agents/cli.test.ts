@@ -232,3 +232,31 @@ describe("ironledger CLI: secrets are kept out structurally, not by editing text
     expect(err.join("")).toBe("error: protocol error from 127.0.0.1:9001: expected a ComputerSystem, the BMC sent none\n");
   });
 });
+
+describe("ironledger CLI: the summary shows discrete states, unreadable records and every system", () => {
+  it("prints the asserted states of a failing discrete sensor, a count of unreadable records, the systems and warnings", async () => {
+    const result: TBmcProbeResult = {
+      ...RESULT,
+      sensors: [
+        { name: "PSU1 Status", value: null, unit: "discrete", status: "cr", states: [{ offset: 0, name: "Presence detected" }, { offset: 1, name: "Failure detected" }] },
+        { name: "SDR record 7", value: null, unit: "", status: "ns", error: "full sensor record 7 too short (40)" },
+      ],
+      systems: [
+        { id: "/redfish/v1/Systems/1", primary: true, systemType: "Physical", manufacturer: null, model: null, sku: null, partNumber: null, serialNumber: "SN1", biosVersion: null, assetTag: null, uuid: null, power: "on", chassisSerial: null, boardSerial: null, sensors: [], components: [], macs: [] },
+        { id: "/redfish/v1/Systems/DPU1", primary: false, systemType: "DPU", manufacturer: null, model: null, sku: null, partNumber: null, serialNumber: "DPU9", biosVersion: null, assetTag: null, uuid: null, power: null, chassisSerial: null, boardSerial: null, sensors: [], components: [], macs: [] },
+      ],
+      warnings: ["the BMC answered /redfish/v1/Systems/1/Memory/2 with a payload that does not follow the Redfish schema"],
+    };
+    const backends: Backends = {
+      ipmi: async () => ({ probeIpmi: async () => result, ipmiPower: async () => ({ power: "on" }) }),
+      redfish: async () => ({ probeRedfish: async () => ({ result, fingerprint: "AA" }), redfishPower: async () => ({ power: "on" }) }),
+    };
+    const out: string[] = [];
+    const code = await main(["bmc", "probe", ...IPMI], { stdout: (t) => out.push(t), stderr: () => {}, env: { BMC_PW: PASSWORD } }, backends);
+    expect(code).toBe(0);
+    const text = out.join("");
+    expect(text).toContain("sensors  2 (1 not ok: PSU1 Status=[Presence detected, Failure detected] cr), 1 unreadable");
+    expect(text).toContain("systems  1 (Physical) SN1, DPU1 (DPU) DPU9");
+    expect(text).toMatch(/warnings 1 \(left out: the BMC answered \/redfish\/v1\/Systems\/1\/Memory\/2/);
+  });
+});

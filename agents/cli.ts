@@ -253,12 +253,18 @@ function reportProbeError(err: unknown, t: BmcTarget, io: CliIo): number {
 
 function summary(label: string, r: TBmcProbeResult, fingerprint: string | null): string {
   const bad = r.sensors.filter((s) => s.status !== "ok" && s.status !== "ns");
+  const unreadable = r.sensors.filter((s) => s.error !== undefined).length;
+  const reading = (s: TBmcProbeResult["sensors"][number]) =>
+    s.states ? `[${s.states.map((x) => x.name).join(", ")}]` : `${s.value ?? "?"}${s.unit ? ` ${s.unit}` : ""}`;
   const lines = [
     `${label} (${r.protocol}): power ${r.power}, firmware ${r.deviceId.firmwareRevision}${r.guid ? `, guid ${r.guid}` : ""}`,
     `  product  ${r.fru.manufacturer ?? "?"} ${r.fru.productName ?? "?"}, serial ${r.fru.productSerial ?? r.fru.chassisSerial ?? r.fru.boardSerial ?? "?"}`,
-    `  sensors  ${r.sensors.length}${bad.length ? ` (${bad.length} not ok: ${bad.map((s) => `${s.name}=${s.value ?? "?"}${s.unit ? ` ${s.unit}` : ""} ${s.status}`).join(", ")})` : ", all ok"}`,
+    `  sensors  ${r.sensors.length}${bad.length ? ` (${bad.length} not ok: ${bad.map((s) => `${s.name}=${reading(s)} ${s.status}`).join(", ")})` : ", all ok"}${unreadable ? `, ${unreadable} unreadable` : ""}`,
     `  SEL      ${r.sel.length} entr${r.sel.length === 1 ? "y" : "ies"}`,
   ];
+  if (r.systems && r.systems.length > 1)
+    lines.push(`  systems  ${r.systems.map((x) => `${x.id.split("/").pop()}${x.systemType ? ` (${x.systemType})` : ""}${x.serialNumber ? ` ${x.serialNumber}` : ""}`).join(", ")}`);
+  if (r.warnings?.length) lines.push(`  warnings ${r.warnings.length} (left out: ${r.warnings[0]}${r.warnings.length > 1 ? ", ..." : ""})`);
   if (r.firmware.length) lines.push(`  firmware ${r.firmware.map((f) => `${f.component} ${f.version}`).join(", ")}`);
   if (r.components?.length) lines.push(`  parts    ${r.components.length}`);
   if (fingerprint) lines.push(`  TLS      ${fingerprint}`);
