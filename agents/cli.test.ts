@@ -88,7 +88,11 @@ describe("ironledger CLI: argument errors exit 2 with one line", () => {
     [["bmc", "probe", ...IPMI, "--timeout", "soon"], /--timeout must be a whole number/],
     [["bmc", "probe", ...IPMI, "--fingerprint", "AA:BB"], /--fingerprint applies to --redfish only/],
     [["bmc", "probe", "--redfish", "not a url", "--user", "admin", "--password-env", "BMC_PW"], /--redfish must be a URL/],
-    [["bmc", "probe", "--redfish", "ftp://x", "--user", "admin", "--password-env", "BMC_PW"], /http\(s\) URL/],
+    [["bmc", "probe", "--redfish", "ftp://x", "--user", "admin", "--password-env", "BMC_PW"], /https:\/\/ URL/],
+    [["bmc", "probe", "--redfish", "https://127.0.0.1:8443/wrong/path", "--user", "admin", "--password-env", "BMC_PW"], /BMC's address only \(https:\/\/127\.0\.0\.1:8443\); the path \/wrong\/path would not be used/],
+    [["bmc", "probe", "--redfish", "https://127.0.0.1:8443/redfish/v1?x=1", "--user", "admin", "--password-env", "BMC_PW"], /BMC's address only/],
+    [["bmc", "probe", "--redfish", "http://127.0.0.1:8443", "--user", "admin", "--password-env", "BMC_PW"], /needs https:\/\/.*clear text/],
+    [["bmc", "power", "status", "--redfish", "http://10.0.0.5", "--user", "admin", "--password-env", "BMC_PW"], /needs https:\/\//],
     [["bmc", "power", ...IPMI], /missing power action/],
     [["bmc", "power", "explode", ...IPMI], /unknown power action "explode"/],
     [["agent"], /missing --server/],
@@ -121,7 +125,7 @@ describe("ironledger CLI: probe errors map to exit codes", () => {
     ["network", 1, /cannot reach 127\.0\.0\.1:9001/],
     ["protocol", 1, /protocol error from 127\.0\.0\.1:9001/],
   ])("%s -> exit %i", async (code, exit, pattern) => {
-    const message = code === "auth" ? "wrong user name or password" : `failed while using ${PASSWORD}`;
+    const message = code === "auth" ? "wrong user name or password" : "the BMC answered something unexpected";
     const r = await run(["bmc", "probe", ...IPMI, "--json"], { fail: codedError(code, message) });
     expect(r.code).toBe(exit);
     expect(r.stdout).toBe("");
@@ -165,5 +169,94 @@ describe("ironledger CLI: successful commands", () => {
     const r = await run(["bmc", "power", "status", "--ipmi", "10.0.0.5", "--user", "admin", "--password-env", "BMC_PW", "--json"]);
     expect(r.code).toBe(0);
     expect(r.calls.ipmi[0]).toMatchObject({ host: "10.0.0.5", port: 623 });
+  });
+});
+
+describe("ironledger agent: plain http:// server (issue 7, point 5)", () => {
+  // the server sends BMC passwords to the agent: http:// only on loopback or with --insecure-http
+  it.each([
+    "http://192.0.2.10:3000",
+    "http://ironledger.example",
+    "http://[2001:db8::1]:3000",
+    "http://10.0.0.5",
+  ])("refuses %s with one line and exit 2, before any request", async (server) => {
+    const r = await run(["agent", "--server", server, "--token", "t"]);
+    expect(r.code).toBe(2);
+    expectOneErrorLine(r.stderr, /plain http:\/\/ to another machine.*clear text.*https:\/\/.*--insecure-http/);
+  });
+
+  it("starts with --insecure-http and prints the warning at every start", async () => {
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ironledger-cli-insecure-"));
+    try {
+      for (let start = 0; start < 2; start++) {
+        const err: string[] = [];
+        const ac = new AbortController();
+        ac.abort(); // stop at once: nothing is sent anywhere
+        const io: CliIo = { stdout: () => {}, stderr: (t) => err.push(t), env: {}, signal: ac.signal };
+        const code = await main(["agent", "--server", "http://192.0.2.10:3000", "--token", "t", "--journal", dir, "--insecure-http"], io);
+        expect(code).toBe(0);
+        expect(err.join("").split("\n").filter((l) => /^WARNING: .*plain http:\/\/.*--insecure-http.*clear text/.test(l))).toHaveLength(1);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(["http://127.0.0.1:3000", "http://127.8.9.10", "http://localhost:3000", "http://[::1]:3000", "https://ironledger.example"])(
+    "accepts %s without a warning",
+    async (server) => {
+      const { checkServerUrl } = await import("./runner/transport");
+      expect(checkServerUrl(server).warning).toBeNull();
+    },
+  );
+
+  it("the transport itself refuses a non-loopback http:// URL (library use without the CLI)", async () => {
+    const { nodeTransport, TransportError } = await import("./runner/transport");
+    const t = nodeTransport();
+    await expect(t({ method: "GET", url: "http://192.0.2.10:3000/api/agent/v1/work", headers: {}, timeoutMs: 1000 })).rejects.toBeInstanceOf(TransportError);
+    await expect(t({ method: "GET", url: "http://192.0.2.10:3000/x", headers: {}, timeoutMs: 1000 })).rejects.toThrow(/clear text/);
+  });
+});
+
+describe("ironledger CLI: secrets are kept out structurally, not by editing text", () => {
+  it("a one-letter password does not mangle the message (no substring replacement)", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { BMC_PW: "e" } };
+    const fake = fakeBackends({ fail: codedError("protocol", "expected a ComputerSystem, the BMC sent none") });
+    const code = await main(["bmc", "probe", "--ipmi", "127.0.0.1:9001", "--user", "admin", "--password-env", "BMC_PW"], io, fake.backends);
+    expect(code).toBe(1);
+    expect(err.join("")).toBe("error: protocol error from 127.0.0.1:9001: expected a ComputerSystem, the BMC sent none\n");
+  });
+});
+
+describe("ironledger CLI: the summary shows discrete states, unreadable records and every system", () => {
+  it("prints the asserted states of a failing discrete sensor, a count of unreadable records, the systems and warnings", async () => {
+    const result: TBmcProbeResult = {
+      ...RESULT,
+      sensors: [
+        { name: "PSU1 Status", value: null, unit: "discrete", status: "cr", states: [{ offset: 0, name: "Presence detected" }, { offset: 1, name: "Failure detected" }] },
+        { name: "SDR record 7", value: null, unit: "", status: "ns", error: "full sensor record 7 too short (40)" },
+      ],
+      systems: [
+        { id: "/redfish/v1/Systems/1", primary: true, systemType: "Physical", manufacturer: null, model: null, sku: null, partNumber: null, serialNumber: "SN1", biosVersion: null, assetTag: null, uuid: null, power: "on", chassisSerial: null, boardSerial: null, sensors: [], components: [], macs: [] },
+        { id: "/redfish/v1/Systems/DPU1", primary: false, systemType: "DPU", manufacturer: null, model: null, sku: null, partNumber: null, serialNumber: "DPU9", biosVersion: null, assetTag: null, uuid: null, power: null, chassisSerial: null, boardSerial: null, sensors: [], components: [], macs: [] },
+      ],
+      warnings: ["the BMC answered /redfish/v1/Systems/1/Memory/2 with a payload that does not follow the Redfish schema"],
+    };
+    const backends: Backends = {
+      ipmi: async () => ({ probeIpmi: async () => result, ipmiPower: async () => ({ power: "on" }) }),
+      redfish: async () => ({ probeRedfish: async () => ({ result, fingerprint: "AA" }), redfishPower: async () => ({ power: "on" }) }),
+    };
+    const out: string[] = [];
+    const code = await main(["bmc", "probe", ...IPMI], { stdout: (t) => out.push(t), stderr: () => {}, env: { BMC_PW: PASSWORD } }, backends);
+    expect(code).toBe(0);
+    const text = out.join("");
+    expect(text).toContain("sensors  2 (1 not ok: PSU1 Status=[Presence detected, Failure detected] cr), 1 unreadable");
+    expect(text).toContain("systems  1 (Physical) SN1, DPU1 (DPU) DPU9");
+    expect(text).toMatch(/warnings 1 \(left out: the BMC answered \/redfish\/v1\/Systems\/1\/Memory\/2/);
   });
 });

@@ -13,6 +13,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { readFileSync } from "node:fs";
 import { POWER_ACTIONS, type TBmcProbeResult, type TPowerAction } from "../server/contracts/bmc";
+import { redfishOrigin } from "./redfish/url";
 import { describeProbeError, EXIT, exitCodeFor, oneLine } from "./runner/errors";
 import {
   defaultBackends,
@@ -45,12 +46,15 @@ export const USAGE = `usage:
   ironledger bmc power on|off|cycle|reset|soft|status (--ipmi ... | --redfish ...)
                        --user USER --password-env VAR [--json]
   ironledger agent --server URL [--token TOKEN] [--journal DIR] [--ca FILE]
-                   [--concurrency N] [--once]
+                   [--concurrency N] [--once] [--insecure-http]
 
   --password-env VAR   name of the environment variable holding the BMC password
   --token              agent token (or IRONLEDGER_AGENT_TOKEN)
   --journal DIR        store-and-forward journal (default ./data/agent-journal)
   --ca FILE            PEM bundle of a private CA for an HTTPS server
+  --insecure-http      allow a plain http:// server that is not on this machine
+                       (BMC passwords then cross the network in clear text;
+                       a warning is printed at every start)
 
 exit codes: 0 ok, 1 other failure, 2 bad arguments, 3 authentication failed,
             4 privilege refused, 5 timeout, 6 TLS fingerprint mismatch
@@ -177,13 +181,8 @@ function parseBmc(args: string[], env: CliIo["env"]): ParsedBmc {
   }
 
   const url = v.redfish as string;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new UsageError(`--redfish must be a URL such as https://10.0.0.5, got "${url}"`);
-  }
-  if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new UsageError(`--redfish must be an http(s) URL, got "${url}"`);
+  const checked = redfishOrigin(url);
+  if (!checked.ok) throw new UsageError(checked.message);
   if (v.privilege !== undefined || v["allow-cipher-zero"] || v.retries !== undefined)
     throw new UsageError("--privilege, --retries and --allow-cipher-zero apply to --ipmi only");
   const opts: RedfishOptions = {
@@ -193,7 +192,7 @@ function parseBmc(args: string[], env: CliIo["env"]): ParsedBmc {
     pinnedFingerprint: v.fingerprint ?? null,
     ...(timeoutMs ? { timeoutMs } : {}),
   };
-  return { help: false, json: v.json === true, positionals, target: { protocol: "redfish", opts, label: parsed.host } };
+  return { help: false, json: v.json === true, positionals, target: { protocol: "redfish", opts, label: checked.host } };
 }
 
 // ---------------------------------------------------------------- bmc probe / power
@@ -248,19 +247,24 @@ async function bmcPower(args: string[], io: CliIo, backends: Backends): Promise<
 }
 
 function reportProbeError(err: unknown, t: BmcTarget, io: CliIo): number {
-  const secrets = [t.opts.password];
-  io.stderr(`error: ${describeProbeError(err, { user: t.opts.username, target: t.label }, secrets)}\n`);
+  io.stderr(`error: ${describeProbeError(err, { user: t.opts.username, target: t.label })}\n`);
   return exitCodeFor(err);
 }
 
 function summary(label: string, r: TBmcProbeResult, fingerprint: string | null): string {
   const bad = r.sensors.filter((s) => s.status !== "ok" && s.status !== "ns");
+  const unreadable = r.sensors.filter((s) => s.error !== undefined).length;
+  const reading = (s: TBmcProbeResult["sensors"][number]) =>
+    s.states ? `[${s.states.map((x) => x.name).join(", ")}]` : `${s.value ?? "?"}${s.unit ? ` ${s.unit}` : ""}`;
   const lines = [
     `${label} (${r.protocol}): power ${r.power}, firmware ${r.deviceId.firmwareRevision}${r.guid ? `, guid ${r.guid}` : ""}`,
     `  product  ${r.fru.manufacturer ?? "?"} ${r.fru.productName ?? "?"}, serial ${r.fru.productSerial ?? r.fru.chassisSerial ?? r.fru.boardSerial ?? "?"}`,
-    `  sensors  ${r.sensors.length}${bad.length ? ` (${bad.length} not ok: ${bad.map((s) => `${s.name}=${s.value ?? "?"}${s.unit ? ` ${s.unit}` : ""} ${s.status}`).join(", ")})` : ", all ok"}`,
+    `  sensors  ${r.sensors.length}${bad.length ? ` (${bad.length} not ok: ${bad.map((s) => `${s.name}=${reading(s)} ${s.status}`).join(", ")})` : ", all ok"}${unreadable ? `, ${unreadable} unreadable` : ""}`,
     `  SEL      ${r.sel.length} entr${r.sel.length === 1 ? "y" : "ies"}`,
   ];
+  if (r.systems && r.systems.length > 1)
+    lines.push(`  systems  ${r.systems.map((x) => `${x.id.split("/").pop()}${x.systemType ? ` (${x.systemType})` : ""}${x.serialNumber ? ` ${x.serialNumber}` : ""}`).join(", ")}`);
+  if (r.warnings?.length) lines.push(`  warnings ${r.warnings.length} (left out: ${r.warnings[0]}${r.warnings.length > 1 ? ", ..." : ""})`);
   if (r.firmware.length) lines.push(`  firmware ${r.firmware.map((f) => `${f.component} ${f.version}`).join(", ")}`);
   if (r.components?.length) lines.push(`  parts    ${r.components.length}`);
   if (fingerprint) lines.push(`  TLS      ${fingerprint}`);
@@ -276,6 +280,7 @@ const AGENT_OPTIONS = {
   ca: { type: "string" },
   concurrency: { type: "string" },
   once: { type: "boolean" },
+  "insecure-http": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -287,13 +292,15 @@ async function agent(args: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   if (!v.server) throw new UsageError("missing --server URL");
+  const { checkServerUrl } = await import("./runner/transport");
+  const allowInsecureHttp = v["insecure-http"] === true;
   let server: URL;
+  let warning: string | null;
   try {
-    server = new URL(v.server);
-  } catch {
-    throw new UsageError(`--server must be a URL such as https://ironledger.example, got "${v.server}"`);
+    ({ url: server, warning } = checkServerUrl(v.server, allowInsecureHttp));
+  } catch (err) {
+    throw new UsageError(oneLine(err));
   }
-  if (server.protocol !== "https:" && server.protocol !== "http:") throw new UsageError(`--server must be an http(s) URL, got "${v.server}"`);
   const token = v.token ?? io.env.IRONLEDGER_AGENT_TOKEN;
   if (!token) throw new UsageError("missing --token TOKEN (or set IRONLEDGER_AGENT_TOKEN)");
   const concurrency = positiveInt("concurrency", v.concurrency, 1024);
@@ -307,13 +314,14 @@ async function agent(args: string[], io: CliIo): Promise<number> {
   }
   const { runAgent } = await import("./runner/agent");
   const { nodeTransport } = await import("./runner/transport");
+  if (warning) io.stderr(`${warning}\n`);
   const result = await runAgent({
     server: server.toString().replace(/\/+$/, ""),
     token,
     journalDir: v.journal ?? "./data/agent-journal",
     once: v.once === true,
     ...(concurrency ? { concurrency } : {}),
-    transport: nodeTransport({ ca }),
+    transport: nodeTransport({ ca, allowInsecureHttp }),
     log: (line) => io.stderr(`${line}\n`),
     signal: io.signal,
   });

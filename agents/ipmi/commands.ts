@@ -6,7 +6,7 @@
 import { DecodeError, IpmiError, IpmiProtocolError, completionCodeError } from "./errors";
 import type { IpmiSession } from "./session";
 import { convertReading, parseSdrRecord, parseSensorReading, sensorUnit, thresholdStatus, type SensorRecord, type SensorStatus } from "./sdr";
-import { parseSelRecord, type SelRecord } from "./sel";
+import { assertedStates, discreteStatus, parseSelRecord, type SelRecord } from "./sel";
 import { parseFru, type FruInfo } from "./fru";
 
 export interface DeviceId {
@@ -24,8 +24,9 @@ export interface DeviceId {
 
 export function parseDeviceId(d: Buffer): DeviceId {
   if (d.length < 11) throw new DecodeError(`Get Device ID: ${d.length} bytes, need 11`);
-  const minor = d[3];
-  const minorText = ((minor >> 4) <= 9 && (minor & 0xf) <= 9 ? minor.toString(16) : minor.toString(10)).padStart(2, "0");
+  // the minor revision is BCD; a BMC that does not follow that is printed in hex as ipmitool ("%02x") and
+  // FreeIPMI's bmc-info do (0x0a → "1.0a"), so it can never collide with a real BCD 1.10
+  const minorText = d[3].toString(16).padStart(2, "0");
   return {
     deviceId: d[0],
     deviceRevision: d[1] & 0x0f,
@@ -189,11 +190,24 @@ export async function readSdrRepository(s: IpmiSession, opts: SdrReadOptions = {
   return out;
 }
 
-export function parseSensorRecords(raw: Buffer[]): SensorRecord[] {
+/** An SDR record that could not be decoded: reported as an error on that record, the rest of the probe stands. */
+export interface BadSdrRecord {
+  kind: "bad";
+  recordId: number | null;
+  error: string;
+}
+
+export function parseSensorRecords(raw: Buffer[], bad: BadSdrRecord[] = []): SensorRecord[] {
   const out: SensorRecord[] = [];
   const seen = new Set<string>();
   for (const r of raw) {
-    const rec = parseSdrRecord(r);
+    let rec: SensorRecord | null;
+    try {
+      rec = parseSdrRecord(r);
+    } catch (e) {
+      bad.push({ kind: "bad", recordId: r.length >= 2 ? r.readUInt16LE(0) : null, error: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
     if (!rec) continue;
     const key = `${rec.ownerId}:${rec.ownerLun}:${rec.number}`;
     if (seen.has(key)) continue;
@@ -211,12 +225,17 @@ export interface SensorValue {
   unit: string;
   status: SensorStatus;
   raw: number | null;
+  /** discrete sensors: the asserted state offsets and their names */
+  states?: Array<{ offset: number; name: string }>;
+  /** the record or its reading could not be decoded */
+  error?: string;
 }
 
 /** Get Sensor Reading for one record, converted. Sensors that are absent read as "ns". */
 export async function readSensor(s: IpmiSession, rec: SensorRecord): Promise<SensorValue> {
   const base = { name: rec.name, number: rec.number, sensorType: rec.sensorType };
-  const r = await s.request(0x04, 0x2d, Buffer.from([rec.number]));
+  // sent to the sensor owner's LUN: sensor 5 on LUN 1 is not sensor 5 on LUN 0
+  const r = await s.request(0x04, 0x2d, Buffer.from([rec.number]), rec.ownerLun);
   if (r.cc !== 0) {
     if (r.cc === 0xcb || r.cc === 0xcd || r.cc === 0xcc || r.cc === 0xd5 || r.cc === 0xd3)
       return { ...base, value: null, unit: rec.kind === "full" ? sensorUnit(rec) : "discrete", status: "ns", raw: null };
@@ -228,17 +247,44 @@ export async function readSensor(s: IpmiSession, rec: SensorRecord): Promise<Sen
     const value = status === "ns" ? null : convertReading(rec, rd.raw);
     return { ...base, value, unit: sensorUnit(rec), status, raw: rd.raw };
   }
-  if (rec.kind === "full" && rec.format !== "none") {
-    const status: SensorStatus = !rd.scanningEnabled || rd.unavailable ? "ns" : "ok";
-    return { ...base, value: status === "ns" ? null : convertReading(rec, rd.raw), unit: sensorUnit(rec), status, raw: rd.raw };
+  if (rec.eventType === 0x01) {
+    // threshold type without an analog reading (compact record, or format "none"): the status still counts
+    return { ...base, value: null, unit: rec.kind === "full" ? sensorUnit(rec) : "discrete", status: thresholdStatus(rd), raw: rd.raw };
   }
-  return { ...base, value: null, unit: "discrete", status: !rd.scanningEnabled || rd.unavailable ? "ns" : "ok", raw: rd.raw };
+  // discrete (generic, sensor-specific or OEM event/reading type): reported by the states asserted now
+  if (!rd.scanningEnabled || rd.unavailable) return { ...base, value: null, unit: "discrete", status: "ns", raw: rd.raw, states: [] };
+  const states = assertedStates(rec.sensorType, rec.eventType, rd.discreteBits);
+  return { ...base, value: null, unit: "discrete", status: discreteStatus(rec.sensorType, rec.eventType, states), raw: rd.raw, states };
 }
 
-/** Read SDR + every sensor (readings pipelined on the session). */
+/**
+ * Read SDR + every sensor (readings pipelined on the session). A record that
+ * cannot be decoded, or a sensor whose reading is refused or undecodable,
+ * becomes an entry with `error`; timeouts and session failures still fail.
+ */
 export async function readAllSensors(s: IpmiSession, opts: SdrReadOptions = {}): Promise<SensorValue[]> {
-  const recs = parseSensorRecords(await readSdrRepository(s, opts));
-  return Promise.all(recs.map((r) => readSensor(s, r)));
+  const bad: BadSdrRecord[] = [];
+  const recs = parseSensorRecords(await readSdrRepository(s, opts), bad);
+  const read = await Promise.all(
+    recs.map((r) =>
+      readSensor(s, r).catch((e: unknown): SensorValue => {
+        if (e instanceof IpmiError && (e.code === "protocol" || e.code === "decode"))
+          return { name: r.name, number: r.number, sensorType: r.sensorType, value: null, unit: "", status: "ns", raw: null, error: e.message };
+        throw e;
+      }),
+    ),
+  );
+  const broken: SensorValue[] = bad.map((b) => ({
+    name: `SDR record ${b.recordId ?? "?"}`,
+    number: -1,
+    sensorType: 0,
+    value: null,
+    unit: "",
+    status: "ns",
+    raw: null,
+    error: b.error,
+  }));
+  return [...read, ...broken];
 }
 
 // ------------------------------------------------------------------ SEL

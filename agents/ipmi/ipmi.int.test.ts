@@ -186,6 +186,7 @@ describe("authentication and privilege", () => {
     const e = await probeIpmi({ ...admin(b), password: "wrong-password" }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(IpmiAuthError);
     expect((e as IpmiError).code).toBe("auth");
+    expect((e as IpmiError).message).not.toContain("wrong-password"); // secrets stay out of messages structurally
   });
 
   it("an unknown user is an auth error", async () => {

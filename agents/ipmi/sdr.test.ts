@@ -107,3 +107,33 @@ describe("threshold status", () => {
     expect(() => parseSensorReading(Uint8Array.from([1]))).toThrow(DecodeError);
   });
 });
+
+describe("sensor ID string (IPMI v2.0 §43.15: the length counts characters)", () => {
+  const pack6 = (s: string) => {
+    const v = [...s].map((c) => c.charCodeAt(0) - 0x20);
+    while (v.length % 4) v.push(0);
+    const out: number[] = [];
+    for (let i = 0; i < v.length; i += 4) out.push((v[i] | (v[i + 1] << 6)) & 0xff, ((v[i + 1] >> 2) | (v[i + 2] << 4)) & 0xff, ((v[i + 2] >> 4) | (v[i + 3] << 2)) & 0xff);
+    return out.slice(0, Math.ceil((s.length * 6) / 8));
+  };
+  const withName = (tl: number, data: number[]) => {
+    const body = Buffer.concat([CPU_TEMP.subarray(0, 47), Buffer.from([tl, ...data])]);
+    body[4] = body.length - 5;
+    return body;
+  };
+
+  it("decodes 6-bit packed ASCII whose length byte counts characters", () => {
+    const r = parseSdrRecord(withName(0x80 | 9, pack6("PSU1 TEMP"))) as FullSensorRecord;
+    expect(r.name).toBe("PSU1 TEMP");
+  });
+
+  it("still accepts a BMC that counts the 6-bit bytes instead", () => {
+    const data = pack6("PSU1 TEMP"); // 7 bytes
+    expect((parseSdrRecord(withName(0x80 | data.length, data)) as FullSensorRecord).name).toBe("PSU1 TEMP");
+  });
+
+  it("a name running past its record is a DecodeError on that record", () => {
+    expect(() => parseSdrRecord(withName(0x80 | 20, pack6("PSU1")))).toThrow(DecodeError);
+    expect(() => parseSdrRecord(withName(0xc0 | 12, [0x41, 0x42]))).toThrow(/12 bytes announced/);
+  });
+});

@@ -3,7 +3,7 @@
  * exponents, linearisation), unit names and threshold status.
  */
 import { DecodeError } from "./errors";
-import { decodeTypeLength } from "./fru";
+import { decode6bitAscii, decodeTypeLength } from "./fru";
 
 /** IPMI base/modifier unit names (IPMI v2.0 table 43-15), spelled as ipmitool prints them. */
 export const UNIT_NAMES: readonly string[] = [
@@ -133,13 +133,27 @@ export function parseSdrRecord(r: Uint8Array): SensorRecord | null {
   return null;
 }
 
-function decodeSensorName(b: Buffer, off: number, len: number): string {
+/**
+ * The sensor ID string (IPMI v2.0 §43.15): type/length byte, b7:6 type, b4:0
+ * length in characters (b5 reserved), unlike FRU fields whose length counts
+ * bytes. For 6-bit packed ASCII, n characters take ceil(6n/8) bytes; a BMC
+ * that counts bytes there instead is accepted when the record says so.
+ */
+export function decodeSensorName(b: Buffer, off: number, len: number): string {
   if (off >= len) return "";
-  try {
-    return decodeTypeLength(b.subarray(0, len), off).value.trim();
-  } catch {
-    throw new DecodeError("sensor name field is truncated");
+  const tl = b[off];
+  const type = tl >> 6;
+  const n = tl & 0x1f;
+  const left = len - off - 1;
+  if (type === 2) {
+    const packed = Math.ceil((n * 6) / 8);
+    // the ID string ends the record, so the bytes left tell which count the BMC used
+    if (n === left && packed !== left) return decode6bitAscii(b.subarray(off + 1, off + 1 + n)).trim(); // counted in bytes
+    if (packed <= left) return decode6bitAscii(b.subarray(off + 1, off + 1 + packed)).slice(0, n).trim();
+    throw new DecodeError(`sensor name: ${n} six-bit characters need ${packed} bytes, the record has ${left}`);
   }
+  if (n > left) throw new DecodeError(`sensor name: ${n} bytes announced, the record has ${left}`);
+  return decodeTypeLength(Buffer.from([(type << 6) | n, ...b.subarray(off + 1, off + 1 + n)]), 0).value.trim();
 }
 
 const LINEAR: Record<number, (x: number) => number> = {

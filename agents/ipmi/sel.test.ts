@@ -43,3 +43,19 @@ describe("SEL decoding", () => {
     expect(() => parseSelRecord(rec([1, 2, 3]))).toThrow(DecodeError);
   });
 });
+
+describe("discrete sensor states", () => {
+  it("names asserted states and derives the status from the worst of them", async () => {
+    const { assertedStates, discreteStatus } = await import("./sel");
+    const psu = assertedStates(0x08, 0x6f, 0b11);
+    expect(psu).toEqual([
+      { offset: 0, name: "Presence detected" },
+      { offset: 1, name: "Failure detected" },
+    ]);
+    expect(discreteStatus(0x08, 0x6f, psu)).toBe("cr");
+    expect(discreteStatus(0x08, 0x6f, assertedStates(0x08, 0x6f, 0b1))).toBe("ok");
+    expect(discreteStatus(0x08, 0x6f, assertedStates(0x08, 0x6f, 0b100))).toBe("nc");
+    expect(discreteStatus(0x01, 0x07, assertedStates(0x01, 0x07, 1 << 6))).toBe("nr");
+    expect(assertedStates(0xc0, 0x70, 1 << 3)).toEqual([{ offset: 3, name: "OEM state 3" }]);
+  });
+});

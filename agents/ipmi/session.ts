@@ -459,21 +459,21 @@ export class IpmiSession {
   }
 
   /** Send a request in the session; resolves with the completion code and data. */
-  request(netFn: number, cmd: number, data: Uint8Array = EMPTY): Promise<RawResponse> {
+  request(netFn: number, cmd: number, data: Uint8Array = EMPTY, lun = 0): Promise<RawResponse> {
     if (this.state !== "active") return Promise.reject(new IpmiProtocolError(`session is ${this.state}`, undefined, { target: this.target }));
     if (this.inFlight < this.maxOutstanding) {
       this.inFlight++;
-      return this.sendInSession(netFn, cmd, data);
+      return this.sendInSession(netFn, cmd, data, lun);
     }
     // wait for a slot; releaseSlot hands it over without decrementing
     return new Promise<void>((r) => this.queue.push(r)).then(() => {
       if (this.state !== "active") throw new IpmiProtocolError(`session is ${this.state}`, undefined, { target: this.target });
-      return this.sendInSession(netFn, cmd, data);
+      return this.sendInSession(netFn, cmd, data, lun);
     });
   }
 
   /** In-session request holding a slot; the slot is released exactly once when it settles. */
-  private sendInSession(netFn: number, cmd: number, data: Uint8Array): Promise<RawResponse> {
+  private sendInSession(netFn: number, cmd: number, data: Uint8Array, lun = 0): Promise<RawResponse> {
     return new Promise<RawResponse>((resolve, reject) => {
       let rqSeq: number;
       try {
@@ -487,7 +487,7 @@ export class IpmiSession {
         netFn,
         cmd,
         rqSeq,
-        msg: C.buildIpmiRequest(netFn, cmd, rqSeq, data, this.rsAddr),
+        msg: C.buildIpmiRequest(netFn, cmd, rqSeq, data, this.rsAddr, 0x81, lun),
         attempts: 0,
         timer: null,
         resolve: (r) => {

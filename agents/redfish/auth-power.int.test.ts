@@ -172,12 +172,21 @@ describe("failure modes", () => {
     expect(s.state.sessions.size).toBe(0); // still logged out
   });
 
-  it("a body that is not JSON is a protocol error", async () => {
+  it("a body that is not JSON is a protocol error (the service root)", async () => {
     const s = await sim({ flavour: "hpe-like" });
-    s.state.overrides.set("/redfish/v1/Chassis/1/Sensors/CPU1Temp", "<html><body>502 Bad Gateway</body></html>");
+    s.state.overrides.set("/redfish/v1", "<html><body>502 Bad Gateway</body></html>");
     const e = await failure(probeRedfish({ url: s.url, ...creds }));
     expect(e.code).toBe("protocol");
     expect(e.message).toMatch(/not JSON/);
+  });
+
+  it("a member whose body is not JSON is left out with a warning; the rest of the probe stands", async () => {
+    const s = await sim({ flavour: "hpe-like" });
+    s.state.overrides.set("/redfish/v1/Chassis/1/Sensors/CPU1Temp", "<html><body>502 Bad Gateway</body></html>");
+    const { result } = await probeRedfish({ url: s.url, ...creds });
+    expect(result.sensors.map((x) => x.name)).not.toContain("CPU1 Temp");
+    expect(result.sensors.length).toBeGreaterThan(3);
+    expect(result.warnings?.join("\n")).toMatch(/Sensors\/CPU1Temp.*not JSON/);
   });
 
   it("paging that loops forever is a protocol error", async () => {

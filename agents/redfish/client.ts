@@ -18,6 +18,7 @@ import type { ClientRequestArgs } from "node:http";
 import { z } from "zod";
 import { RedfishError, toRedfishError } from "./errors";
 import { ZCollection, ZServiceRoot, type TServiceRoot } from "./schemas";
+import { redfishOrigin } from "./url";
 
 export interface RedfishConnectOptions {
   url: string;
@@ -152,14 +153,9 @@ export class RedfishClient {
   root!: TServiceRoot;
 
   private constructor(opts: RedfishConnectOptions) {
-    let u: URL;
-    try {
-      u = new URL(opts.url);
-    } catch {
-      throw new RedfishError("protocol", `not a URL: ${opts.url}`);
-    }
-    if (u.protocol !== "https:") throw new RedfishError("protocol", `Redfish needs https (got ${u.protocol}//); credentials are never sent in clear text`);
-    this.origin = u.origin;
+    const o = redfishOrigin(opts.url);
+    if (!o.ok) throw new RedfishError("protocol", o.message);
+    this.origin = o.origin;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.deadline = Date.now() + this.timeoutMs;
     const concurrency = Math.max(1, Math.min(32, opts.concurrency ?? 4));
@@ -218,14 +214,13 @@ export class RedfishClient {
     if (this.sessionsLink) {
       const r = await this.raw("POST", this.sessionsLink, { auth: false, body: { UserName: this.username, Password: this.password } });
       const tok = r.headers["x-auth-token"];
-      if ((r.status === 200 || r.status === 201) && typeof tok === "string" && tok.length > 0) {
-        this.token = tok;
-        this.mode = "session";
+      if (r.status >= 200 && r.status < 300) {
+        // any 2xx created a session (201 is usual; 200 and 204 are seen): whatever we opened is closed in close()
         const loc = r.headers.location;
         let sp: string | null = null;
         try {
           if (typeof loc === "string") sp = this.resolveLink(loc);
-          else {
+          else if (r.text) {
             const body = JSON.parse(r.text) as { "@odata.id"?: unknown };
             if (typeof body["@odata.id"] === "string") sp = this.resolveLink(body["@odata.id"]);
           }
@@ -233,7 +228,12 @@ export class RedfishClient {
           sp = null; // a session we cannot address is simply not logged out
         }
         this.sessionPath = sp;
-        return;
+        if (typeof tok === "string" && tok.length > 0) {
+          this.token = tok;
+          this.mode = "session";
+          return;
+        }
+        // a session without a token is of no use: basic auth from here on, and the session is deleted at close
       }
       if (r.status === 401 || r.status === 403) {
         throw new RedfishError("auth", `the BMC refused the credentials for user "${this.username}" (HTTP ${r.status}); check the username and password`, {
@@ -251,7 +251,7 @@ export class RedfishClient {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (this.mode === "session" && this.sessionPath) {
+      if (this.sessionPath && this.mode !== "none") {
         await this.raw("DELETE", this.sessionPath, { auth: true, budgetMs: Math.min(LOGOUT_BUDGET_MS, this.timeoutMs), evenIfClosed: true }).catch(() => undefined);
       }
     } finally {
@@ -416,9 +416,26 @@ export class RedfishClient {
    * the read, e.g. a SEL cleared meanwhile) is left out; with `optional`, a
    * collection that answers 404 is empty.
    */
-  async members<S extends z.ZodType>(link: string, schema: S, o: { optional?: boolean } = {}): Promise<Array<{ path: string; data: z.infer<S> }>> {
+  async members<S extends z.ZodType>(
+    link: string,
+    schema: S,
+    o: { optional?: boolean; lenient?: (problem: string) => void } = {},
+  ): Promise<Array<{ path: string; data: z.infer<S> }>> {
     const paths = await this.collection(link, o);
-    const got = await Promise.all(paths.map(async (path) => ({ path, data: (await this.getOptional(path, schema)) as z.infer<S> | null })));
+    const read = async (path: string): Promise<z.infer<S> | null> => {
+      if (!o.lenient) return this.getOptional(path, schema);
+      try {
+        return await this.getOptional(path, schema);
+      } catch (e) {
+        // one odd member (bad payload, a 500 on it) must not sink the rest; auth, timeout, network still do
+        if (e instanceof RedfishError && e.code === "protocol") {
+          o.lenient(e.message);
+          return null;
+        }
+        throw e;
+      }
+    };
+    const got = await Promise.all(paths.map(async (path) => ({ path, data: await read(path) })));
     const out: Array<{ path: string; data: z.infer<S> }> = [];
     for (const m of got) if (m.data !== null) out.push({ path: m.path, data: m.data });
     return out;

@@ -14,6 +14,7 @@ import { RedfishError } from "./errors";
 import { cleanText, normalizeMac, normalizeSerial, sensorStatus, tpmVersion, unitName, utcTimestamp } from "./map";
 import {
   ZChassis,
+  ZCollection,
   ZDrive,
   ZEthernetInterface,
   ZLogEntry,
@@ -26,6 +27,7 @@ import {
   ZProcessor,
   ZSecureBoot,
   ZSensor,
+  ZSimpleStorage,
   ZSoftwareInventory,
   ZStorage,
   ZSystem,
@@ -41,6 +43,8 @@ type Sensor = TBmcProbeResult["sensors"][number];
 type SelEntry = TBmcProbeResult["sel"][number];
 type Component = NonNullable<TBmcProbeResult["components"]>[number];
 type Firmware = TBmcProbeResult["firmware"][number];
+type SystemReport = NonNullable<TBmcProbeResult["systems"]>[number];
+type Warn = (problem: string) => void;
 
 /** sub-collections a BMC may link to without implementing: 404 → empty */
 const OPT = { optional: true } as const;
@@ -49,16 +53,41 @@ const key = (p: string) => p.replace(/\/+$/, "");
 
 const ABSENT = (s: { State?: string | null } | null | undefined) => s?.State === "Absent";
 
-function powerOf(sys: TSystem): "on" | "off" {
-  return sys.PowerState === "On" || sys.PowerState === "PoweringOff" ? "on" : "off";
+/** PowerState → on/off; null when the system does not say (the property is optional). */
+function powerOf(sys: TSystem): "on" | "off" | null {
+  switch (sys.PowerState) {
+    case "On":
+    case "PoweringOff":
+    case "Paused":
+      return "on";
+    case "Off":
+    case "PoweringOn":
+      return "off";
+    default:
+      return null;
+  }
 }
 
-async function readSystems(c: RedfishClient): Promise<TSystem> {
+/**
+ * Every system the BMC lists, the primary first: a Physical system that
+ * reports its power state, else any that does, else the first. One odd member
+ * is a warning, not a failure, as long as one system can be read.
+ */
+async function readSystems(c: RedfishClient, warn: Warn = () => {}): Promise<TSystem[]> {
   if (!c.root.Systems) throw new RedfishError("protocol", "the BMC's service root has no Systems collection");
-  const systems = await c.members(c.root.Systems["@odata.id"], ZSystem);
-  const sys = systems.find((s) => s.data.SystemType === "Physical") ?? systems[0];
-  if (!sys) throw new RedfishError("protocol", "the BMC lists no ComputerSystem");
-  return sys.data;
+  const problems: string[] = [];
+  const systems = (
+    await c.members(c.root.Systems["@odata.id"], ZSystem, {
+      lenient: (p) => {
+        problems.push(p);
+        warn(p);
+      },
+    })
+  ).map((m) => m.data);
+  if (systems.length === 0) throw new RedfishError("protocol", problems[0] ?? "the BMC lists no ComputerSystem");
+  const rank = (s: TSystem) => (s.SystemType === "Physical" && powerOf(s) !== null ? 0 : powerOf(s) !== null ? 1 : s.SystemType === "Physical" ? 2 : 3);
+  const primary = systems.reduce((best, s) => (rank(s) < rank(best) ? s : best), systems[0]);
+  return [primary, ...systems.filter((s) => s !== primary)];
 }
 
 async function withClient<T>(opts: RedfishConnectOptions, fn: (c: RedfishClient) => Promise<T>): Promise<{ value: T; fingerprint: string }> {
@@ -71,14 +100,20 @@ async function withClient<T>(opts: RedfishConnectOptions, fn: (c: RedfishClient)
   }
 }
 
-async function readSensors(c: RedfishClient, ch: TChassis): Promise<{ sensors: Sensor[]; psus: Component[] }> {
+/**
+ * Readings and power supplies of one chassis. Readings come from the Sensors
+ * collection when there is one (it holds what Thermal/Power arrays would
+ * repeat), else from Thermal and Power; power supplies from PowerSubsystem
+ * when there is one, else from Power, whichever model the readings used.
+ */
+async function readSensors(c: RedfishClient, ch: TChassis, warn: Warn): Promise<{ sensors: Sensor[]; psus: Component[] }> {
   const sensors: Sensor[] = [];
   const psus: Component[] = [];
   const tasks: Array<Promise<void>> = [];
+  const newModel = Boolean(ch.Sensors);
   if (ch.Sensors) {
-    // newer model: one Sensor resource per reading, with thresholds
     tasks.push(
-      c.members(ch.Sensors["@odata.id"], ZSensor, OPT).then((list) => {
+      c.members(ch.Sensors["@odata.id"], ZSensor, { ...OPT, lenient: warn }).then((list) => {
         for (const { data: s } of list) {
           const t = s.Thresholds;
           sensors.push({
@@ -101,54 +136,56 @@ async function readSensors(c: RedfishClient, ch: TChassis): Promise<{ sensors: S
         }
       }),
     );
-  } else {
-    // older model: Thermal and Power resources with arrays of readings
-    if (ch.Thermal) {
-      tasks.push(
-        c.getOptional(c.resolveLink(ch.Thermal["@odata.id"]), ZThermal).then((th) => {
-          for (const t of th?.Temperatures ?? []) {
-            sensors.push({ name: cleanText(t.Name) ?? cleanText(t.MemberId) ?? "temperature", value: t.ReadingCelsius ?? null, unit: "degrees C", status: oldStatus(t.ReadingCelsius, t) });
-          }
-          for (const f of th?.Fans ?? []) {
-            sensors.push({
-              name: cleanText(f.Name) ?? cleanText(f.FanName) ?? cleanText(f.MemberId) ?? "fan",
-              value: f.Reading ?? null,
-              unit: f.ReadingUnits === "Percent" ? "percent" : "RPM",
-              status: oldStatus(f.Reading, f),
-            });
-          }
-        }),
-      );
-    }
-    if (ch.Power) {
-      tasks.push(
-        c.getOptional(c.resolveLink(ch.Power["@odata.id"]), ZPower).then((pw) => {
+  }
+  if (!newModel && ch.Thermal) {
+    tasks.push(
+      c.getOptional(c.resolveLink(ch.Thermal["@odata.id"]), ZThermal).then((th) => {
+        for (const t of th?.Temperatures ?? []) {
+          sensors.push({ name: cleanText(t.Name) ?? cleanText(t.MemberId) ?? "temperature", value: t.ReadingCelsius ?? null, unit: "degrees C", status: oldStatus(t.ReadingCelsius, t) });
+        }
+        for (const f of th?.Fans ?? []) {
+          sensors.push({
+            name: cleanText(f.Name) ?? cleanText(f.FanName) ?? cleanText(f.MemberId) ?? "fan",
+            value: f.Reading ?? null,
+            unit: f.ReadingUnits === "Percent" ? "percent" : "RPM",
+            status: oldStatus(f.Reading, f),
+          });
+        }
+      }),
+    );
+  }
+  const psusFromPower = Boolean(ch.Power) && !ch.PowerSubsystem;
+  if (ch.Power && (!newModel || psusFromPower)) {
+    tasks.push(
+      c.getOptional(c.resolveLink(ch.Power["@odata.id"]), ZPower).then((pw) => {
+        if (!newModel) {
           for (const v of pw?.Voltages ?? []) {
             sensors.push({ name: cleanText(v.Name) ?? cleanText(v.MemberId) ?? "voltage", value: v.ReadingVolts ?? null, unit: "Volts", status: oldStatus(v.ReadingVolts, v) });
           }
           for (const p of pw?.PowerControl ?? []) {
             sensors.push({ name: cleanText(p.Name) ?? cleanText(p.MemberId) ?? "power", value: p.PowerConsumedWatts ?? null, unit: "Watts", status: sensorStatus(p.PowerConsumedWatts, {}, p.Status) });
           }
-          (pw?.PowerSupplies ?? []).forEach((p, i) => {
-            if (ABSENT(p.Status)) return;
-            psus.push({
-              kind: "PSU",
-              slot: cleanText(p.MemberId) ?? cleanText(p.Name) ?? String(i),
-              model: cleanText(p.Model),
-              serial: normalizeSerial(p.SerialNumber),
-              detail: { name: p.Name ?? null, firmware: p.FirmwareVersion ?? null, capacityWatts: p.PowerCapacityWatts ?? null },
-            });
+        }
+        if (!psusFromPower) return;
+        (pw?.PowerSupplies ?? []).forEach((p, i) => {
+          if (ABSENT(p.Status)) return;
+          psus.push({
+            kind: "PSU",
+            slot: cleanText(p.MemberId) ?? cleanText(p.Name) ?? String(i),
+            model: cleanText(p.Model),
+            serial: normalizeSerial(p.SerialNumber),
+            detail: { name: p.Name ?? null, firmware: p.FirmwareVersion ?? null, capacityWatts: p.PowerCapacityWatts ?? null },
           });
-        }),
-      );
-    }
+        });
+      }),
+    );
   }
-  if (ch.PowerSubsystem && !ch.Power) {
+  if (ch.PowerSubsystem) {
     tasks.push(
       (async () => {
         const ps = await c.getOptional(c.resolveLink(ch.PowerSubsystem!["@odata.id"]), ZPowerSubsystem);
         if (!ps?.PowerSupplies) return;
-        for (const { data: p } of await c.members(ps.PowerSupplies["@odata.id"], ZPowerSupply, OPT)) {
+        for (const { data: p } of await c.members(ps.PowerSupplies["@odata.id"], ZPowerSupply, { ...OPT, lenient: warn })) {
           if (ABSENT(p.Status)) continue;
           psus.push({
             kind: "PSU",
@@ -191,30 +228,54 @@ function oldStatus(
   );
 }
 
-async function readSel(c: RedfishClient, links: Array<string | null | undefined>): Promise<SelEntry[]> {
+/** Does this log service hold SEL records? Asked of its first entry, for a service not named SEL. */
+async function holdsSelEntries(c: RedfishClient, entries: string): Promise<boolean> {
+  const page = await c.getOptional(c.resolveLink(entries), ZCollection);
+  const first = page?.Members[0];
+  if (!first) return false;
+  const e = await c.getOptional(c.resolveLink(first["@odata.id"]), ZLogEntry);
+  return e?.EntryType === "SEL";
+}
+
+/**
+ * The SEL: the log service that says it is one (LogEntryType "SEL", or Id/path
+ * SEL), else one whose entries say EntryType "SEL" (then only those entries).
+ */
+async function readSel(c: RedfishClient, links: Array<string | null | undefined>, warn: Warn): Promise<SelEntry[]> {
   for (const link of links) {
     if (!link) continue;
-    const services = await c.members(link, ZLogService, OPT);
-    const sel =
-      services.find((s) => s.data.LogEntryType === "SEL") ?? services.find((s) => /^sel$/i.test(s.data.Id ?? "") || /\/sel\/?$/i.test(s.path));
+    const services = await c.members(link, ZLogService, { ...OPT, lenient: warn });
+    let sel = services.find((s) => s.data.LogEntryType === "SEL") ?? services.find((s) => /^sel$/i.test(s.data.Id ?? "") || /\/sel\/?$/i.test(s.path));
+    let byEntries = false;
+    if (!sel) {
+      for (const s of services) {
+        if (s.data.Entries && (await holdsSelEntries(c, s.data.Entries["@odata.id"]))) {
+          sel = s;
+          byEntries = true;
+          break;
+        }
+      }
+    }
     if (!sel?.data.Entries) continue;
-    const entries = await c.members(sel.data.Entries["@odata.id"], ZLogEntry, OPT);
-    const out: SelEntry[] = entries.map(({ data: e }, i) => ({
-      id: /^\d+$/.test(e.Id) && Number(e.Id) <= Number.MAX_SAFE_INTEGER ? Number(e.Id) : i + 1,
-      timestamp: utcTimestamp(e.Created),
-      sensorType: cleanText(e.SensorType) ?? cleanText(e.EntryType) ?? "Unknown",
-      event: cleanText(e.Message) ?? cleanText(e.MessageId) ?? "",
-    }));
+    const entries = await c.members(sel.data.Entries["@odata.id"], ZLogEntry, { ...OPT, lenient: warn });
+    const out: SelEntry[] = entries
+      .filter(({ data: e }) => !byEntries || e.EntryType === "SEL")
+      .map(({ data: e }, i) => ({
+        id: /^\d+$/.test(e.Id) && Number(e.Id) <= Number.MAX_SAFE_INTEGER ? Number(e.Id) : i + 1,
+        timestamp: utcTimestamp(e.Created),
+        sensorType: cleanText(e.SensorType) ?? cleanText(e.EntryType) ?? "Unknown",
+        event: cleanText(e.Message) ?? cleanText(e.MessageId) ?? "",
+      }));
     return out.sort((a, b) => a.id - b.id);
   }
   return [];
 }
 
-async function readFirmware(c: RedfishClient): Promise<Firmware[]> {
+async function readFirmware(c: RedfishClient, warn: Warn): Promise<Firmware[]> {
   if (!c.root.UpdateService) return [];
   const us = await c.getOptional(c.resolveLink(c.root.UpdateService["@odata.id"]), ZUpdateService);
   if (!us?.FirmwareInventory) return [];
-  const items = await c.members(us.FirmwareInventory["@odata.id"], ZSoftwareInventory, OPT);
+  const items = await c.members(us.FirmwareInventory["@odata.id"], ZSoftwareInventory, { ...OPT, lenient: warn });
   const out: Firmware[] = [];
   for (const { data: f } of items) {
     // Dell lists the previous and the staged ("Available") images beside the installed one
@@ -226,21 +287,34 @@ async function readFirmware(c: RedfishClient): Promise<Firmware[]> {
   return out;
 }
 
-async function readSystemParts(c: RedfishClient, sys: TSystem) {
+async function readSystemParts(c: RedfishClient, sys: TSystem, warn: Warn) {
   const components: Component[] = [];
   const macs: string[] = [];
   const optionalMembers = async <T,>(ref: { "@odata.id": string } | null | undefined, fn: (link: string) => Promise<T[]>): Promise<T[]> =>
     ref ? fn(ref["@odata.id"]) : [];
 
-  const [cpus, dimms, drives, nics, secureBoot] = await Promise.all([
-    optionalMembers(sys.Processors, (l) => c.members(l, ZProcessor, OPT)),
-    optionalMembers(sys.Memory, (l) => c.members(l, ZMemory, OPT)),
+  const lenient = { ...OPT, lenient: warn };
+  const [cpus, dimms, drives, simple, nics, secureBoot] = await Promise.all([
+    optionalMembers(sys.Processors, (l) => c.members(l, ZProcessor, lenient)),
+    optionalMembers(sys.Memory, (l) => c.members(l, ZMemory, lenient)),
     optionalMembers(sys.Storage, async (l) => {
-      const ctrls = await c.members(l, ZStorage, OPT);
+      const ctrls = await c.members(l, ZStorage, lenient);
       const links = ctrls.flatMap((s) => (s.data.Drives ?? []).map((d) => c.resolveLink(d["@odata.id"])));
-      return Promise.all([...new Set(links)].map(async (p) => ({ path: p, data: await c.get(p, ZDrive) })));
+      const got = await Promise.all(
+        [...new Set(links)].map(async (p) => {
+          try {
+            return { path: p, data: await c.get(p, ZDrive) };
+          } catch (e) {
+            if (!(e instanceof RedfishError) || e.code !== "protocol") throw e;
+            warn(e.message);
+            return null;
+          }
+        }),
+      );
+      return got.filter((d) => d !== null);
     }),
-    optionalMembers(sys.EthernetInterfaces, (l) => c.members(l, ZEthernetInterface, OPT)),
+    optionalMembers(sys.SimpleStorage, (l) => c.members(l, ZSimpleStorage, lenient)),
+    optionalMembers(sys.EthernetInterfaces, (l) => c.members(l, ZEthernetInterface, lenient)),
     sys.SecureBoot ? c.getOptional(c.resolveLink(sys.SecureBoot["@odata.id"]), ZSecureBoot) : Promise.resolve(null),
   ]);
 
@@ -272,6 +346,25 @@ async function readSystemParts(c: RedfishClient, sys: TSystem) {
       model: cleanText(d.Model),
       serial: normalizeSerial(d.SerialNumber),
       detail: { manufacturer: d.Manufacturer ?? null, capacityBytes: d.CapacityBytes ?? null, mediaType: d.MediaType ?? null, protocol: d.Protocol ?? null, firmware: d.Revision ?? null },
+    });
+  }
+  // SimpleStorage devices (older or simpler BMCs), unless the same device is already listed under Storage
+  const unmatched = drives.map((d) => `${cleanText(d.data.Model) ?? ""}|${d.data.CapacityBytes ?? ""}`);
+  for (const { data: ctl } of simple) {
+    (ctl.Devices ?? []).forEach((d, i) => {
+      if (ABSENT(d.Status)) return;
+      const k = unmatched.indexOf(`${cleanText(d.Model) ?? ""}|${d.CapacityBytes ?? ""}`);
+      if (k >= 0) {
+        unmatched.splice(k, 1);
+        return;
+      }
+      components.push({
+        kind: "DRIVE",
+        slot: cleanText(d.Name) ?? `${cleanText(ctl.Id) ?? "SimpleStorage"}:${i}`,
+        model: cleanText(d.Model),
+        serial: null, // SimpleStorage devices carry no serial number
+        detail: { manufacturer: d.Manufacturer ?? null, capacityBytes: d.CapacityBytes ?? null, controller: ctl.Name ?? ctl.Id ?? null, source: "SimpleStorage" },
+      });
     });
   }
   for (const { data: n } of nics) {
@@ -306,54 +399,144 @@ function oemBoardSerial(sys: TSystem): string | null {
   return typeof dell === "string" ? normalizeSerial(dell) : null;
 }
 
+/**
+ * Which system each chassis belongs to: the one system its Links.ComputerSystems
+ * names, else the first system whose Links.Chassis names it, else the owner of
+ * the chassis it is ContainedBy (a card inside a host), else the primary.
+ */
+function chassisOwners(systems: TSystem[], chassis: TChassis[]): Map<string, TSystem> {
+  const bySys = new Map(systems.map((s) => [key(s["@odata.id"]), s]));
+  const byKey = new Map(chassis.map((ch) => [key(ch["@odata.id"]), ch]));
+  const direct = new Map<string, TSystem>();
+  for (const ch of chassis) {
+    const named = (ch.Links?.ComputerSystems ?? []).map((l) => bySys.get(key(l["@odata.id"]))).filter((s) => s !== undefined);
+    if (named.length === 1) direct.set(key(ch["@odata.id"]), named[0]);
+  }
+  for (const sys of systems) {
+    for (const l of sys.Links?.Chassis ?? []) if (!direct.has(key(l["@odata.id"]))) direct.set(key(l["@odata.id"]), sys);
+  }
+  const owners = new Map<string, TSystem>();
+  for (const ch of chassis) {
+    let k: string | undefined = key(ch["@odata.id"]);
+    const seen = new Set<string>();
+    let owner: TSystem | undefined;
+    while (k !== undefined && !seen.has(k)) {
+      seen.add(k);
+      owner = direct.get(k);
+      if (owner) break;
+      const parent: string | undefined = byKey.get(k)?.Links?.ContainedBy?.["@odata.id"];
+      k = parent === undefined ? undefined : key(parent);
+    }
+    owners.set(key(ch["@odata.id"]), owner ?? systems[0]);
+  }
+  return owners;
+}
+
+const isCard = (ch: TChassis) => ch.ChassisType === "Card" || ch.ChassisType === "Module" || /board/i.test(ch.Name ?? "");
+
+function chassisPower(ch: TChassis | undefined): "on" | "off" | null {
+  if (ch?.PowerState === "On" || ch?.PowerState === "PoweringOff") return "on";
+  if (ch?.PowerState === "Off" || ch?.PowerState === "PoweringOn") return "off";
+  return null;
+}
+
 /** Read everything the CMDB observes from one Redfish BMC. */
 export async function probeRedfish(opts: RedfishConnectOptions): Promise<{ result: TBmcProbeResult; fingerprint: string }> {
   const { value, fingerprint } = await withClient(opts, async (c) => {
     const root = c.root;
-    const [sys, chassisList, managers, firmware] = await Promise.all([
-      readSystems(c),
-      root.Chassis ? c.members(root.Chassis["@odata.id"], ZChassis, OPT) : Promise.resolve([]),
-      root.Managers ? c.members(root.Managers["@odata.id"], ZManager, OPT) : Promise.resolve([]),
-      readFirmware(c),
+    const warnings: string[] = [];
+    const warn: Warn = (p) => {
+      if (warnings.length < 100 && !warnings.includes(p)) warnings.push(p);
+    };
+    const [systems, chassisList, managers, firmware] = await Promise.all([
+      readSystems(c, warn),
+      root.Chassis ? c.members(root.Chassis["@odata.id"], ZChassis, { ...OPT, lenient: warn }) : Promise.resolve([]),
+      root.Managers ? c.members(root.Managers["@odata.id"], ZManager, { ...OPT, lenient: warn }) : Promise.resolve([]),
+      readFirmware(c, warn),
     ]);
+    const sys = systems[0];
+    const chassis = chassisList.map((m) => m.data);
+    const owners = chassisOwners(systems, chassis);
 
-    const chassisKeys = new Set((sys.Links?.Chassis ?? []).map((l) => key(l["@odata.id"])));
-    const mainChassis: TChassis | undefined =
-      chassisList.find((ch) => chassisKeys.has(key(ch.data["@odata.id"])))?.data ??
-      chassisList.find((ch) => ch.data.ChassisType === "RackMount")?.data ??
-      chassisList[0]?.data;
-    const boardChassis = chassisList.find(
-      (ch) => ch.data !== mainChassis && (ch.data.ChassisType === "Card" || ch.data.ChassisType === "Module" || /board/i.test(ch.data.Name ?? "")),
-    )?.data;
     const mgrKeys = new Set((sys.Links?.ManagedBy ?? []).map((l) => key(l["@odata.id"])));
     const manager: TManager | undefined =
       managers.find((m) => mgrKeys.has(key(m.data["@odata.id"])))?.data ?? managers.find((m) => m.data.ManagerType === "BMC")?.data ?? managers[0]?.data;
 
     const [parts, chassisReadings, sel] = await Promise.all([
-      readSystemParts(c, sys),
-      Promise.all(chassisList.map((ch) => readSensors(c, ch.data))),
-      readSel(c, [manager?.LogServices?.["@odata.id"], sys.LogServices?.["@odata.id"]]),
+      Promise.all(systems.map((s) => readSystemParts(c, s, warn))),
+      Promise.all(chassis.map((ch) => readSensors(c, ch, warn))),
+      readSel(c, [manager?.LogServices?.["@odata.id"], sys.LogServices?.["@odata.id"]], warn),
     ]);
+
+    const mains: Array<TChassis | undefined> = [];
+    const reports: SystemReport[] = systems.map((s, i) => {
+      const own = chassis.map((ch, k) => ({ ch, r: chassisReadings[k] })).filter(({ ch }) => owners.get(key(ch["@odata.id"])) === s);
+      const linked = new Set((s.Links?.Chassis ?? []).map((l) => key(l["@odata.id"])));
+      const main =
+        own.find(({ ch }) => linked.has(key(ch["@odata.id"])))?.ch ??
+        own.find(({ ch }) => ch.ChassisType === "RackMount")?.ch ??
+        own.find(({ ch }) => !isCard(ch))?.ch ??
+        own[0]?.ch;
+      const board = own.find(({ ch }) => ch !== main && isCard(ch))?.ch ?? (main && isCard(main) && i > 0 ? main : undefined);
+      mains.push(main);
+      const power = powerOf(s) ?? chassisPower(main);
+      return {
+        id: key(s["@odata.id"]),
+        primary: i === 0,
+        systemType: cleanText(s.SystemType),
+        manufacturer: cleanText(s.Manufacturer) ?? cleanText(main?.Manufacturer),
+        model: cleanText(s.Model),
+        sku: cleanText(s.SKU),
+        partNumber: cleanText(s.PartNumber),
+        serialNumber: normalizeSerial(s.SerialNumber),
+        biosVersion: cleanText(s.BiosVersion),
+        assetTag: cleanText(s.AssetTag),
+        uuid: cleanText(s.UUID),
+        power,
+        chassisSerial: normalizeSerial(main?.SerialNumber),
+        boardSerial: (i === 0 ? oemBoardSerial(s) : null) ?? normalizeSerial(board?.SerialNumber),
+        sensors: own.flatMap(({ r }) => r.sensors),
+        components: [...parts[i].components, ...own.flatMap(({ r }) => r.psus)],
+        macs: parts[i].macs,
+      };
+    });
+    const p = reports[0];
 
     const result: TBmcProbeResult = {
       protocol: "redfish",
-      power: powerOf(sys),
+      // without a PowerState on the system or its chassis, a system the BMC calls Enabled is taken as running
+      power: p.power ?? (sys.Status?.State === "Enabled" ? "on" : "off"),
       deviceId: { firmwareRevision: cleanText(manager?.FirmwareVersion) ?? "", manufacturerId: null, productId: null },
-      guid: cleanText(sys.UUID),
+      guid: p.uuid,
       fru: {
-        manufacturer: cleanText(sys.Manufacturer) ?? cleanText(mainChassis?.Manufacturer),
-        productName: cleanText(sys.Model),
-        productSerial: normalizeSerial(sys.SerialNumber),
-        boardSerial: oemBoardSerial(sys) ?? normalizeSerial(boardChassis?.SerialNumber),
-        chassisSerial: normalizeSerial(mainChassis?.SerialNumber),
-        assetTag: cleanText(sys.AssetTag) ?? cleanText(mainChassis?.AssetTag),
+        manufacturer: p.manufacturer,
+        productName: p.model,
+        productSerial: p.serialNumber,
+        boardSerial: p.boardSerial,
+        chassisSerial: p.chassisSerial,
+        assetTag: p.assetTag ?? cleanText(mains[0]?.AssetTag),
       },
-      sensors: chassisReadings.flatMap((r) => r.sensors),
+      sensors: p.sensors,
       sel,
       firmware,
-      macs: parts.macs,
-      components: [...parts.components, ...chassisReadings.flatMap((r) => r.psus)],
-      security: parts.security,
+      macs: p.macs,
+      components: p.components,
+      security: parts[0].security,
+      system: {
+        id: p.id,
+        systemType: p.systemType,
+        manufacturer: p.manufacturer,
+        model: p.model,
+        sku: p.sku,
+        partNumber: p.partNumber,
+        serialNumber: p.serialNumber,
+        biosVersion: p.biosVersion,
+        assetTag: p.assetTag,
+        uuid: p.uuid,
+        power: p.power,
+      },
+      systems: reports,
+      ...(warnings.length ? { warnings } : {}),
     };
     const checked = ZBmcProbeResult.safeParse(result);
     if (!checked.success) throw new RedfishError("protocol", `the BMC's answers do not make a valid probe result: ${checked.error.issues[0]?.message ?? "invalid"}`);
@@ -381,8 +564,9 @@ export async function redfishPower(
   action: TPowerAction,
 ): Promise<{ power: "on" | "off" }> {
   const { value } = await withClient(opts, async (c) => {
-    const sys = await readSystems(c);
+    const [sys] = await readSystems(c);
     const current = powerOf(sys);
+    if (current === null) throw new RedfishError("protocol", `the BMC's system ${sys["@odata.id"]} reports no PowerState, so its power cannot be read or switched`);
     if (action === "status") return current;
     if ((action === "on" && current === "on") || ((action === "off" || action === "soft") && current === "off")) return current;
 
@@ -406,7 +590,7 @@ export async function redfishPower(
     const deadline = Math.min(c.deadline - 500, Date.now() + 10_000);
     const sysPath = c.resolveLink(sys["@odata.id"]);
     for (;;) {
-      const now = powerOf(await c.get(sysPath, ZSystem));
+      const now = powerOf(await c.get(sysPath, ZSystem)) ?? current;
       if (now === want || Date.now() + 250 >= deadline) return now;
       await new Promise((r) => setTimeout(r, 250));
     }

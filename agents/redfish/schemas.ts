@@ -42,11 +42,14 @@ export const ZSystem = z.looseObject({
   Manufacturer: Str,
   Model: Str,
   SKU: Str,
+  PartNumber: Str,
   SerialNumber: Str,
   AssetTag: Str,
   UUID: Str,
   BiosVersion: Str,
-  PowerState: ZPowerStateRf,
+  /** optional in the schema (DPUs and sidecar systems leave it out); an unknown value reads as unknown */
+  PowerState: Str,
+  Status: ZStatus,
   Processors: Ref,
   Memory: Ref,
   Storage: Ref,
@@ -96,6 +99,14 @@ export const ZMemory = z.looseObject({
 
 export const ZStorage = z.looseObject({ Id: Str, Name: Str, Drives: z.array(ZOdataRef).nullish() });
 
+export const ZSimpleStorage = z.looseObject({
+  Id: Str,
+  Name: Str,
+  Devices: z
+    .array(z.looseObject({ Name: Str, Manufacturer: Str, Model: Str, CapacityBytes: Num, Status: ZStatus }))
+    .nullish(),
+});
+
 export const ZDrive = z.looseObject({
   Id: Str,
   Name: Str,
@@ -137,6 +148,14 @@ export const ZChassis = z.looseObject({
   Power: Ref,
   ThermalSubsystem: Ref,
   PowerSubsystem: Ref,
+  PowerState: Str,
+  Links: z
+    .looseObject({
+      ComputerSystems: z.array(ZOdataRef).nullish(),
+      ContainedBy: Ref,
+      Contains: z.array(ZOdataRef).nullish(),
+    })
+    .nullish(),
   Oem: z.record(z.string(), z.unknown()).nullish(),
 });
 export type TChassis = z.infer<typeof ZChassis>;

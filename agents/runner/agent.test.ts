@@ -200,18 +200,20 @@ describe("Agent", () => {
     expect(api.store.observations.map((o) => o.idempotencyKey)).toEqual(keys);
   });
 
-  it("turns failures into bmc.unreachable with the reason, backs off, and never records the password", async () => {
+  it("turns failures into bmc.unreachable with the reason and the message as is, and backs off", async () => {
+    // the protocol modules never put a password into a message (see their wrong-password tests), so the
+    // agent records the message unedited: no substring replacement that would give a short password away
     const calls: number[] = [];
     const collect: Collector = async () => {
       calls.push(clock.now());
-      throw Object.assign(new Error("RAKP 2 HMAC is invalid for password secretpw"), { code: "auth" });
+      throw Object.assign(new Error("RAKP 2 HMAC is invalid: wrong user name or password\nfor admin"), { code: "auth" });
     };
     start({ targets: [target(1)], collect });
     await clock.advance(400_000);
     const obs = api.store.observations;
     expect(obs.length).toBeGreaterThanOrEqual(4);
     for (const o of obs) {
-      expect(o).toMatchObject({ kind: "bmc.unreachable", reason: "auth", endpointId: "ep-1" });
+      expect(o).toMatchObject({ kind: "bmc.unreachable", reason: "auth", endpointId: "ep-1", message: "RAKP 2 HMAC is invalid: wrong user name or password for admin" });
       expect(JSON.stringify(o)).not.toContain("secretpw");
     }
     const gaps = calls.slice(1).map((t, i) => t - calls[i]);

@@ -458,7 +458,7 @@ export class Agent {
         ...base,
         durationMs: this.clock.now() - started,
         reason: reason as Extract<TObservation, { kind: "bmc.unreachable" }>["reason"],
-        message: oneLine(err, [target.password]).slice(0, 2000),
+        message: oneLine(err).slice(0, 2000),
       };
       if (probeErrorCode(err) === null) this.log(`agent: probe of ${target.endpointId} failed unexpectedly: ${obs.message}`);
     }
@@ -584,7 +584,7 @@ export class Agent {
           this.log(`agent: command ${cmd.commandId}: ${cmd.action} on ${cmd.endpointId} done, power ${r.power}`);
         } catch (err) {
           const reason = unreachableReason(err);
-          obs = { ...base, durationMs: this.clock.now() - started, ok: false, error: { reason, message: oneLine(err, [target.password]).slice(0, 2000) } };
+          obs = { ...base, durationMs: this.clock.now() - started, ok: false, error: { reason, message: oneLine(err).slice(0, 2000) } };
           this.log(`agent: command ${cmd.commandId}: ${cmd.action} on ${cmd.endpointId} failed: ${obs.error?.message ?? reason}`);
         }
         this.commandsRun++;

@@ -147,13 +147,14 @@ describe("Agent.runCommand", () => {
     a.close();
   });
 
-  it("reports a failed action with its reason, without the password", async () => {
+  it("reports a failed action with its reason and message, without the password", async () => {
     const a = agentWith(async (target) => {
-      throw Object.assign(new Error(`authentication failed for admin (password ${target.password})`), { code: "auth" });
+      throw Object.assign(new Error(`authentication failed for ${target.username}: wrong user name or password`), { code: "auth" });
     });
     await a.agent.runCommand(command("cmd-4"));
     const [r] = commandResults(a.journal);
     expect(r).toMatchObject({ commandId: "cmd-4", ok: false, error: { reason: "auth" } });
+    expect(r!.error!.message).toBe("authentication failed for admin: wrong user name or password");
     expect(r!.error!.message).not.toContain("secretpw");
     a.close();
   });

@@ -75,10 +75,15 @@ export function exitCodeFor(err: unknown): number {
   }
 }
 
-/** The error's own message on one line, with every secret replaced by "***". */
-export function oneLine(err: unknown, secrets: readonly string[] = []): string {
-  let msg = err instanceof Error ? err.message : String(err);
-  for (const s of secrets) if (s) msg = msg.split(s).join("***");
+/**
+ * The error's own message on one line. Secrets are kept out structurally: no
+ * module puts a password into an error message in the first place (the
+ * protocol modules name the user, never the password), so nothing here edits
+ * text; replacing a secret's text would only reveal it (a password "x" turns
+ * "expected" into "e***pected").
+ */
+export function oneLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
   return msg.replace(/\s*[\r\n]+\s*/g, " ").trim().slice(0, 1000) || "no detail";
 }
 
@@ -86,8 +91,8 @@ export function oneLine(err: unknown, secrets: readonly string[] = []): string {
  * One clear sentence for a failed probe, e.g.
  * "authentication failed for admin@127.0.0.1:9001: wrong user name or password".
  */
-export function describeProbeError(err: unknown, who: { user: string; target: string }, secrets: readonly string[] = []): string {
-  let detail = oneLine(err, secrets);
+export function describeProbeError(err: unknown, who: { user: string; target: string }): string {
+  let detail = oneLine(err);
   // the protocol modules often prefix their message with the target already
   const ownTarget = err && typeof err === "object" && "target" in err && typeof err.target === "string" ? err.target : null;
   for (const prefix of [who.target, ownTarget]) if (prefix && detail.startsWith(`${prefix}: `)) detail = detail.slice(prefix.length + 2);

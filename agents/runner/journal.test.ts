@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TObservation } from "../../server/contracts/agent";
 import { Journal } from "./journal";
 
@@ -175,5 +175,113 @@ describe("Journal", () => {
     expect(keys(j.pending())).toEqual(keys([obs(2)]));
     const dead = fs.readFileSync(path.join(dir, "dead-letter.jsonl"), "utf8").trim().split("\n");
     expect(JSON.parse(dead[0]).observation.idempotencyKey).toBe(obs(1).idempotencyKey);
+  });
+
+  describe("recovery after a partial write (disk full mid-append, issue 7 point 8)", () => {
+    const line = (n: number) => `${JSON.stringify(obs(n))}\n`;
+    const uniq = (list: string[]) => new Set(list).size === list.length;
+
+    /** A journal holding obs 1..3, then a batch [4, 5] cut `cut` bytes into the batch, as a full disk leaves it. */
+    function tornJournal(cut: number): string {
+      const j = openJournal();
+      j.append([obs(1), obs(2), obs(3)]);
+      j.close();
+      open.splice(open.indexOf(j), 1);
+      const [seg] = segments();
+      fs.appendFileSync(path.join(dir, seg), (line(4) + line(5)).slice(0, cut));
+      return seg;
+    }
+
+    const batchLength = Buffer.byteLength(line(4) + line(5));
+    const one = Buffer.byteLength(line(4));
+    // cut points: 1 byte, mid-record, just before the newline, after a whole first record plus part of the second, just before the last newline
+    it.each([
+      ["1 byte into the record", 1, 0],
+      ["mid-record", one >> 1, 0],
+      ["just before the newline", one - 1, 0],
+      ["a whole record, then part of the next", one + 7, 1],
+      ["just before the batch's last newline", batchLength - 1, 1],
+    ])("cut %s: keeps the valid prefix, drops and reports the tail, later appends are valid, nothing twice", (_what, cut, wholeRecords) => {
+      const seg = tornJournal(cut);
+      const prefix = [1, 2, 3, ...(wholeRecords ? [4] : [])].map((n) => obs(n));
+      const logs: string[] = [];
+      const j = openJournal({ log: (l) => logs.push(l) });
+      expect(keys(j.pending())).toEqual(keys(prefix));
+      expect(j.stats().skippedTorn).toBe(1);
+      expect(logs.join("\n")).toMatch(/dropped a torn record at the end of seg-/);
+      // the file is cut back to its last complete record
+      const text = fs.readFileSync(path.join(dir, seg), "utf8");
+      expect(text.endsWith("\n")).toBe(true);
+      expect(text.split("\n").filter(Boolean).map((l) => JSON.parse(l).idempotencyKey)).toEqual(keys(prefix));
+
+      j.append([obs(6), obs(7)]);
+      j.markDelivered(keys([obs(1)]));
+      j.close();
+
+      const again = openJournal();
+      const pending = keys(again.pending());
+      expect(pending).toEqual(keys([...prefix.slice(1), obs(6), obs(7)]));
+      expect(uniq(pending)).toBe(true);
+      expect(again.stats().skippedTorn + again.stats().skippedCorrupt).toBe(0);
+      again.markDelivered(pending);
+      again.compact();
+      again.close();
+      expect(openJournal().pendingCount).toBe(0);
+    });
+
+    it("an append that fails part-way (ENOSPC) leaves nothing of its batch, and the next append is read back right", () => {
+      const j = openJournal();
+      j.append([obs(1), obs(2)]);
+      const real = fs.writeSync.bind(fs) as (fd: number, buf: Buffer, off: number, len: number) => number;
+      // the disk fills after a record and a half of the next batch
+      const spy = vi.spyOn(fs, "writeSync").mockImplementationOnce(((fd: number, buf: Buffer, off: number, len: number) => {
+        real(fd, buf, off, Math.min(len, Buffer.byteLength(line(3)) + 20));
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      }) as unknown as typeof fs.writeSync);
+      try {
+        expect(() => j.append([obs(3), obs(4)])).toThrow(/could not append 2 observation\(s\).*ENOSPC.*nothing of them was kept/);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(keys(j.pending())).toEqual(keys([obs(1), obs(2)]));
+      // space again: the same observations can be journaled, and a new one after them
+      j.append([obs(3), obs(4)]);
+      j.append([obs(5)]);
+      expect(j.pending()).toEqual([obs(1), obs(2), obs(3), obs(4), obs(5)]);
+      j.close();
+
+      const again = openJournal();
+      expect(again.pending()).toEqual([obs(1), obs(2), obs(3), obs(4), obs(5)]);
+      expect(again.stats().skippedTorn + again.stats().skippedCorrupt).toBe(0);
+    });
+
+    it("when the segment cannot even be cut back, appends go on in a new segment and a restart drops the torn tail", () => {
+      const logs: string[] = [];
+      const j = openJournal({ log: (l) => logs.push(l) });
+      j.append([obs(1)]);
+      const real = fs.writeSync.bind(fs) as (fd: number, buf: Buffer, off: number, len: number) => number;
+      const w = vi.spyOn(fs, "writeSync").mockImplementationOnce(((fd: number, buf: Buffer, off: number) => {
+        real(fd, buf, off, 10);
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      }) as unknown as typeof fs.writeSync);
+      const t = vi.spyOn(fs, "ftruncateSync").mockImplementationOnce(() => {
+        throw Object.assign(new Error("EIO: i/o error, ftruncate"), { code: "EIO" });
+      });
+      try {
+        expect(() => j.append([obs(2)])).toThrow(/ENOSPC/);
+      } finally {
+        w.mockRestore();
+        t.mockRestore();
+      }
+      expect(logs.join("\n")).toMatch(/continuing in a new segment/);
+      j.append([obs(3)]);
+      expect(segments()).toHaveLength(2);
+      expect(j.pending()).toEqual([obs(1), obs(3)]);
+      j.close();
+
+      const again = openJournal();
+      expect(again.pending()).toEqual([obs(1), obs(3)]);
+      expect(again.stats().skippedTorn).toBe(1);
+    });
   });
 });

@@ -15,7 +15,11 @@
  *   delivered.log         idempotency keys the server acknowledged, one a line.
  *   dead-letter.jsonl     records the server rejected as invalid (kept for a person).
  *
- * A torn last line (a write cut by a crash) is skipped. Compaction deletes
+ * A torn last line (a write cut by a crash or a full disk) is dropped at
+ * start-up (the file is cut back to its last complete record, and the drop is
+ * logged and counted); an append that fails part-way (ENOSPC mid-write) cuts
+ * the segment back to where it was before throwing, so an append is all or
+ * nothing and later appends start on a record boundary. Compaction deletes
  * segments whose records are all delivered and rewrites delivered.log to the
  * keys that still matter, so the journal does not grow while the server is up.
  *
@@ -113,9 +117,11 @@ export class Journal {
       while (start < buf.length) {
         const nl = buf.indexOf(0x0a, start);
         if (nl === -1) {
-          // torn last line: the write was cut by a crash before its newline
+          // torn last line: the write was cut (crash, full disk) before its newline
           this.skippedTorn++;
-          this.log(`journal: skipped a torn record at the end of ${file} (${buf.length - start} bytes)`);
+          this.log(`journal: dropped a torn record at the end of ${file} (${buf.length - start} bytes)`);
+          seg.size = start;
+          this.cutTail(file, start);
           break;
         }
         const length = nl + 1 - start;
@@ -133,6 +139,21 @@ export class Journal {
       this.nextSegmentNo = Math.max(this.nextSegmentNo, no + 1);
     }
     this.deliveredFd = fs.openSync(path.join(this.dir, DELIVERED), "a");
+  }
+
+  /** Cut a segment back to its last complete record, so the file matches the index (best effort). */
+  private cutTail(file: string, size: number): void {
+    try {
+      const fd = fs.openSync(path.join(this.dir, file), "r+");
+      try {
+        fs.ftruncateSync(fd, size);
+        if (this.doFsync) fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (err) {
+      this.log(`journal: could not cut the torn tail of ${file}: ${(err as Error).message} (it is skipped on every start)`);
+    }
   }
 
   private parseKey(line: Buffer, file: string): string | null {
@@ -180,9 +201,16 @@ export class Journal {
     if (this.active && this.active.size >= this.maxSegmentBytes) this.rotate();
     const seg = this.active ?? this.newSegment();
     const buf = Buffer.concat(lines);
-    let written = 0;
-    while (written < buf.length) written += fs.writeSync(seg.fd as number, buf, written, buf.length - written);
-    if (this.doFsync) fs.fsyncSync(seg.fd as number);
+    try {
+      let written = 0;
+      while (written < buf.length) written += fs.writeSync(seg.fd as number, buf, written, buf.length - written);
+      if (this.doFsync) fs.fsyncSync(seg.fd as number);
+    } catch (err) {
+      this.undoPartialAppend(seg);
+      throw new Error(`journal: could not append ${observations.length} observation(s) to ${seg.file}: ${(err as Error).message}; nothing of them was kept`, {
+        cause: err,
+      });
+    }
     let offset = seg.size;
     observations.forEach((o, i) => {
       this.pendingIdx.set(o.idempotencyKey, { key: o.idempotencyKey, seg, offset, length: lines[i].length });
@@ -190,6 +218,21 @@ export class Journal {
     });
     seg.size += buf.length;
     seg.undelivered += observations.length;
+  }
+
+  /**
+   * An append failed part-way (disk full, I/O error): cut the segment back to
+   * its last complete record. If even that fails, retire the segment (its
+   * torn tail is dropped at the next start) and append to a fresh one.
+   */
+  private undoPartialAppend(seg: Segment): void {
+    try {
+      fs.ftruncateSync(seg.fd as number, seg.size);
+      if (this.doFsync) fs.fsyncSync(seg.fd as number);
+    } catch (err) {
+      this.log(`journal: could not cut back ${seg.file} after a failed append (${(err as Error).message}); continuing in a new segment`);
+      if (this.active === seg) this.active = null;
+    }
   }
 
   private newSegment(): Segment {

@@ -16,11 +16,18 @@ export const ZPowerAction = z.enum(POWER_ACTIONS);
 export type TPowerAction = z.infer<typeof ZPowerAction>;
 export const ZSensorStatus = z.enum(["ok", "nc", "cr", "nr", "ns"]); // ipmitool's vocabulary: ok, non-critical, critical, non-recoverable, no reading
 
+/** One asserted state of a discrete sensor: its offset (0-14) and the name the IPMI sensor-type table gives it. */
+export const ZSensorState = z.object({ offset: z.number().int().min(0).max(14), name: z.string() });
+
 export const ZSensorReading = z.object({
   name: z.string(),
   value: z.number().nullable(),
   unit: z.string(),
   status: ZSensorStatus,
+  /** discrete sensors (IPMI event/reading type other than threshold): the states asserted now */
+  states: z.array(ZSensorState).optional(),
+  /** this record could not be read or decoded; the rest of the probe stands */
+  error: z.string().optional(),
 });
 export type TSensorReading = z.infer<typeof ZSensorReading>;
 
@@ -51,6 +58,32 @@ export const ZComponent = z.object({
   detail: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** Identity of one computer system behind a BMC (Redfish ComputerSystem). */
+export const ZSystemIdentity = z.object({
+  id: z.string(),
+  systemType: z.string().nullable(),
+  manufacturer: z.string().nullable(),
+  model: z.string().nullable(),
+  sku: z.string().nullable(),
+  partNumber: z.string().nullable(),
+  serialNumber: z.string().nullable(),
+  biosVersion: z.string().nullable(),
+  assetTag: z.string().nullable(),
+  uuid: z.string().nullable(),
+  /** null when the system does not report a power state (common on DPUs) */
+  power: ZPowerState.nullable(),
+});
+
+/** One system with what belongs to it (its own chassis' sensors and parts). */
+export const ZSystemReport = ZSystemIdentity.extend({
+  primary: z.boolean(),
+  chassisSerial: z.string().nullable(),
+  boardSerial: z.string().nullable(),
+  sensors: z.array(ZSensorReading),
+  components: z.array(ZComponent),
+  macs: z.array(z.string()),
+});
+
 /** What `ironledger bmc probe --json` prints, and what an agent reports per BMC. */
 export const ZBmcProbeResult = z.object({
   protocol: ZBmcProtocol,
@@ -73,5 +106,11 @@ export const ZBmcProbeResult = z.object({
       tpm: z.object({ present: z.boolean(), version: z.string().nullable(), enabled: z.boolean() }).nullable(),
     })
     .optional(),
+  /** the primary system's identity (Redfish); the top-level fields describe this system */
+  system: ZSystemIdentity.optional(),
+  /** every system behind the BMC, the primary first (Redfish: blades, a DPU inside a host) */
+  systems: z.array(ZSystemReport).optional(),
+  /** parts of the answer that were left out (an odd member, an unreadable record), one line each */
+  warnings: z.array(z.string()).optional(),
 });
 export type TBmcProbeResult = z.infer<typeof ZBmcProbeResult>;

@@ -143,6 +143,13 @@ export interface SimSensorSpec {
   raw: number;
   /** raw thresholds */
   thresholds?: { unr?: number; uc?: number; unc?: number; lnr?: number; lc?: number; lnc?: number };
+  /** sensor owner LUN (default 0); Get Sensor Reading must be sent to this LUN */
+  lun?: 0 | 1;
+  /**
+   * A discrete sensor in a full SDR: its event/reading type (e.g. 0x6f sensor-specific,
+   * 0x0b redundancy) and the state offsets asserted now (Get Sensor Reading bytes 3-4).
+   */
+  discrete?: { eventType: number; states: number[] };
 }
 
 export interface SimSelSpec {
@@ -171,6 +178,8 @@ export interface SimBmcSpec {
   guid?: string; // up to 16 characters
   /** BMC key (KG) for RMCP+; the simulator keeps at most 19 characters */
   bmcKey?: string;
+  /** raw SDR records added after the compiled ones, as a BMC may hold them (e.g. a malformed record) */
+  rawSdrs?: number[][];
 }
 
 export const DEFAULT_SENSORS: SimSensorSpec[] = [
@@ -280,7 +289,7 @@ function sdrText(s: SimSensorSpec, owner: number): string {
   const lines = [
     "sdr type 1",
     `  sensor_owner_id ${hex(owner)}`,
-    "  sensor_owner_lun 0",
+    `  sensor_owner_lun ${s.lun ?? 0}`,
     "  channel_number 0",
     `  sensor_number ${s.number}`,
     `  entity_id ${s.sensorType === 4 ? 29 : s.sensorType === 2 ? 20 : 3}`,
@@ -292,7 +301,7 @@ function sdrText(s: SimSensorSpec, owner: number): string {
     "  default_event_gen_on true",
     "  default_sensor_scan_on true",
     `  sensor_type ${s.sensorType}`,
-    "  event_reading_type_code 1",
+    `  event_reading_type_code ${s.discrete ? s.discrete.eventType : 1}`,
     `  analog_data_format ${s.format ?? "unsigned"}`,
     `  base_unit ${s.unit}`,
     `  linearization ${s.linearization ?? "linear"}`,
@@ -485,14 +494,22 @@ export async function startIpmiSim(specs: SimBmcSpec[], opts: StartOptions = {})
           const t = s.thresholds ?? {};
           const mask = ["unr", "uc", "unc", "lnr", "lc", "lnc"].map((k) => (t[k as keyof typeof t] !== undefined ? "1" : "0")).join("");
           const vals = ["unr", "uc", "unc", "lnr", "lc", "lnc"].map((k) => t[k as keyof typeof t] ?? 0).join(" ");
-          emu.push(`sensor_add ${hex(addr)} 0 ${s.number} ${hex(s.sensorType)} 0x01`);
-          emu.push(`sensor_set_threshold ${hex(addr)} 0 ${s.number} readable ${mask} ${vals}`);
-          emu.push(`sensor_set_value ${hex(addr)} 0 ${s.number} ${s.raw} 0`);
-          emu.push(`sensor_set_event_support ${hex(addr)} 0 ${s.number} enable scanning per-state 000111111000000 000111111000000 000111111000000 000111111000000`);
+          const lun = s.lun ?? 0;
+          if (s.discrete) {
+            emu.push(`sensor_add ${hex(addr)} ${lun} ${s.number} ${hex(s.sensorType)} ${hex(s.discrete.eventType)}`);
+            for (const bit of s.discrete.states) emu.push(`sensor_set_bit ${hex(addr)} ${lun} ${s.number} ${bit} 1 0`);
+            emu.push(`sensor_set_event_support ${hex(addr)} ${lun} ${s.number} enable scanning per-state 111111111111111 111111111111111 111111111111111 111111111111111`);
+            continue;
+          }
+          emu.push(`sensor_add ${hex(addr)} ${lun} ${s.number} ${hex(s.sensorType)} 0x01`);
+          emu.push(`sensor_set_threshold ${hex(addr)} ${lun} ${s.number} readable ${mask} ${vals}`);
+          emu.push(`sensor_set_value ${hex(addr)} ${lun} ${s.number} ${s.raw} 0`);
+          emu.push(`sensor_set_event_support ${hex(addr)} ${lun} ${s.number} enable scanning per-state 000111111000000 000111111000000 000111111000000 000111111000000`);
         }
         // sensors are owned by 0x20 as seen from each BMC's LAN channel (like a standalone BMC), so clients need no bridging
         const recs = compileSdrs(sensors.map((s) => sdrText(s, opts.sdrOwner === "ipmb" ? addr : 0x20)).join("\n"), sdir, "sdr");
         for (const r of recs) emu.push(`main_sdr_add ${hex(addr)} ${[...r].map(hex).join(" ")}`);
+        for (const r of spec.rawSdrs ?? []) emu.push(`main_sdr_add ${hex(addr)} ${r.map(hex).join(" ")}`);
         const fru = buildFruImage(
           spec.fru ?? {
             chassisSerial: spec.chassisSerial ?? `CH-${spec.serial}`,

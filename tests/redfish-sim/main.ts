@@ -3,6 +3,8 @@
  *   npx tsx tests/redfish-sim/main.ts --port 8443 --flavour hpe-like
  * Options: --host 127.0.0.1 --user admin --password password --no-sessions
  *          --latency-ms 0 --dimms N --drives N --sel N --page-size N --serial S
+ *          shapes: --sensors-and-power --dpu --simple-storage --sel-service ID
+ *          --session-status 200|201|204
  * Prints one JSON line {url, port, fingerprint, flavour} and runs until SIGINT/SIGTERM.
  */
 import { parseArgs } from "node:util";
@@ -23,6 +25,11 @@ const { values } = parseArgs({
     sel: { type: "string" },
     "page-size": { type: "string" },
     serial: { type: "string" },
+    "sensors-and-power": { type: "boolean", default: false },
+    dpu: { type: "boolean", default: false },
+    "simple-storage": { type: "boolean", default: false },
+    "sel-service": { type: "string" },
+    "session-status": { type: "string" },
   },
 });
 
@@ -46,6 +53,11 @@ const sim = await startRedfishSim({
   sel: num(values.sel),
   pageSize: num(values["page-size"]),
   systemSerial: values.serial,
+  sensorsAndPower: values["sensors-and-power"],
+  dpu: values.dpu,
+  simpleStorage: values["simple-storage"],
+  ...(values["sel-service"] ? { selService: { id: values["sel-service"], name: `${values["sel-service"]} Log Service` } } : {}),
+  ...(values["session-status"] ? { sessionCreateStatus: Number(values["session-status"]) as 200 | 201 | 204 } : {}),
 });
 console.log(JSON.stringify({ url: sim.url, port: sim.port, fingerprint: sim.fingerprint, flavour: sim.flavour }));
 const shutdown = () => {

@@ -103,6 +103,28 @@ export interface RedfishSimOptions {
   tpm?: { enabled: boolean; interfaceType?: "TPM2_0" | "TPM1_2"; firmwareVersion?: string } | null;
   /** Reuse a certificate (PEM) instead of generating one. */
   cert?: { key: string; cert: string };
+
+  // ---- shapes seen on real BMCs unlike the two flavours (each off by default)
+  /** The main chassis offers both models: a `Sensors` collection and the older `Thermal`/`Power` (dell-like: Sensors added; hpe-like: Power added beside PowerSubsystem). */
+  sensorsAndPower?: boolean;
+  /**
+   * A DPU/SmartNIC inside the host: a second ComputerSystem (SystemType "DPU", no PowerState)
+   * with its own Card chassis (ContainedBy the main chassis, its own Sensors and serial),
+   * listed before the system board in the Chassis collection.
+   */
+  dpu?: boolean | { serial?: string; boardSerial?: string; uuid?: string };
+  /**
+   * Blades in the main chassis (which then acts as the enclosure): N more ComputerSystems
+   * `Systems/BladeI` (Physical, with PowerState), each with its own Blade chassis
+   * (ContainedBy the main chassis, its own Sensors and serial).
+   */
+  blades?: number;
+  /** The SEL lives in a log service that is not named SEL (Id/Name/LogEntryType as given); its entries still say EntryType "SEL". */
+  selService?: { id: string; name: string; logEntryType?: string };
+  /** The system also has a SimpleStorage collection (one controller with two devices, one absent). */
+  simpleStorage?: boolean;
+  /** HTTP status of a successful session login (default 201). Some BMCs answer 200 or 204 (no body, token and Location in headers). */
+  sessionCreateStatus?: 200 | 201 | 204;
 }
 
 export interface Resolved {
@@ -129,6 +151,11 @@ export interface Resolved {
   secureBoot: boolean;
   tpm: { enabled: boolean; interfaceType: "TPM2_0" | "TPM1_2"; firmwareVersion: string } | null;
   sessions: boolean;
+  sensorsAndPower: boolean;
+  dpu: { serial: string; boardSerial: string; uuid: string } | null;
+  blades: number;
+  selService: { id: string; name: string; logEntryType: string } | null;
+  simpleStorage: boolean;
 }
 
 export interface ModelState {
@@ -216,6 +243,17 @@ export function resolveOptions(o: RedfishSimOptions): Resolved {
     secureBoot: o.secureBoot ?? true,
     tpm,
     sessions: o.sessions ?? true,
+    sensorsAndPower: o.sensorsAndPower ?? false,
+    dpu: o.dpu
+      ? {
+          serial: (typeof o.dpu === "object" && o.dpu.serial) || "MT2333X00DPU",
+          boardSerial: (typeof o.dpu === "object" && o.dpu.boardSerial) || "MT2333XBOARD1",
+          uuid: (typeof o.dpu === "object" && o.dpu.uuid) || "a1b2c3d4-0000-4d50-8000-000000000d01",
+        }
+      : null,
+    selService: o.selService ? { logEntryType: "Multiple", ...o.selService } : null,
+    simpleStorage: o.simpleStorage ?? false,
+    blades: o.blades ?? 0,
   };
 }
 
@@ -319,7 +357,12 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
   }
 
   // ---- Systems
-  coll(`${root}/Systems`, "ComputerSystemCollection", "Computer System Collection", [sys]);
+  const bladeIds = Array.from({ length: r.blades }, (_, i) => `Blade${i + 1}`);
+  coll(`${root}/Systems`, "ComputerSystemCollection", "Computer System Collection", [
+    sys,
+    ...bladeIds.map((b) => `${root}/Systems/${b}`),
+    ...(r.dpu ? [`${root}/Systems/DPU1`] : []),
+  ]);
   const allowable = dell
     ? ["On", "ForceOff", "ForceRestart", "GracefulRestart", "GracefulShutdown", "PushPowerButton", "Nmi", "PowerCycle"]
     : ["On", "ForceOff", "GracefulShutdown", "ForceRestart", "Nmi", "PushPowerButton", "GracefulRestart"];
@@ -343,6 +386,7 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
     Memory: ref(`${sys}/Memory`),
     Storage: ref(`${sys}/Storage`),
     EthernetInterfaces: ref(`${sys}/EthernetInterfaces`),
+    ...(r.simpleStorage ? { SimpleStorage: ref(`${sys}/SimpleStorage`) } : {}),
     SecureBoot: ref(`${sys}/SecureBoot`),
     TrustedModules: r.tpm
       ? [{ FirmwareVersion: r.tpm.firmwareVersion, InterfaceType: r.tpm.interfaceType, Status: { State: r.tpm.enabled ? "Enabled" : "Disabled", Health: "OK" } }]
@@ -457,8 +501,40 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
     SecureBootMode: "DeployedMode",
   });
 
+  /** A Sensors collection (newer model) under a chassis. */
+  const putSensors = (ch: string, sensors: SimSensor[]) => {
+    const sensorPaths: string[] = [];
+    for (const s of sensors) {
+      const id = sensorId(s.name);
+      const p = `${ch}/Sensors/${id}`;
+      sensorPaths.push(p);
+      const t = s.thresholds ?? {};
+      const th: Json = {};
+      if (t.lowerCaution !== undefined) th.LowerCaution = { Reading: t.lowerCaution };
+      if (t.lowerCritical !== undefined) th.LowerCritical = { Reading: t.lowerCritical };
+      if (t.lowerFatal !== undefined) th.LowerFatal = { Reading: t.lowerFatal };
+      if (t.upperCaution !== undefined) th.UpperCaution = { Reading: t.upperCaution };
+      if (t.upperCritical !== undefined) th.UpperCritical = { Reading: t.upperCritical };
+      if (t.upperFatal !== undefined) th.UpperFatal = { Reading: t.upperFatal };
+      const [readingType, units] =
+        s.kind === "temperature" ? ["Temperature", "Cel"] : s.kind === "fan" ? ["Rotational", "RPM"] : s.kind === "voltage" ? ["Voltage", "V"] : ["Power", "W"];
+      put(p, "#Sensor.v1_8_0.Sensor", {
+        Id: id,
+        Name: s.name,
+        ReadingType: readingType,
+        Reading: s.reading,
+        ReadingUnits: units,
+        Thresholds: th,
+        Status: { State: s.reading === null ? "UnavailableOffline" : "Enabled", Health: simHealth(s) },
+      });
+    }
+    coll(`${ch}/Sensors`, "SensorCollection", "Sensors", sensorPaths);
+  };
+
   // ---- Chassis
-  const chassisMembers = dell ? [ch] : [ch, `${root}/Chassis/Baseboard`];
+  const dpuSys = `${root}/Systems/DPU1`;
+  const dpuCh = `${root}/Chassis/DPU1`;
+  const chassisMembers = [ch, ...bladeIds.map((b) => `${root}/Chassis/${b}`), ...(r.dpu ? [dpuCh] : []), ...(dell ? [] : [`${root}/Chassis/Baseboard`])];
   coll(`${root}/Chassis`, "ChassisCollection", "Chassis Collection", chassisMembers);
   const psuList = Array.from({ length: r.psus }, (_, i) => ({
     id: dell ? `PSU.Slot.${i + 1}` : `${i}`,
@@ -477,7 +553,14 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
     SKU: r.sku,
     AssetTag: r.assetTag,
     Status: { State: "Enabled", Health: "OK" },
-    Links: { ComputerSystems: [ref(sys)], ManagedBy: [ref(mgr)], ...(dell ? {} : { Contains: [ref(`${root}/Chassis/Baseboard`)] }) },
+    Links: {
+      ComputerSystems: [ref(sys)],
+      ManagedBy: [ref(mgr)],
+      ...(dell && !r.dpu && !r.blades
+        ? {}
+        : { Contains: [...(dell ? [] : [ref(`${root}/Chassis/Baseboard`)]), ...bladeIds.map((b) => ref(`${root}/Chassis/${b}`)), ...(r.dpu ? [ref(dpuCh)] : [])] }),
+    },
+    ...(r.sensorsAndPower ? (dell ? { Sensors: ref(`${ch}/Sensors`) } : { Power: ref(`${ch}/Power`) }) : {}),
     ...(dell
       ? { Thermal: ref(`${ch}/Thermal`), Power: ref(`${ch}/Power`), Oem: { Dell: { "@odata.type": "#DellOem.v1_3_0.DellOemResources", DellChassis: { CanBeFRUed: true, SystemID: 2298 } } } }
       : {
@@ -546,33 +629,25 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
         Status: { State: "Enabled", Health: "OK" },
       })),
     });
+    if (r.sensorsAndPower) putSensors(ch, st.sensors);
   } else {
-    const sensorPaths: string[] = [];
-    for (const s of st.sensors) {
-      const id = sensorId(s.name);
-      const p = `${ch}/Sensors/${id}`;
-      sensorPaths.push(p);
-      const t = s.thresholds ?? {};
-      const th: Json = {};
-      if (t.lowerCaution !== undefined) th.LowerCaution = { Reading: t.lowerCaution };
-      if (t.lowerCritical !== undefined) th.LowerCritical = { Reading: t.lowerCritical };
-      if (t.lowerFatal !== undefined) th.LowerFatal = { Reading: t.lowerFatal };
-      if (t.upperCaution !== undefined) th.UpperCaution = { Reading: t.upperCaution };
-      if (t.upperCritical !== undefined) th.UpperCritical = { Reading: t.upperCritical };
-      if (t.upperFatal !== undefined) th.UpperFatal = { Reading: t.upperFatal };
-      const [readingType, units] =
-        s.kind === "temperature" ? ["Temperature", "Cel"] : s.kind === "fan" ? ["Rotational", "RPM"] : s.kind === "voltage" ? ["Voltage", "V"] : ["Power", "W"];
-      put(p, "#Sensor.v1_8_0.Sensor", {
-        Id: id,
-        Name: s.name,
-        ReadingType: readingType,
-        Reading: s.reading,
-        ReadingUnits: units,
-        Thresholds: th,
-        Status: { State: s.reading === null ? "UnavailableOffline" : "Enabled", Health: simHealth(s) },
+    putSensors(ch, st.sensors);
+    if (r.sensorsAndPower) {
+      put(`${ch}/Power`, "#Power.v1_7_1.Power", {
+        Id: "Power",
+        Name: "Power",
+        PowerSupplies: psuList.map((p, i) => ({
+          "@odata.id": `${ch}/Power#/PowerSupplies/${i}`,
+          MemberId: p.id,
+          Name: p.name,
+          Model: p.model,
+          SerialNumber: p.serial,
+          FirmwareVersion: "2.04",
+          PowerCapacityWatts: 800,
+          Status: { State: "Enabled", Health: "OK" },
+        })),
       });
     }
-    coll(`${ch}/Sensors`, "SensorCollection", "Sensors", sensorPaths);
     const fans = st.sensors.filter((s) => s.kind === "fan");
     put(`${ch}/ThermalSubsystem`, "#ThermalSubsystem.v1_3_0.ThermalSubsystem", {
       Id: "ThermalSubsystem",
@@ -631,6 +706,87 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
     });
   }
 
+  if (r.simpleStorage) {
+    coll(`${sys}/SimpleStorage`, "SimpleStorageCollection", "Simple Storage Collection", [`${sys}/SimpleStorage/1`]);
+    put(`${sys}/SimpleStorage/1`, "#SimpleStorage.v1_3_1.SimpleStorage", {
+      Id: "1",
+      Name: "Onboard SATA Controller",
+      Devices: [
+        { Name: "SATA Port 0", Manufacturer: "INTEL", Model: "SSDSC2KB480G8", CapacityBytes: 480103981056, Status: { State: "Enabled", Health: "OK" } },
+        { Name: "SATA Port 1", Status: { State: "Absent" } },
+      ],
+      Status: { State: "Enabled", Health: "OK" },
+    });
+  }
+
+  // ---- blades in the main chassis: their own systems and Blade chassis
+  bladeIds.forEach((b, i) => {
+    const bs = `${root}/Systems/${b}`;
+    const bc = `${root}/Chassis/${b}`;
+    put(bs, "#ComputerSystem.v1_20_0.ComputerSystem", {
+      Id: b,
+      Name: b,
+      SystemType: "Physical",
+      Manufacturer: r.manufacturer,
+      Model: "Blade Node B1",
+      SerialNumber: `${b.toUpperCase()}-${tag}`,
+      UUID: `00000000-0000-4000-8000-0000000b1ad${i}`,
+      PowerState: "On",
+      Status: { State: "Enabled", Health: "OK" },
+      Links: { Chassis: [ref(bc)], ManagedBy: [ref(mgr)] },
+    });
+    put(bc, "#Chassis.v1_23_0.Chassis", {
+      Id: b,
+      Name: `${b} Chassis`,
+      ChassisType: "Blade",
+      Manufacturer: r.manufacturer,
+      SerialNumber: `BLCH${i + 1}-${tag}`,
+      Status: { State: "Enabled", Health: "OK" },
+      Sensors: ref(`${bc}/Sensors`),
+      Links: { ContainedBy: ref(ch), ComputerSystems: [ref(bs)] },
+    });
+    putSensors(bc, [{ name: `${b} Temp`, kind: "temperature", reading: 50 + i, thresholds: { upperCaution: 85 } }]);
+  });
+
+  // ---- a DPU inside the host: its own system (no PowerState) and Card chassis
+  if (r.dpu) {
+    put(dpuSys, "#ComputerSystem.v1_20_0.ComputerSystem", {
+      Id: "DPU1",
+      Name: "DPU",
+      SystemType: "DPU",
+      Manufacturer: "Nvidia",
+      Model: "BlueField-3 DPU",
+      SerialNumber: r.dpu.serial,
+      PartNumber: "900-9D3B6-00CV-AA0",
+      UUID: r.dpu.uuid,
+      BiosVersion: "4.7.0-42",
+      Status: { State: "Enabled", Health: "OK" },
+      EthernetInterfaces: ref(`${dpuSys}/EthernetInterfaces`),
+      Links: { Chassis: [ref(dpuCh)], ManagedBy: [ref(mgr)] },
+    });
+    put(`${dpuSys}/EthernetInterfaces/oob`, "#EthernetInterface.v1_11_0.EthernetInterface", {
+      Id: "oob",
+      Name: "DPU OOB port",
+      MACAddress: "02:00:0D:00:00:01",
+      SpeedMbps: 1000,
+      LinkStatus: "LinkUp",
+      Status: { State: "Enabled", Health: "OK" },
+    });
+    coll(`${dpuSys}/EthernetInterfaces`, "EthernetInterfaceCollection", "Ethernet Interfaces", [`${dpuSys}/EthernetInterfaces/oob`]);
+    put(dpuCh, "#Chassis.v1_23_0.Chassis", {
+      Id: "DPU1",
+      Name: "BlueField-3 DPU Card",
+      ChassisType: "Card",
+      Manufacturer: "Nvidia",
+      Model: "BlueField-3",
+      SerialNumber: r.dpu.boardSerial,
+      Status: { State: "Enabled", Health: "OK" },
+      Sensors: ref(`${dpuCh}/Sensors`),
+      Links: { ContainedBy: ref(ch), ComputerSystems: [ref(dpuSys)] },
+    });
+    putSensors(dpuCh, [{ name: "DPU Temp", kind: "temperature", reading: 61, thresholds: { upperCaution: 95, upperCritical: 105 } }]);
+  }
+
   // ---- Managers
   coll(`${root}/Managers`, "ManagerCollection", "Managers", [mgr]);
   put(mgr, "#Manager.v1_19_0.Manager", {
@@ -647,15 +803,15 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
       ? { Dell: { "@odata.type": "#DellOem.v1_3_0.DellOemResources", DelliDRACCard: { IPMIVersion: "2.0", URLString: "https://127.0.0.1:443" } } }
       : { Hpe: { "@odata.type": "#HpeiLO.v2_9_0.HpeiLO", Firmware: { Current: { Date: "Jan 15 2024", VersionString: r.bmcFirmware } } } },
   });
-  const selId = dell ? "Sel" : "SEL";
-  const logIds = dell ? ["Lclog", "Sel"] : ["IEL", "SEL"];
+  const selId = r.selService?.id ?? (dell ? "Sel" : "SEL");
+  const logIds = [dell ? "Lclog" : "IEL", selId];
   coll(`${mgr}/LogServices`, "LogServiceCollection", "Log Service Collection", logIds.map((l) => `${mgr}/LogServices/${l}`));
   for (const l of logIds) {
     const isSel = l === selId;
     put(`${mgr}/LogServices/${l}`, "#LogService.v1_5_0.LogService", {
       Id: l,
-      Name: isSel ? "SEL Log Service" : dell ? "Lifecycle Controller Log Service" : "Integrated Event Log",
-      LogEntryType: isSel ? "SEL" : dell ? "Event" : "Multiple",
+      Name: isSel ? (r.selService?.name ?? "SEL Log Service") : dell ? "Lifecycle Controller Log Service" : "Integrated Event Log",
+      LogEntryType: isSel ? (r.selService?.logEntryType ?? "SEL") : dell ? "Event" : "Multiple",
       MaxNumberOfRecords: 1024,
       OverWritePolicy: "WrapsWhenFull",
       ServiceEnabled: true,

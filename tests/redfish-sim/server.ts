@@ -218,8 +218,10 @@ export async function startRedfishSim(opts: RedfishSimOptions = {}): Promise<Red
       state.sessionsCreated++;
       log.auth = "session";
       const loc = oid(`${sessionsPath}/${id}`);
+      const created = opts.sessionCreateStatus ?? 201;
+      if (created === 204) return done({ status: 204, headers: { "X-Auth-Token": token, Location: dell ? loc : `${baseUrl}${loc}` } });
       return done({
-        status: 201,
+        status: created,
         headers: { "X-Auth-Token": token, Location: dell ? loc : `${baseUrl}${loc}` },
         body: { "@odata.id": loc, "@odata.type": "#Session.v1_7_0.Session", Id: id, Name: "User Session", UserName: user.username },
       });
