@@ -135,12 +135,21 @@ export function startRunner(deps: TDeps, kinds: readonly TJobKind[], opts: TRunn
     lastPassFoundNothing = !found && running.size === 0;
   }
 
+  let failures = 0;
+  let lastError = "";
   const loop = (async () => {
     while (!stopping) {
       try {
         await pass();
+        if (failures > 0) say("the database answers again");
+        failures = 0;
+        lastError = "";
       } catch (e) {
-        say(`could not look for jobs: ${(e as Error).message}`);
+        // the database is away or not migrated: say so once per distinct error, back off up to 30 s
+        failures++;
+        const message = (e as Error).message.trim().split("\n").pop() ?? "";
+        if (message !== lastError) say(`could not look for jobs (will keep trying): ${message}`);
+        lastError = message;
       }
       if (lastPassFoundNothing) {
         for (const w of idleWaiters) w();
@@ -148,7 +157,8 @@ export function startRunner(deps: TDeps, kinds: readonly TJobKind[], opts: TRunn
       }
       if (stopping) break;
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, running.size >= concurrency ? pollMs * 10 : pollMs);
+        const wait = failures > 0 ? Math.min(30_000, pollMs * 2 ** failures) : running.size >= concurrency ? pollMs * 10 : pollMs;
+        const t = setTimeout(done, wait);
         function done() {
           clearTimeout(t);
           wake = null;
