@@ -99,36 +99,37 @@ export default function JobsPage() {
       {done && <OkBox>{done}</OkBox>}
 
       <section className="card p-4 overflow-x-auto">
-        <table className="w-full text-left" data-testid="job-rows">
+        <table className="w-full text-left text-sm" data-testid="job-rows">
           <thead className="bg-slate-100 text-slate-700">
             <tr>
-              {["Kind", "Status", "Due / ran", "Attempts", "Progress", "Worker", "Error / result", ""].map((h) => (
+              {["Kind", "Status", "When", "Progress", "Error / result", ""].map((h) => (
                 <th key={h} className="px-3 py-2 font-medium whitespace-nowrap">{h}</th>
               ))}
             </tr>
           </thead>
           <tbody>
             {data?.rows.length === 0 && (
-              <tr><td colSpan={8} className="px-3 py-6 text-center text-slate-600">No jobs{status ? " with this status" : ""}.</td></tr>
+              <tr><td colSpan={6} className="px-3 py-6 text-center text-slate-600">No jobs{status ? " with this status" : ""}.</td></tr>
             )}
             {data?.rows.map((j) => {
               const leaseLapsed = j.status === "RUNNING" && j.lockedUntil && j.lockedUntil.getTime() < now;
               const pct = j.progressTotal ? Math.min(100, Math.round(((j.progressDone ?? 0) / j.progressTotal) * 100)) : null;
               return (
                 <tr key={j.id} className="border-t border-slate-100 align-top" data-testid={`job-${j.id}`}>
-                  <td className="px-3 py-2">
+                  <td className="px-3 py-2 break-all">
                     <div className="font-mono">{j.kind}</div>
                     <div className="text-xs text-slate-600 font-mono" title={j.payload}>{j.dedupeKey ? `key ${j.dedupeKey}` : j.id.slice(0, 8)}</div>
                   </td>
                   <td className="px-3 py-2">
-                    <span className={`rounded px-2 py-0.5 text-sm font-medium ${BADGE[j.status]}`} data-testid="job-status">{STATUSES.find((s) => s.id === j.status)?.label ?? j.status}</span>
+                    <span className={`rounded px-2 py-0.5 font-medium ${BADGE[j.status]}`} data-testid="job-status">{STATUSES.find((s) => s.id === j.status)?.label ?? j.status}</span>
+                    <div className="text-xs text-slate-700 mt-1">attempt {j.attempts} of {j.maxAttempts}</div>
                     {leaseLapsed && <div className="text-xs text-amber-800 mt-1">worker stopped answering; runs again soon</div>}
                   </td>
-                  <td className="px-3 py-2 text-sm whitespace-nowrap">
+                  <td className="px-3 py-2">
                     {j.status === "QUEUED" ? <>due {fmtDate(j.runAt)}{j.attempts > 0 ? <div className="text-xs text-slate-600">retry after a failure</div> : null}</> : <>{fmtDate(j.startedAt)}{j.finishedAt ? <div className="text-xs text-slate-600">ended {fmtDate(j.finishedAt)}</div> : null}</>}
+                    {j.lockedBy && <div className="text-xs text-slate-600 font-mono break-all" title="worker">{j.lockedBy}</div>}
                   </td>
-                  <td className="px-3 py-2 text-sm">{j.attempts} / {j.maxAttempts}</td>
-                  <td className="px-3 py-2 text-sm min-w-32">
+                  <td className="px-3 py-2 min-w-32">
                     {pct !== null ? (
                       <div>
                         <div className="h-2 w-32 rounded bg-slate-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={`Progress of ${j.kind}`}>
@@ -138,9 +139,8 @@ export default function JobsPage() {
                       </div>
                     ) : j.progressNote ? <span className="text-xs">{j.progressNote}</span> : "—"}
                   </td>
-                  <td className="px-3 py-2 text-xs font-mono break-all max-w-40">{j.lockedBy ?? "—"}</td>
-                  <td className="px-3 py-2 text-sm max-w-md">
-                    {j.lastError ? <div className={j.status === "FAILED" ? "text-red-900" : "text-slate-700"} data-testid="job-error">{j.lastError}</div> : null}
+                  <td className="px-3 py-2 max-w-md">
+                    {j.lastError && j.status !== "SUCCEEDED" ? <div className={j.status === "FAILED" ? "text-red-900" : "text-slate-700"} data-testid="job-error">{j.lastError}</div> : null}
                     {j.status === "SUCCEEDED" && j.result ? <div className="text-slate-700">{j.result}</div> : null}
                   </td>
                   <td className="px-3 py-2">
