@@ -78,7 +78,16 @@ describe.each(DATABASES)("durable jobs on %s", (provider) => {
       runs.push({ kind: "test.tick", payload: p, at: clock.now(), attempt: 1 });
     },
   });
-  const KINDS = [echo, flaky, broken] as readonly TJobKind[];
+  const long = defineJob({
+    name: "test.long",
+    version: 1,
+    payload: z.object({ items: z.number().int() }),
+    handler: async (_deps, { items }, ctx) => {
+      for (let i = 1; i <= items; i++) await ctx.progress(i, items, i === items ? "all counted" : undefined);
+      return `${items} items`;
+    },
+  });
+  const KINDS = [echo, flaky, broken, long] as readonly TJobKind[];
   let runner: TRunner | null = null;
   const start = (kinds = KINDS) => (runner = startRunner(deps, kinds, { pollMs: 20, leaseMs: 5000, log: () => {} }));
   const stop = async () => {
@@ -167,6 +176,14 @@ describe.each(DATABASES)("durable jobs on %s", (provider) => {
     await until("failure again", async () => (await t.db.job.findUniqueOrThrow({ where: { id } })).status === "FAILED");
     await stop();
     expect(await t.db.auditLog.count({ where: { entity: "Job", entityId: id, action: "job.retry" } })).toBe(1);
+  });
+
+  it("records progress of long work on the job", async () => {
+    const { id } = await enqueue(t.db, long, { items: 40 }, { now: clock.now() });
+    start();
+    await until("the long job", async () => (await t.db.job.findUniqueOrThrow({ where: { id } })).status === "SUCCEEDED");
+    await stop();
+    expect(await t.db.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ progressDone: 40, progressTotal: 40, progressNote: "all counted", result: "40 items" });
   });
 
   it("runs a job due 48 hours out when the injected clock gets there, in seconds of real time", async () => {
