@@ -122,7 +122,7 @@ export default function JobsPage() {
                   </td>
                   <td className="px-3 py-2">
                     <span className={`rounded px-2 py-0.5 font-medium ${BADGE[j.status]}`} data-testid="job-status">{STATUSES.find((s) => s.id === j.status)?.label ?? j.status}</span>
-                    <div className="text-xs text-slate-700 mt-1">attempt {j.attempts} of {j.maxAttempts}</div>
+                    <div className="text-xs text-slate-700 mt-1">{j.attempts === 0 ? `up to ${j.maxAttempts} attempts` : `attempt ${j.attempts} of ${j.maxAttempts}`}</div>
                     {leaseLapsed && <div className="text-xs text-amber-800 mt-1">worker stopped answering; runs again soon</div>}
                   </td>
                   <td className="px-3 py-2">
