@@ -47,6 +47,8 @@ export const USAGE = `usage:
                        --user USER --password-env VAR [--json]
   ironledger agent --server URL [--token TOKEN] [--journal DIR] [--ca FILE]
                    [--concurrency N] [--once] [--insecure-http]
+  ironledger admin user|token ...   operator commands against DATABASE_URL
+                   (ironledger admin --help)
 
   --password-env VAR   name of the environment variable holding the BMC password
   --token              agent token (or IRONLEDGER_AGENT_TOKEN)

@@ -10,6 +10,10 @@ const ZEnv = z.object({
   IRONLEDGER_SECRET_KEY: z.string().optional(),
   /** "auto" (default): Secure cookies when the request came over HTTPS (or X-Forwarded-Proto says so). */
   IRONLEDGER_SECURE_COOKIES: z.enum(["auto", "always", "never"]).default("auto"),
+  /** workers: jobs run at once per worker process, lease length, idle poll interval */
+  IRONLEDGER_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  IRONLEDGER_WORKER_LEASE_SEC: z.coerce.number().int().min(1).max(3600).default(30),
+  IRONLEDGER_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
 });
 export type TEnv = z.infer<typeof ZEnv>;

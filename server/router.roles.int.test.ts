@@ -70,6 +70,11 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "bmc.power", allowed: ["admin", "technician"] },
   { path: "bmc.queueCommand", allowed: ["admin", "technician"] },
   { path: "bmc.commands", allowed: ROLES },
+  { path: "jobs.list", allowed: ["admin"] },
+  { path: "jobs.get", allowed: ["admin"] },
+  { path: "jobs.retry", allowed: ["admin"] },
+  { path: "jobs.runNow", allowed: ["admin"] },
+  { path: "jobs.cancel", allowed: ["admin"] },
 ];
 
 describe("tRPC procedures all declare who may call them", () => {

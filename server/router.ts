@@ -4,6 +4,7 @@ import { assetsRouter } from "./domains/assets/router";
 import { auditRouter } from "./domains/audit/router";
 import { bmcRouter } from "./domains/bmc/router";
 import { catalogRouter } from "./domains/catalog/router";
+import { jobsRouter } from "./domains/jobs/router";
 import { locationsRouter } from "./domains/locations/router";
 import { authRouter, usersRouter } from "./domains/users/router";
 
@@ -15,5 +16,6 @@ export const appRouter = router({
   users: usersRouter,
   audit: auditRouter,
   bmc: bmcRouter,
+  jobs: jobsRouter,
 });
 export type AppRouter = typeof appRouter;

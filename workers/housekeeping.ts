@@ -1,15 +1,18 @@
 import { z } from "zod";
-import { defineJob } from "./jobs";
+import { defineJob } from "../server/jobs/queue";
 import { purgeExpiredSessions } from "../server/domains/users/service";
+import { purgeFinishedJobs } from "../server/domains/jobs/service";
 
-/** Removes expired sessions and login attempts older than a day. */
+/** Every 15 minutes: expired sessions, login attempts older than a day, finished jobs older than two weeks. */
 export const housekeeping = defineJob({
   name: "housekeeping",
   version: 1,
   payload: z.object({}),
-  everyMs: 15 * 60 * 1000,
+  schedule: { everyMs: 15 * 60 * 1000 },
+  maxAttempts: 3,
   handler: async (deps) => {
-    const n = await purgeExpiredSessions(deps);
-    return n ? `removed ${n} expired sessions/attempts` : undefined;
+    const sessions = await purgeExpiredSessions(deps);
+    const jobs = await purgeFinishedJobs(deps);
+    return `removed ${sessions} expired sessions/attempts, ${jobs} finished jobs`;
   },
 });

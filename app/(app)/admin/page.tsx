@@ -5,6 +5,7 @@
  * Tokens are shown once, right after they are created.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import { ConfirmDialog, ErrorBox, Field, fieldError, fmtDate, OkBox, OnceSecret, ROLE_OPTIONS, roleLabel, Tabs, type TRoleValue } from "../../_components/form-bits";
 import { errorInfo, useTRPC } from "../../_components/trpc";
@@ -31,7 +32,10 @@ export default function AdminPage() {
   }
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">Administration</h1>
+      <div className="flex flex-wrap items-baseline gap-3">
+        <h1 className="text-2xl font-semibold">Administration</h1>
+        <Link href="/admin/jobs" className="text-blue-800 underline" data-testid="admin-jobs-link">Background jobs</Link>
+      </div>
       <Tabs tabs={TABS} value={tab} onChange={setTab} />
       {tab === "users" && <UsersSection myId={me.data.id} />}
       {tab === "tokens" && <TokensSection />}

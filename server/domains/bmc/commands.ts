@@ -6,6 +6,8 @@
  *   takeCommands   the agent's GET /commands hands each command out once   → SENT
  *   recordCommandResult  the agent's `bmc.command` observation             → DONE | FAILED
  *   a command nobody took (or answered) before its deadline                → EXPIRED
+ *     (the bmc.expire-command job, queued with the command, writes that down at the deadline;
+ *      reads show an overdue command as EXPIRED even before it ran)
  *
  * A command expires COMMAND_TTL_MS after it was queued, so a power-off is never
  * carried out late; the agent checks the deadline again before it acts. A
@@ -14,11 +16,13 @@
  *
  * Endpoints without an agent keep the direct path (service.ts powerAction).
  */
+import { z } from "zod";
 import type { TAgentCommand, TObservation } from "../../contracts/agent";
 import type { Tx } from "../../db/client";
 import { AppError } from "../../errors";
 import { SYSTEM_ACTOR, type TActor, type TDeps } from "../../context";
 import type { TProvider } from "../../db/url";
+import { defineJob, enqueue } from "../../jobs/queue";
 import { appendAudit } from "../audit/service";
 import { assetIdentity } from "../assets/service";
 import { ZCommandList, ZCommandQueue, type TBmcCommand, type TCommandAction, type TCommandList, type TCommandQueue, type TCommandStatus } from "./schema";
@@ -117,6 +121,20 @@ async function expireOverdue(deps: TDeps, where: { endpointId?: string; agentId?
   });
 }
 
+/** The command's deadline as a durable job: queued with the command, due when it expires. */
+export const expireCommandJob = defineJob({
+  name: "bmc.expire-command",
+  version: 1,
+  payload: z.object({ commandId: z.string().min(1) }),
+  maxAttempts: 10,
+  backoff: { baseMs: 5_000, maxMs: 300_000 },
+  handler: async (deps, { commandId }) => {
+    const c = await deps.db.bmcCommand.findUnique({ where: { id: commandId }, select: { endpointId: true } });
+    if (!c) return "command gone";
+    await expireOverdue(deps, { endpointId: c.endpointId });
+  },
+});
+
 // ------------------------------------------------------------------ people
 
 /**
@@ -150,6 +168,7 @@ export async function queueCommand(deps: TDeps, actor: TActor, input: TCommandQu
       before: { power: ep.lastPower },
       after: { endpointId: ep.id, assetId, agentId: ep.agentId, agent: ep.agent?.name ?? null, requested: action, expiresAt: row.expiresAt.toISOString() },
     });
+    await enqueue(tx, expireCommandJob, { commandId: row.id }, { now, runAt: row.expiresAt, dedupeKey: row.id });
     return toCommand(row, now);
   });
   notifyAgent(cmd.agentId);

@@ -8,7 +8,7 @@ import type { TActor, TDeps } from "../../context";
 import { ZRole, type TRole } from "../../auth/roles";
 import { generatePassword, hashPassword, randomToken, sha256, verifyPassword } from "../../auth/password";
 import { appendAudit } from "../audit/service";
-import { ZApiTokenCreate, ZLoginInput, ZUserCreate, ZUserUpdate } from "./schema";
+import { ZApiTokenCreate, ZLoginInput, ZUserCreate, ZUsername, ZUserUpdate } from "./schema";
 
 export const SESSION_COOKIE = "il_session";
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000; // a shift
@@ -119,13 +119,14 @@ export async function actorFromSession(deps: TDeps, token: string | undefined): 
   return { type: "user", id: s.user.id, name: s.user.displayName, username: s.user.username, role: ZRole.parse(s.user.role) };
 }
 
-export async function createApiToken(deps: TDeps, actor: TActor, input: z.input<typeof ZApiTokenCreate>) {
+/** `owner`: the user the token belongs to (default: the actor); the operator CLI creates tokens as the system actor for an admin. */
+export async function createApiToken(deps: TDeps, actor: TActor, input: z.input<typeof ZApiTokenCreate>, owner: { id: string } = actor) {
   const data = ZApiTokenCreate.parse(input);
   const token = API_TOKEN_PREFIX + randomToken();
   const now = deps.clock.now();
   return deps.db.$transaction(async (tx) => {
     const row = await tx.apiToken.create({
-      data: { name: data.name, role: data.role, prefix: token.slice(0, 10), tokenHash: sha256(token), createdById: actor.id, createdAt: now, expiresAt: data.expiresInDays ? new Date(now.getTime() + data.expiresInDays * 86_400_000) : null },
+      data: { name: data.name, role: data.role, prefix: token.slice(0, 10), tokenHash: sha256(token), createdById: owner.id, createdAt: now, expiresAt: data.expiresInDays ? new Date(now.getTime() + data.expiresInDays * 86_400_000) : null },
       select: { id: true, name: true, role: true, prefix: true, createdAt: true, expiresAt: true },
     });
     await appendAudit(tx, deps.provider, actor, now, { action: "create", entity: "ApiToken", entityId: row.id, after: row });
@@ -156,6 +157,21 @@ export async function actorFromApiToken(deps: TDeps, token: string): Promise<TAc
   if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= now) || !t.createdBy.active) return null;
   if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > 60_000) await deps.db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: now } }).catch(() => {});
   return { type: "token", id: t.id, name: t.name, role: ZRole.parse(t.role) };
+}
+
+/**
+ * Lifts a sign-in lock: forgets the user name's failed sign-in attempts (the
+ * rate limit counts them). Audited. Returns how many were forgotten.
+ */
+export async function unlockUser(deps: TDeps, actor: TActor, username: string): Promise<{ userId: string; cleared: number }> {
+  const name = ZUsername.parse(username);
+  const user = await deps.db.user.findUnique({ where: { username: name }, select: { id: true } });
+  if (!user) throw new AppError("NOT_FOUND", `No user named ${name}.`);
+  return deps.db.$transaction(async (tx) => {
+    const r = await tx.loginAttempt.deleteMany({ where: { username: name, success: false } });
+    await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "unlock", entity: "User", entityId: user.id, after: { username: name, failedAttemptsCleared: r.count } });
+    return { userId: user.id, cleared: r.count };
+  });
 }
 
 /** Housekeeping: expired sessions and login attempts older than a day (rate limiting needs only 15 minutes). */
