@@ -1,6 +1,6 @@
 /**
  * Durable jobs: a queue in the database (table "Job"), the same on SQLite and
- * PostgreSQL. docs/architecture-jobs.md explains why it is our own table and
+ * PostgreSQL. docs/architecture.md ("Durable jobs") explains why it is our own table and
  * not pg-boss or graphile-worker.
  *
  *   defineJob({name, version, payload, handler, ...})    a kind: zod payload, handler, retries, schedule
