@@ -11,7 +11,7 @@ import { errorInfo } from "./trpc";
 /** Roles as people read them (server/auth/roles.ts is the one list). */
 export const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
 export type TRoleValue = TRole;
-export const roleLabel = (r: string) => ROLE_LABELS[r as TRole] ?? r;
+export const roleLabel = (r: TRole) => ROLE_LABELS[r];
 
 /** The first field error for `name` from a failed mutation, if any. */
 export function fieldError(error: unknown, name: string): string | undefined {
@@ -25,8 +25,8 @@ export function errorDetails(error: unknown): Record<string, unknown> | null {
   return d && typeof d === "object" ? (d as Record<string, unknown>) : null;
 }
 
-export function fmtDate(v: string | Date | null | undefined, empty = "—"): string {
-  return v ? new Date(v).toLocaleString() : empty;
+export function fmtDate(v: Date | null | undefined, empty = "—"): string {
+  return v ? v.toLocaleString() : empty;
 }
 
 export function Field({ label, error, hint, className = "", children }: { label: string; error?: string; hint?: string; className?: string; children: React.ReactNode }) {

@@ -12,6 +12,7 @@
  */
 import { ipmiPower } from "../../../agents/ipmi/probe";
 import { redfishPower } from "../../../agents/redfish/probe";
+import type { z } from "zod";
 import { ZBmcProbeResult, type TBmcProbeResult } from "../../contracts/bmc";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
@@ -26,9 +27,11 @@ import {
   ZEndpointUpdate,
   ZFindingDecision,
   ZPowerInput,
+  type ZAssetBmc,
+  type ZEndpointPublic,
   type TAgentCreate,
+  type TAssetBmc,
   type TEndpointCreate,
-  type TEndpointPublic,
   type TEndpointUpdate,
   type TFinding,
   type TFindingDecision,
@@ -101,8 +104,10 @@ const endpointSelect = {
   updatedAt: true,
 } as const;
 
-type TEndpointRow = Omit<TEndpointPublic, "agentName" | "hasPassword"> & { agent: { name: string } | null };
-function toPublic(r: TEndpointRow): TEndpointPublic {
+/** What the service hands the procedure; its output schema narrows the stored text (protocol) and drops anything else. */
+type TEndpointOut = z.input<typeof ZEndpointPublic>;
+type TEndpointRow = Omit<TEndpointOut, "agentName" | "hasPassword"> & { agent: { name: string } | null };
+function toPublic(r: TEndpointRow): TEndpointOut {
   const { agent, ...rest } = r;
   return { ...rest, agentName: agent?.name ?? null, hasPassword: true };
 }
@@ -114,7 +119,7 @@ async function checkAgent(deps: TDeps, agentId: string | null | undefined) {
   if (a.revokedAt) throw new AppError("BAD_REQUEST", "That agent's token was revoked; choose another agent.", { fields: { agentId: ["Revoked agent"] } });
 }
 
-export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpointCreate): Promise<TEndpointPublic> {
+export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpointCreate): Promise<TEndpointOut> {
   const data = ZEndpointCreate.parse(input);
   await assetIdentity(deps.db, data.assetId).catch(() => {
     throw new AppError("BAD_REQUEST", "That asset does not exist.", { fields: { assetId: ["Unknown asset"] } });
@@ -135,7 +140,7 @@ export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpoin
   }
 }
 
-export async function updateEndpoint(deps: TDeps, actor: TActor, input: TEndpointUpdate): Promise<TEndpointPublic> {
+export async function updateEndpoint(deps: TDeps, actor: TActor, input: TEndpointUpdate): Promise<TEndpointOut> {
   const { id, data } = ZEndpointUpdate.parse(input);
   const before = await deps.db.bmcEndpoint.findUnique({ where: { id }, select: endpointSelect });
   if (!before) throw new AppError("NOT_FOUND", `No BMC endpoint with id ${id}.`);
@@ -154,12 +159,12 @@ export async function updateEndpoint(deps: TDeps, actor: TActor, input: TEndpoin
   });
 }
 
-export async function listEndpoints(deps: TDeps, opts: { agentId?: string } = {}): Promise<TEndpointPublic[]> {
+export async function listEndpoints(deps: TDeps, opts: { agentId?: string } = {}): Promise<TEndpointOut[]> {
   const rows = await deps.db.bmcEndpoint.findMany({ where: { agentId: opts.agentId }, orderBy: { createdAt: "asc" }, select: endpointSelect, take: 5000 });
   return rows.map(toPublic);
 }
 
-export async function getEndpoint(deps: TDeps, id: string): Promise<TEndpointPublic> {
+export async function getEndpoint(deps: TDeps, id: string): Promise<TEndpointOut> {
   const row = await deps.db.bmcEndpoint.findUnique({ where: { id }, select: endpointSelect });
   if (!row) throw new AppError("NOT_FOUND", `No BMC endpoint with id ${id}.`);
   return toPublic(row);
@@ -194,7 +199,7 @@ export async function listFindings(deps: TDeps, opts: { assetId?: string; status
 }
 
 /** What the asset page shows: the endpoint (no password), the latest probe, open findings. */
-export async function assetBmc(deps: TDeps, assetId: string) {
+export async function assetBmc(deps: TDeps, assetId: string): Promise<z.input<typeof ZAssetBmc>> {
   const row = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { ...endpointSelect, lastProbeId: true } });
   if (!row) return { endpoint: null, probe: null, findings: [] as TFinding[] };
   const { lastProbeId, ...rest } = row;
@@ -266,4 +271,4 @@ export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput
   return { power };
 }
 
-export type TAssetBmc = Awaited<ReturnType<typeof assetBmc>>;
+export type { TAssetBmc };
