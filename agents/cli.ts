@@ -14,9 +14,9 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { readFileSync } from "node:fs";
 import { POWER_ACTIONS, type TBmcProbeResult, type TPowerAction } from "../server/contracts/bmc";
 import { describeProbeError, EXIT, exitCodeFor, oneLine } from "./runner/errors";
+import { parseHostPort } from "../server/contracts/normalise";
 import {
   defaultBackends,
-  parseHostPort,
   type Backends,
   type IpmiOptions,
   type IpmiPrivilege,

@@ -11,7 +11,8 @@
 import { ZBmcProbeResult, type TBmcProbeResult, type TPowerAction } from "../../server/contracts/bmc";
 import { RedfishClient, type RedfishConnectOptions } from "./client";
 import { RedfishError } from "./errors";
-import { cleanText, normalizeMac, normalizeSerial, sensorStatus, tpmVersion, unitName, utcTimestamp } from "./map";
+import { observedSerial } from "../../server/contracts/normalise";
+import { cleanText, normalizeMac, sensorStatus, tpmVersion, unitName, utcTimestamp } from "./map";
 import {
   ZChassis,
   ZDrive,
@@ -135,7 +136,7 @@ async function readSensors(c: RedfishClient, ch: TChassis): Promise<{ sensors: S
               kind: "PSU",
               slot: cleanText(p.MemberId) ?? cleanText(p.Name) ?? String(i),
               model: cleanText(p.Model),
-              serial: normalizeSerial(p.SerialNumber),
+              serial: observedSerial(p.SerialNumber),
               detail: { name: p.Name ?? null, firmware: p.FirmwareVersion ?? null, capacityWatts: p.PowerCapacityWatts ?? null },
             });
           });
@@ -154,7 +155,7 @@ async function readSensors(c: RedfishClient, ch: TChassis): Promise<{ sensors: S
             kind: "PSU",
             slot: cleanText(p.Id) ?? cleanText(p.Name) ?? String(psus.length),
             model: cleanText(p.Model),
-            serial: normalizeSerial(p.SerialNumber),
+            serial: observedSerial(p.SerialNumber),
             detail: { name: p.Name ?? null, firmware: p.FirmwareVersion ?? null, capacityWatts: p.PowerCapacityWatts ?? null },
           });
         }
@@ -250,7 +251,7 @@ async function readSystemParts(c: RedfishClient, sys: TSystem) {
       kind: "CPU",
       slot: cleanText(p.Socket) ?? cleanText(p.Id) ?? String(components.length),
       model: cleanText(p.Model),
-      serial: normalizeSerial(p.SerialNumber),
+      serial: observedSerial(p.SerialNumber),
       detail: { manufacturer: p.Manufacturer ?? null, cores: p.TotalCores ?? null, threads: p.TotalThreads ?? null, maxSpeedMHz: p.MaxSpeedMHz ?? null },
     });
   }
@@ -260,7 +261,7 @@ async function readSystemParts(c: RedfishClient, sys: TSystem) {
       kind: "DIMM",
       slot: cleanText(m.DeviceLocator) ?? cleanText(m.Id) ?? String(components.length),
       model: cleanText(m.PartNumber),
-      serial: normalizeSerial(m.SerialNumber),
+      serial: observedSerial(m.SerialNumber),
       detail: { manufacturer: m.Manufacturer ?? null, capacityMiB: m.CapacityMiB ?? null, speedMHz: m.OperatingSpeedMhz ?? null, type: m.MemoryDeviceType ?? null },
     });
   }
@@ -270,7 +271,7 @@ async function readSystemParts(c: RedfishClient, sys: TSystem) {
       kind: "DRIVE",
       slot: cleanText(d.PhysicalLocation?.PartLocation?.ServiceLabel) ?? cleanText(d.Id) ?? String(components.length),
       model: cleanText(d.Model),
-      serial: normalizeSerial(d.SerialNumber),
+      serial: observedSerial(d.SerialNumber),
       detail: { manufacturer: d.Manufacturer ?? null, capacityBytes: d.CapacityBytes ?? null, mediaType: d.MediaType ?? null, protocol: d.Protocol ?? null, firmware: d.Revision ?? null },
     });
   }
@@ -303,7 +304,7 @@ async function readSystemParts(c: RedfishClient, sys: TSystem) {
 
 function oemBoardSerial(sys: TSystem): string | null {
   const dell = (sys.Oem as { Dell?: { DellSystem?: { BoardSerialNumber?: unknown } } } | null | undefined)?.Dell?.DellSystem?.BoardSerialNumber;
-  return typeof dell === "string" ? normalizeSerial(dell) : null;
+  return typeof dell === "string" ? observedSerial(dell) : null;
 }
 
 /** Read everything the CMDB observes from one Redfish BMC. */
@@ -343,9 +344,9 @@ export async function probeRedfish(opts: RedfishConnectOptions): Promise<{ resul
       fru: {
         manufacturer: cleanText(sys.Manufacturer) ?? cleanText(mainChassis?.Manufacturer),
         productName: cleanText(sys.Model),
-        productSerial: normalizeSerial(sys.SerialNumber),
-        boardSerial: oemBoardSerial(sys) ?? normalizeSerial(boardChassis?.SerialNumber),
-        chassisSerial: normalizeSerial(mainChassis?.SerialNumber),
+        productSerial: observedSerial(sys.SerialNumber),
+        boardSerial: oemBoardSerial(sys) ?? observedSerial(boardChassis?.SerialNumber),
+        chassisSerial: observedSerial(mainChassis?.SerialNumber),
         assetTag: cleanText(sys.AssetTag) ?? cleanText(mainChassis?.AssetTag),
       },
       sensors: chassisReadings.flatMap((r) => r.sensors),

@@ -1,16 +1,17 @@
 import { z } from "zod";
+import { isPlaceholderSerial, normaliseSerial } from "../../contracts/normalise";
 import { ZAssetStatus } from "./status";
 
-/** Serials are compared trimmed and upper-case; inner whitespace is dropped (scanners and people add it). */
-export function normaliseSerial(raw: string): string {
-  return raw.trim().replace(/\s+/g, "").toUpperCase();
-}
+/** Serials are compared by the rule BMC reports are read with (server/contracts/normalise.ts). */
+export { normaliseSerial };
+/** Asset tags: trimmed, upper-case, inner whitespace dropped, like serials. */
 export function normaliseTag(raw: string): string {
-  return raw.trim().replace(/\s+/g, "").toUpperCase();
+  return normaliseSerial(raw);
 }
 
 const serial = z
   .string()
+  .refine((s) => !isPlaceholderSerial(s), "Enter the serial from the label; N/A, 0000, Unknown and the like are what BMCs report when they have none")
   .transform(normaliseSerial)
   .pipe(z.string().min(3, "A serial has at least 3 characters").max(64, "A serial has at most 64 characters").regex(/^[A-Z0-9][A-Z0-9._\-/:#]*$/, "A serial may contain letters, digits and . _ - / : # only"));
 const assetTag = z

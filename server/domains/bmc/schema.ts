@@ -4,6 +4,7 @@
  * What agents send and receive is in server/contracts/{agent,bmc}.ts.
  */
 import { z } from "zod";
+import { readHostPort } from "../../contracts/normalise";
 import { ZBmcProbeResult, ZBmcProtocol, ZPowerAction, ZPowerState, ZSensorStatus, type TPowerAction } from "../../contracts/bmc";
 
 export const FINDING_KINDS = ["SERIAL_MISMATCH", "COMPONENT_MISSING", "COMPONENT_UNEXPECTED", "UNREACHABLE", "TLS_MISMATCH"] as const;
@@ -65,7 +66,7 @@ function checkAddress(protocol: "ipmi" | "redfish", addr: string, ctx: z.Refinem
       /* not a URL */
     }
     if (!ok) ctx.addIssue({ code: "custom", path: ["address"], message: "A Redfish address is an https:// URL, e.g. https://10.0.0.5" });
-  } else if (!/^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(addr)) {
+  } else if (!readHostPort(addr).ok) {
     ctx.addIssue({ code: "custom", path: ["address"], message: "An IPMI address is host or host:port, e.g. 10.0.0.5:623" });
   }
 }

@@ -6,14 +6,14 @@
  *
  * Power actions: the server normally cannot reach a site's BMC network. So a
  * power action runs here only for an endpoint without an agent (the server
- * reaches the BMC directly, e.g. a lab); this is the one place server/ imports
- * agents/ipmi and agents/redfish. With an agent assigned, the action goes
- * through the agent's command channel instead (commands.ts queueCommand).
+ * reaches the BMC directly, e.g. a lab), through the protocol clients passed
+ * in its dependencies (TDeps.bmc, server/contracts/bmc.ts TBmcClients). With an
+ * agent assigned, the action goes through the agent's command channel instead
+ * (commands.ts queueCommand).
  */
-import { ipmiPower } from "../../../agents/ipmi/probe";
-import { redfishPower } from "../../../agents/redfish/probe";
+import { readHostPort } from "../../contracts/normalise";
 import type { z } from "zod";
-import { ZBmcProbeResult, type TBmcProbeResult } from "../../contracts/bmc";
+import { ZBmcProbeResult, type TBmcProbeResult, type TBmcTarget } from "../../contracts/bmc";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { randomToken, sha256 } from "../../auth/password";
@@ -231,33 +231,35 @@ export async function decideFinding(deps: TDeps, actor: TActor, input: TFindingD
 
 // ------------------------------------------------------------------ power
 
-/** Splits "host[:port]" (IPv6 in brackets). */
+/** Splits "host[:port]" (IPv6 in brackets) by the rule agents use too (server/contracts/normalise.ts). */
 export function ipmiHostPort(address: string): { host: string; port: number } {
-  const m = address.match(/^\[([^\]]+)\](?::(\d+))?$/) ?? address.match(/^([^:]+)(?::(\d+))?$/);
-  if (!m) throw new AppError("BAD_REQUEST", `The IPMI address ${address} is not host or host:port.`);
-  return { host: m[1]!, port: m[2] ? Number(m[2]) : 623 };
+  const r = readHostPort(address);
+  if (!r.ok) throw new AppError("BAD_REQUEST", `The IPMI address is not host or host:port: ${r.error}.`);
+  return { host: r.host, port: r.port };
 }
 
 export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput): Promise<{ power: "on" | "off" }> {
   const { assetId, action } = ZPowerInput.parse(input);
   const ep = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { id: true, agentId: true, protocol: true, address: true, username: true, passwordEnc: true, allowCipherZero: true, tlsFingerprint: true, lastPower: true, agent: { select: { name: true } } } });
   if (!ep) throw new AppError("NOT_FOUND", "This asset has no BMC endpoint; add one first.");
+  const clients = deps.bmc;
   if (ep.agentId) {
     throw new AppError(
       "BAD_REQUEST",
       `This BMC is on a site network that only the agent ${ep.agent?.name ?? ep.agentId} reaches. Queue the power action for the agent instead (the asset page does this), or run it on the agent host: npx ironledger bmc power ${action} --${ep.protocol} ${ep.address} --user ${ep.username} --password-env BMC_PASSWORD`,
     );
   }
+  if (!clients) throw new AppError("UNAVAILABLE", "This IronLedger process has no BMC protocol clients; power actions run in the web app.");
   // the attempt is on record before the BMC is touched
   await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power", entity: "BmcEndpoint", entityId: ep.id, before: { power: ep.lastPower }, after: { assetId, requested: action } }));
   let power: "on" | "off";
   try {
     const password = open(ep.passwordEnc);
-    if (ep.protocol === "redfish") {
-      ({ power } = await redfishPower({ url: ep.address, username: ep.username, password, pinnedFingerprint: ep.tlsFingerprint, timeoutMs: 10_000 }, action));
-    } else {
-      ({ power } = await ipmiPower({ ...ipmiHostPort(ep.address), username: ep.username, password, allowCipherZero: ep.allowCipherZero, privilege: "operator" }, action));
-    }
+    const target: TBmcTarget =
+      ep.protocol === "redfish"
+        ? { protocol: "redfish", url: ep.address, username: ep.username, password, pinnedFingerprint: ep.tlsFingerprint, timeoutMs: 10_000 }
+        : { protocol: "ipmi", ...ipmiHostPort(ep.address), username: ep.username, password, allowCipherZero: ep.allowCipherZero, privilege: "operator" };
+    ({ power } = await clients.power(target, action));
   } catch (e) {
     const reason = e instanceof AppError ? e.message : ((e as { code?: string }).code ?? "error");
     await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power.failed", entity: "BmcEndpoint", entityId: ep.id, after: { assetId, requested: action, reason } }));
