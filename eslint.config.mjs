@@ -6,7 +6,8 @@
 //   everywhere      only server/db opens a database (drivers, Prisma client, generated/)
 //   server/         never imports app/, workers/ or agents/ (server/runtime.ts, the web
 //                   app's composition root, alone may import agents/clients)
-//   server/domains  one domain imports another only through its service or schema
+//   server/domains  one domain imports another only through its service or schema, and
+//                   touches only its own tables (TABLES)
 //   app/            pages: the AppRouter type, auth/roles, a domain's status/schema only
 //   app/api/        route handlers call server entry points, never server/db
 //   agents/         only server/contracts from server/; never app/ or workers/
@@ -23,6 +24,27 @@ const DOMAINS = [
   { regex: "^\\.\\./(?!\\.\\.)[a-z-]+/(?!(service|schema)$)", message: "A domain imports another domain only through its service or schema (not its router, rest routes or internals)." },
   { regex: "^@/server/domains/[a-z-]+/(?!(service|schema)$)", message: "A domain imports another domain only through its service or schema (not its router, rest routes or internals)." },
 ];
+/** The tables each domain owns (Prisma model accessors); another domain reaches them through the owner's service. */
+const TABLES = {
+  users: ["user", "session", "loginAttempt", "apiToken"],
+  assets: ["asset", "assetEvent"],
+  catalog: ["manufacturer", "hardwareModel", "vendor"],
+  locations: ["location"],
+  audit: ["auditLog"],
+  bmc: ["agent", "bmcEndpoint", "bmcObservation", "bmcFinding", "bmcCommand"],
+};
+/** `db.<table>` / `tx.<table>` / `deps.db.<table>` for every table another domain owns. */
+const foreignTables = (domain) =>
+  Object.entries(TABLES)
+    .filter(([d]) => d !== domain)
+    .flatMap(([owner, tables]) => {
+      const names = `/^(${tables.join("|")})$/`;
+      const message = `This table belongs to the ${owner} domain: go through server/domains/${owner}/service.ts.`;
+      return [
+        { selector: `MemberExpression[property.name=${names}][object.name=/^(db|tx)$/]`, message },
+        { selector: `MemberExpression[property.name=${names}][object.property.name="db"]`, message },
+      ];
+    });
 const restrict = (patterns, allowTypeImports = false) => ({
   "@typescript-eslint/no-restricted-imports": ["error", { patterns: patterns.map((p) => ({ ...p, allowTypeImports })) }],
 });
@@ -67,6 +89,12 @@ export default tseslint.config(
     ignores: TESTS,
     rules: restrict([...DB, ...SERVER, ...DOMAINS]),
   },
+  // domains: another domain's tables only through that domain's service
+  ...Object.keys(TABLES).map((domain) => ({
+    files: [`server/domains/${domain}/**/*.ts`],
+    ignores: TESTS,
+    rules: { "no-restricted-syntax": ["error", ...foreignTables(domain)] },
+  })),
   {
     // pages and components: data comes through tRPC; only the router's type and pure status/label modules from server/
     files: ["app/**/*.ts", "app/**/*.tsx"],

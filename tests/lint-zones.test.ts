@@ -47,6 +47,30 @@ describe("zone: one domain imports another only through its service or schema", 
   });
 });
 
+describe("zone: a domain touches only its own tables", () => {
+  async function syntaxProblems(file: string, code: string): Promise<string[]> {
+    const [res] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+    return res!.messages.filter((m) => m.ruleId === "no-restricted-syntax").map((m) => m.message);
+  }
+  const code = (table: string) => `import type { TDeps } from "../../context";\nexport const f = (deps: TDeps) => deps.db.${table}.count();\nexport const g = (tx: TDeps["db"]) => tx.${table}.count();\n`;
+  it.each([
+    ["server/domains/assets/service.ts", "user", /users domain/],
+    ["server/domains/bmc/service.ts", "asset", /assets domain/],
+    ["server/domains/catalog/service.ts", "auditLog", /audit domain/],
+  ])("%s may not read %s", async (file, table, message) => {
+    const problems = await syntaxProblems(file, code(table));
+    expect(problems).toHaveLength(2);
+    expect(problems.every((m) => message.test(m)), problems.join("\n")).toBe(true);
+  });
+  it.each([
+    ["server/domains/assets/service.ts", "asset"],
+    ["server/domains/users/service.ts", "apiToken"],
+    ["server/domains/bmc/commands.ts", "bmcCommand"],
+  ])("%s may read its own %s", async (file, table) => {
+    expect(await syntaxProblems(file, code(table))).toEqual([]);
+  });
+});
+
 describe("zone: nothing outside server/db opens a database", () => {
   const refused: TCase[] = [
     ["bench/core.ts", "better-sqlite3", /Only server\/db opens a database/],

@@ -6,7 +6,7 @@
  */
 import { useState } from "react";
 import { ROLE_LABELS, ROLES, type TRole } from "@/server/auth/roles";
-import { errorInfo } from "./trpc";
+import { errorInfo, trpcError } from "./trpc";
 
 /** Roles as people read them (server/auth/roles.ts is the one list). */
 export const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
@@ -21,8 +21,7 @@ export function fieldError(error: unknown, name: string): string | undefined {
 
 /** `details` an AppError carried (e.g. { existingId } on DUPLICATE). */
 export function errorDetails(error: unknown): Record<string, unknown> | null {
-  const d = (error as { data?: { details?: unknown } } | null)?.data?.details;
-  return d && typeof d === "object" ? (d as Record<string, unknown>) : null;
+  return trpcError(error)?.data?.details ?? null;
 }
 
 export function fmtDate(v: Date | null | undefined, empty = "—"): string {

@@ -1,7 +1,8 @@
 /**
  * The server's direct power path (an endpoint without a site agent) reaches
  * the BMC through the protocol clients in its dependencies (TDeps.bmc), here
- * the real ones against a real ipmi_sim and the Redfish simulator. Without
+ * the real ones against a real ipmi_sim and the Redfish simulator (power and
+ * probe). Without
  * clients the action is refused before anything is touched.
  */
 import { randomBytes } from "node:crypto";
@@ -55,6 +56,17 @@ describe("direct BMC power through TDeps.bmc", () => {
     expect(await powerAction(depsFor(t, clock), tech, { assetId, action: "on", confirm: true })).toEqual({ power: "on" });
     expect(redfish.state.powerState).toBe("On");
     expect(redfish.state.resets).toContain("On");
+  });
+
+  it("probes through the same clients (IPMI FRU serial, Redfish certificate fingerprint)", async () => {
+    const clients = depsFor(t, clock).bmc!;
+    const bmc = ipmi.bmcs[0]!;
+    const viaIpmi = await clients.probe({ protocol: "ipmi", host: bmc.host, port: bmc.port, username: USERS.operator.username, password: USERS.operator.password, allowCipherZero: false, privilege: "operator" });
+    expect(viaIpmi.result.fru.productSerial).toBe("PWR00001");
+    expect(viaIpmi.tlsFingerprint).toBeNull();
+    const viaRedfish = await clients.probe({ protocol: "redfish", url: redfish.url, username: "admin", password: "password", pinnedFingerprint: null });
+    expect(viaRedfish.result.protocol).toBe("redfish");
+    expect(viaRedfish.tlsFingerprint).toBe(redfish.fingerprint);
   });
 
   it("refuses, and touches no BMC, in a process started without protocol clients", async () => {
