@@ -23,10 +23,11 @@ const BMC_PASSWORD = "Bmc-Output-Secret-77";
 const USER_PASSWORD = "a long user password 1";
 
 describe("every procedure declares its output", () => {
-  it("has an .output() schema on each of the app router's procedures", () => {
-    const procs = appRouter._def.procedures as unknown as Record<string, { _def: { output?: unknown } }>;
+  it("has an .output() schema on each of the app router's queries and mutations", () => {
+    const procs = appRouter._def.procedures as unknown as Record<string, { _def: { type: string; output?: unknown } }>;
+    // subscriptions yield events (typed by their generator), so tRPC's output parser does not apply to them
     const missing = Object.entries(procs)
-      .filter(([, p]) => !p._def.output)
+      .filter(([, p]) => p._def.type !== "subscription" && !p._def.output)
       .map(([path]) => path);
     expect(Object.keys(procs).length).toBeGreaterThan(30);
     expect(missing).toEqual([]);
