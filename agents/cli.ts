@@ -15,9 +15,9 @@ import { readFileSync } from "node:fs";
 import { POWER_ACTIONS, type TBmcProbeResult, type TPowerAction } from "../server/contracts/bmc";
 import { redfishOrigin } from "./redfish/url";
 import { describeProbeError, EXIT, exitCodeFor, oneLine } from "./runner/errors";
+import { parseHostPort } from "../server/contracts/normalise";
 import {
   defaultBackends,
-  parseHostPort,
   type Backends,
   type IpmiOptions,
   type IpmiPrivilege,

@@ -8,12 +8,12 @@
  * floor the ORM path is compared against).
  * Options: --assets=N (default 1000000), --keep (keep the database file).
  */
-import Database from "better-sqlite3";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { createDatabase, tuneDatabase } from "../server/db/client";
+import { openRawSqlite } from "../server/db/admin";
 import { migrate } from "../server/db/migrate";
 import { systemClock } from "../server/context";
 import { ASSET_STATUSES, type TAssetStatus } from "../server/domains/assets/status";
@@ -46,7 +46,7 @@ async function time(fn: () => Promise<unknown> | unknown) {
 // ---------------------------------------------------------------- load
 const url = `file:${file}`;
 await migrate(url);
-const raw = new Database(file);
+const raw = openRawSqlite(file);
 raw.pragma("journal_mode = WAL");
 raw.pragma("synchronous = OFF");
 const t0 = Date.now();

@@ -5,6 +5,7 @@
 import type { Db } from "./db/client";
 import type { TProvider } from "./db/url";
 import type { TRole } from "./auth/roles";
+import type { TBmcClients } from "./contracts/bmc";
 
 export interface TClock {
   now(): Date;
@@ -24,4 +25,11 @@ export interface TDeps {
   db: Db;
   provider: TProvider;
   clock: TClock;
+  /**
+   * The BMC protocol clients for the server's direct power path (endpoints
+   * without a site agent). Wired where the process starts (server/runtime.ts
+   * for the web app, tests/harness/fixtures.ts for tests); absent in processes
+   * that never touch a BMC (workers, scripts).
+   */
+  bmc?: TBmcClients;
 }

@@ -1,6 +1,6 @@
 /**
- * The one error type services throw. Routers, REST handlers and the agent API
- * translate it once (server/trpc.ts, server/rest/http.ts) into what clients read.
+ * The one error type services throw. tRPC translates it in server/trpc.ts; REST
+ * and the agent API share one HTTP mapper (server/http.ts errorResponse).
  */
 export const APP_ERROR_CODES = {
   BAD_REQUEST: 400,

@@ -1,7 +1,13 @@
 /**
- * The process-wide dependencies of the web app (one database client per
- * process). Workers and scripts build their own with createDatabase.
+ * The web app's composition root: the process-wide dependencies (one database
+ * client per process, the system clock, the BMC protocol clients). Workers and
+ * scripts build their own with createDatabase.
+ *
+ * This is the one module under server/ that imports agents/ (eslint.config.mjs
+ * allows it here only): the real protocol clients (agents/clients.ts) enter
+ * the server as TDeps.bmc, behind server/contracts/bmc.ts TBmcClients.
  */
+import { bmcClients } from "../agents/clients";
 import { createDatabase, tuneDatabase, type TDatabase } from "./db/client";
 import { env } from "./env";
 import { systemClock, type TDeps } from "./context";
@@ -19,5 +25,5 @@ export function runtimeDatabase(): TDatabase {
 export async function runtimeDeps(): Promise<TDeps> {
   const database = runtimeDatabase();
   await g.__ironledger!.ready;
-  return { db: database.db, provider: database.provider, clock: systemClock };
+  return { db: database.db, provider: database.provider, clock: systemClock, bmc: bmcClients };
 }

@@ -11,7 +11,7 @@ import { AppError, type TAppErrorCode } from "./errors";
 import type { TActor, TDeps } from "./context";
 import type { TRole } from "./auth/roles";
 import { env } from "./env";
-import { clientIp, isHttps, readCookie } from "./http";
+import { clientIp, isHttps, isUnstorableText, readCookie } from "./http";
 import { actorFromSession, SESSION_COOKIE } from "./domains/users/service";
 
 export interface TContext {
@@ -64,7 +64,8 @@ const t = initTRPC
     errorFormatter({ shape, error }) {
       const cause = error.cause;
       const app = cause instanceof AppError ? cause : null;
-      const zod = cause instanceof ZodError ? cause : null;
+      // a ZodError on an INTERNAL error is an output that broke its schema: the server's fault, not the caller's fields
+      const zod = cause instanceof ZodError && error.code !== "INTERNAL_SERVER_ERROR" ? cause : null;
       return {
         ...shape,
         message: zod ? "Some fields need fixing." : error.code === "INTERNAL_SERVER_ERROR" && !app ? "Something went wrong on the server. Try again; if it keeps happening, tell an administrator." : shape.message,
@@ -82,15 +83,20 @@ const t = initTRPC
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** tRPC's message when a procedure's result fails its output schema. */
+const OUTPUT_INVALID = "Output validation failed";
+
 /** Translates service errors; runs around every procedure. */
 const errors = t.middleware(async ({ next }) => {
   const res = await next();
   if (!res.ok) {
     const cause = res.error.cause;
+    // an output that does not match its .output() schema stays an internal error (logged by the route handler)
+    if (res.error.message === OUTPUT_INVALID) return res;
     if (cause instanceof AppError) throw new TRPCError({ code: TRPC_CODE[cause.code], message: cause.message, cause });
     if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: "Some fields need fixing.", cause });
     // PostgreSQL refuses NUL and invalid UTF-8 in text: that is bad input, not a server fault
-    if (/invalid byte sequence|0x00/i.test(String((cause as Error | undefined)?.message ?? ""))) {
+    if (isUnstorableText(cause)) {
       throw new TRPCError({ code: "BAD_REQUEST", message: "The text contains a character that cannot be stored (such as NUL). Remove it and try again.", cause: new AppError("BAD_REQUEST", "invalid character") });
     }
   }

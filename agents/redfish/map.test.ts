@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normalizeFingerprint } from "./client";
-import { normalizeMac, normalizeSerial, sensorStatus, tpmVersion, unitName, utcTimestamp } from "./map";
+import { observedSerial } from "../../server/contracts/normalise";
+import { normalizeMac, sensorStatus, tpmVersion, unitName, utcTimestamp } from "./map";
 
 describe("redfish mapping", () => {
   it("derives sensor status from thresholds, crossing at the threshold", () => {
@@ -24,8 +25,8 @@ describe("redfish mapping", () => {
     expect(normalizeMac("B0-7B-25-00-00-01")).toBe("b0:7b:25:00:00:01");
     expect(normalizeMac("00:00:00:00:00:00")).toBeNull();
     expect(normalizeMac("garbage")).toBeNull();
-    expect(normalizeSerial(" cz123 ")).toBe("CZ123");
-    expect(normalizeSerial("N/A")).toBeNull();
+    expect(observedSerial(" cz123 ")).toBe("CZ123");
+    expect(observedSerial("N/A")).toBeNull();
     expect(utcTimestamp("2026-11-01T02:00:00-06:00")).toBe("2026-11-01T08:00:00.000Z");
     expect(utcTimestamp("1970-01-01T00:00:00Z")).toBeNull();
     expect(utcTimestamp("yesterday")).toBeNull();

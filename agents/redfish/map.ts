@@ -86,14 +86,6 @@ export function normalizeMac(mac: string | null | undefined): string | null {
   return (hex.match(/.{2}/g) ?? []).join(":");
 }
 
-/** Serials are trimmed and upper-cased; empty or placeholder values are null. */
-export function normalizeSerial(s: string | null | undefined): string | null {
-  if (typeof s !== "string") return null;
-  const t = s.trim().toUpperCase();
-  if (t === "" || t === "N/A" || t === "NA" || t === "NOT SPECIFIED" || t === "UNKNOWN" || /^0+$/.test(t)) return null;
-  return t;
-}
-
 export function cleanText(s: string | null | undefined): string | null {
   if (typeof s !== "string") return null;
   const t = s.trim();

@@ -11,7 +11,8 @@
 import { ZBmcProbeResult, type TBmcProbeResult, type TPowerAction } from "../../server/contracts/bmc";
 import { RedfishClient, type RedfishConnectOptions } from "./client";
 import { RedfishError } from "./errors";
-import { cleanText, normalizeMac, normalizeSerial, sensorStatus, tpmVersion, unitName, utcTimestamp } from "./map";
+import { observedSerial } from "../../server/contracts/normalise";
+import { cleanText, normalizeMac, sensorStatus, tpmVersion, unitName, utcTimestamp } from "./map";
 import {
   ZChassis,
   ZCollection,
@@ -173,7 +174,7 @@ async function readSensors(c: RedfishClient, ch: TChassis, warn: Warn): Promise<
             kind: "PSU",
             slot: cleanText(p.MemberId) ?? cleanText(p.Name) ?? String(i),
             model: cleanText(p.Model),
-            serial: normalizeSerial(p.SerialNumber),
+            serial: observedSerial(p.SerialNumber),
             detail: { name: p.Name ?? null, firmware: p.FirmwareVersion ?? null, capacityWatts: p.PowerCapacityWatts ?? null },
           });
         });
@@ -191,7 +192,7 @@ async function readSensors(c: RedfishClient, ch: TChassis, warn: Warn): Promise<
             kind: "PSU",
             slot: cleanText(p.Id) ?? cleanText(p.Name) ?? String(psus.length),
             model: cleanText(p.Model),
-            serial: normalizeSerial(p.SerialNumber),
+            serial: observedSerial(p.SerialNumber),
             detail: { name: p.Name ?? null, firmware: p.FirmwareVersion ?? null, capacityWatts: p.PowerCapacityWatts ?? null },
           });
         }
@@ -324,7 +325,7 @@ async function readSystemParts(c: RedfishClient, sys: TSystem, warn: Warn) {
       kind: "CPU",
       slot: cleanText(p.Socket) ?? cleanText(p.Id) ?? String(components.length),
       model: cleanText(p.Model),
-      serial: normalizeSerial(p.SerialNumber),
+      serial: observedSerial(p.SerialNumber),
       detail: { manufacturer: p.Manufacturer ?? null, cores: p.TotalCores ?? null, threads: p.TotalThreads ?? null, maxSpeedMHz: p.MaxSpeedMHz ?? null },
     });
   }
@@ -334,7 +335,7 @@ async function readSystemParts(c: RedfishClient, sys: TSystem, warn: Warn) {
       kind: "DIMM",
       slot: cleanText(m.DeviceLocator) ?? cleanText(m.Id) ?? String(components.length),
       model: cleanText(m.PartNumber),
-      serial: normalizeSerial(m.SerialNumber),
+      serial: observedSerial(m.SerialNumber),
       detail: { manufacturer: m.Manufacturer ?? null, capacityMiB: m.CapacityMiB ?? null, speedMHz: m.OperatingSpeedMhz ?? null, type: m.MemoryDeviceType ?? null },
     });
   }
@@ -344,7 +345,7 @@ async function readSystemParts(c: RedfishClient, sys: TSystem, warn: Warn) {
       kind: "DRIVE",
       slot: cleanText(d.PhysicalLocation?.PartLocation?.ServiceLabel) ?? cleanText(d.Id) ?? String(components.length),
       model: cleanText(d.Model),
-      serial: normalizeSerial(d.SerialNumber),
+      serial: observedSerial(d.SerialNumber),
       detail: { manufacturer: d.Manufacturer ?? null, capacityBytes: d.CapacityBytes ?? null, mediaType: d.MediaType ?? null, protocol: d.Protocol ?? null, firmware: d.Revision ?? null },
     });
   }
@@ -396,7 +397,7 @@ async function readSystemParts(c: RedfishClient, sys: TSystem, warn: Warn) {
 
 function oemBoardSerial(sys: TSystem): string | null {
   const dell = (sys.Oem as { Dell?: { DellSystem?: { BoardSerialNumber?: unknown } } } | null | undefined)?.Dell?.DellSystem?.BoardSerialNumber;
-  return typeof dell === "string" ? normalizeSerial(dell) : null;
+  return typeof dell === "string" ? observedSerial(dell) : null;
 }
 
 /**
@@ -488,13 +489,13 @@ export async function probeRedfish(opts: RedfishConnectOptions): Promise<{ resul
         model: cleanText(s.Model),
         sku: cleanText(s.SKU),
         partNumber: cleanText(s.PartNumber),
-        serialNumber: normalizeSerial(s.SerialNumber),
+        serialNumber: observedSerial(s.SerialNumber),
         biosVersion: cleanText(s.BiosVersion),
         assetTag: cleanText(s.AssetTag),
         uuid: cleanText(s.UUID),
         power,
-        chassisSerial: normalizeSerial(main?.SerialNumber),
-        boardSerial: (i === 0 ? oemBoardSerial(s) : null) ?? normalizeSerial(board?.SerialNumber),
+        chassisSerial: observedSerial(main?.SerialNumber),
+        boardSerial: (i === 0 ? oemBoardSerial(s) : null) ?? observedSerial(board?.SerialNumber),
         sensors: own.flatMap(({ r }) => r.sensors),
         components: [...parts[i].components, ...own.flatMap(({ r }) => r.psus)],
         macs: parts[i].macs,

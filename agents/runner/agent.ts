@@ -23,7 +23,8 @@ import {
   type TObservationAck,
 } from "../../server/contracts/agent";
 import type { TBmcProbeResult, TPowerAction } from "../../server/contracts/bmc";
-import { defaultBackends, parseHostPort, type Backends } from "./collectors";
+import { parseHostPort } from "../../server/contracts/normalise";
+import { defaultBackends, type Backends } from "./collectors";
 import { CommandLedger } from "./commands";
 import { oneLine, probeErrorCode, unreachableReason } from "./errors";
 import { Journal } from "./journal";

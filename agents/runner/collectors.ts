@@ -23,25 +23,3 @@ export const defaultBackends: Backends = {
   ipmi: async () => (await import("../ipmi/probe")) as IpmiBackend,
   redfish: async () => (await import("../redfish/probe")) as RedfishBackend,
 };
-
-/** "host:port", "host", "[v6]:port" or "[v6]" → host and port (default 623). Throws on nonsense. */
-export function parseHostPort(address: string, defaultPort = 623): { host: string; port: number } {
-  const s = address.trim();
-  let host: string;
-  let portText: string | undefined;
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
-  if (v6) {
-    host = v6[1];
-    portText = v6[2];
-  } else {
-    const parts = s.split(":");
-    if (parts.length > 2) throw new Error(`"${address}" is not HOST:PORT (write IPv6 addresses as [addr]:port)`);
-    host = parts[0];
-    portText = parts[1];
-  }
-  if (!host) throw new Error(`"${address}" has no host`);
-  if (portText === undefined) return { host, port: defaultPort };
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new Error(`"${address}" has an invalid port (1-65535)`);
-  return { host, port };
-}

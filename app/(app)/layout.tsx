@@ -4,7 +4,7 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { ScanField } from "../_components/scan-field";
-import { useTRPC } from "../_components/trpc";
+import { trpcError, useTRPC } from "../_components/trpc";
 
 const NAV = [
   { href: "/assets", label: "Assets", roles: null },
@@ -18,7 +18,7 @@ export default function AppLayout({ children }: { children: React.ReactNode }) {
   const pathname = usePathname();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 60_000 }));
   const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => router.replace("/login") }));
-  const unauth = (me.error as { data?: { code?: string } } | null)?.data?.code === "UNAUTHORIZED";
+  const unauth = trpcError(me.error)?.data?.code === "UNAUTHORIZED";
 
   useEffect(() => {
     if (unauth) router.replace(`/login?next=${encodeURIComponent(pathname)}`);

@@ -5,8 +5,8 @@
  * admins, after a confirmation). Without an agent the server switches the
  * power directly; behind a site agent the action is queued as a command and
  * followed here (queued → sent → done / failed / expired) with the recent
- * command history. Data comes through tRPC; there is no transformer, so dates
- * arrive as ISO strings.
+ * command history. Data comes through tRPC typed by the procedures' output schemas
+ * (dates arrive as Dates).
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
@@ -53,8 +53,11 @@ const isOpen = (status: string) => status === "QUEUED" || status === "SENT";
 function findingText(kind: TFindingKind, detail: Record<string, unknown>): string {
   switch (kind) {
     case "SERIAL_MISMATCH": {
-      const o = (detail.observed ?? {}) as Record<string, string | null>;
-      const seen = [o.productSerial && `product ${o.productSerial}`, o.chassisSerial && `chassis ${o.chassisSerial}`, o.boardSerial && `board ${o.boardSerial}`].filter(Boolean).join(", ");
+      const o: Record<string, unknown> = detail.observed && typeof detail.observed === "object" ? { ...detail.observed } : {};
+      const seen = (["productSerial", "chassisSerial", "boardSerial"] as const)
+        .filter((k) => typeof o[k] === "string" && o[k])
+        .map((k) => `${k.replace("Serial", "")} ${String(o[k])}`)
+        .join(", ");
       return `Record says ${String(detail.cmdbSerial)}; the BMC reports ${seen}.`;
     }
     case "COMPONENT_MISSING":

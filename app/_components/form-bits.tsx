@@ -6,12 +6,12 @@
  */
 import { useState } from "react";
 import { ROLE_LABELS, ROLES, type TRole } from "@/server/auth/roles";
-import { errorInfo } from "./trpc";
+import { errorInfo, trpcError } from "./trpc";
 
 /** Roles as people read them (server/auth/roles.ts is the one list). */
 export const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
 export type TRoleValue = TRole;
-export const roleLabel = (r: string) => ROLE_LABELS[r as TRole] ?? r;
+export const roleLabel = (r: TRole) => ROLE_LABELS[r];
 
 /** The first field error for `name` from a failed mutation, if any. */
 export function fieldError(error: unknown, name: string): string | undefined {
@@ -21,12 +21,11 @@ export function fieldError(error: unknown, name: string): string | undefined {
 
 /** `details` an AppError carried (e.g. { existingId } on DUPLICATE). */
 export function errorDetails(error: unknown): Record<string, unknown> | null {
-  const d = (error as { data?: { details?: unknown } } | null)?.data?.details;
-  return d && typeof d === "object" ? (d as Record<string, unknown>) : null;
+  return trpcError(error)?.data?.details ?? null;
 }
 
-export function fmtDate(v: string | Date | null | undefined, empty = "—"): string {
-  return v ? new Date(v).toLocaleString() : empty;
+export function fmtDate(v: Date | null | undefined, empty = "—"): string {
+  return v ? v.toLocaleString() : empty;
 }
 
 export function Field({ label, error, hint, className = "", children }: { label: string; error?: string; hint?: string; className?: string; children: React.ReactNode }) {

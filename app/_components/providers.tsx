@@ -4,7 +4,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { useState } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/router";
-import { TRPCProvider } from "./trpc";
+import { TRPCProvider, trpcError } from "./trpc";
 
 export function Providers({ children }: { children: React.ReactNode }) {
   const [queryClient] = useState(
@@ -14,7 +14,7 @@ export function Providers({ children }: { children: React.ReactNode }) {
           queries: {
             staleTime: 5_000,
             retry: (count, err) => {
-              const code = (err as { data?: { code?: string } })?.data?.code;
+              const code = trpcError(err)?.data?.code;
               return count < 2 && !["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "BAD_REQUEST"].includes(code ?? "");
             },
           },

@@ -114,3 +114,20 @@ export const ZBmcProbeResult = z.object({
   warnings: z.array(z.string()).optional(),
 });
 export type TBmcProbeResult = z.infer<typeof ZBmcProbeResult>;
+
+/** One BMC as the server's direct path reaches it (no site agent between). */
+export type TBmcTarget =
+  | { protocol: "ipmi"; host: string; port: number; username: string; password: string; allowCipherZero: boolean; privilege: "user" | "operator" | "administrator"; timeoutMs?: number }
+  | { protocol: "redfish"; url: string; username: string; password: string; pinnedFingerprint: string | null; timeoutMs?: number };
+
+/**
+ * The BMC protocol clients, as the server sees them. The server never imports
+ * agents/: the implementation (agents/clients.ts) is passed in through
+ * TDeps.bmc by the process's composition root (server/runtime.ts for the web).
+ */
+export interface TBmcClients {
+  /** carries out a power action ("status" only reads) and returns the power state read back */
+  power(target: TBmcTarget, action: TPowerAction): Promise<{ power: z.infer<typeof ZPowerState> }>;
+  /** reads identity, sensors, SEL and firmware; Redfish also returns the certificate fingerprint it saw */
+  probe(target: TBmcTarget): Promise<{ result: TBmcProbeResult; tlsFingerprint: string | null }>;
+}

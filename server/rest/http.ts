@@ -3,10 +3,9 @@
  * the one mapping of errors to HTTP. Bad input is a 400 with field errors,
  * never a 500.
  */
-import { ZodError, z } from "zod";
-import { AppError } from "../errors";
+import type { z } from "zod";
 import type { TDeps } from "../context";
-import { bearer, errorBody, fieldErrors, json } from "../http";
+import { bearer, errorBody, errorResponse, fieldErrors, INTERNAL_MESSAGE, json } from "../http";
 import { actorFromApiToken } from "../domains/users/service";
 import { ROUTES, type TRoute } from "./routes";
 import { openApiDocument } from "./openapi";
@@ -103,11 +102,14 @@ export async function handleRest(req: Request, deps: TDeps): Promise<Response> {
     }
     if (Object.keys(problems).length) return json(400, errorBody("BAD_REQUEST", "Some fields need fixing.", { fields: problems }));
     const result = await route.handler(deps, actor, input);
-    return json(route.status ?? 200, result);
+    // the route's response schema is the contract: it drops any key it does not name
+    const out = route.response.safeParse(result);
+    if (!out.success) {
+      console.error("REST response does not match its schema", req.method, path, out.error.issues.slice(0, 5));
+      return json(500, errorBody("INTERNAL", INTERNAL_MESSAGE));
+    }
+    return json(route.status ?? 200, out.data);
   } catch (e) {
-    if (e instanceof AppError) return json(e.httpStatus, errorBody(e.code, e.message, { ...(e.fields ? { fields: e.fields } : {}), ...(e.details ? { details: e.details } : {}) }));
-    if (e instanceof ZodError) return json(400, errorBody("BAD_REQUEST", "Some fields need fixing.", { fields: fieldErrors(e, "") }));
-    console.error("REST handler failed", req.method, path, e);
-    return json(500, errorBody("INTERNAL", "Something went wrong on the server. Try again; if it keeps happening, tell an administrator."));
+    return errorResponse(e, { onInternal: (x) => console.error("REST handler failed", req.method, path, x) });
   }
 }

@@ -1,5 +1,6 @@
-/** OpenAPI 3.1 document for /api/v1, generated from the same zod schemas the dispatcher validates with. */
+/** OpenAPI 3.1 document for /api/v1, generated from the routes the domains declare (./routes.ts) with the same zod schemas the dispatcher validates with. */
 import { z } from "zod";
+import { APP_ERROR_CODES, type TAppErrorCode } from "../errors";
 import { ROUTES } from "./routes";
 
 type JsonSchema = Record<string, unknown>;
@@ -22,7 +23,7 @@ function schema(s: z.ZodType, io: "input" | "output"): JsonSchema {
 
 const ZError = z.object({
   error: z.object({
-    code: z.enum(["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "INVALID_TRANSITION", "CONFLICT", "DUPLICATE", "RATE_LIMITED", "INTERNAL"]),
+    code: z.enum(Object.keys(APP_ERROR_CODES) as [TAppErrorCode, ...TAppErrorCode[]]),
     message: z.string().describe("what happened and what to do next, for a person"),
     fields: z.record(z.string(), z.array(z.string())).optional().describe("field path -> problems (400)"),
     details: z.record(z.string(), z.unknown()).optional(),
@@ -50,7 +51,7 @@ export function openApiDocument(): JsonSchema {
       "401": { description: "Missing, unknown, revoked or expired token", content: { "application/json": { schema: errorRef } } },
       "403": { description: "The token's role may not do this", content: { "application/json": { schema: errorRef } } },
     };
-    if (r.params) responses["404"] = { description: "No such asset", content: { "application/json": { schema: errorRef } } };
+    if (r.params || r.notFound) responses["404"] = { description: r.notFound ?? "Not found", content: { "application/json": { schema: errorRef } } };
     if (r.method === "POST") responses["409"] = { description: "Invalid transition, conflict with a concurrent change, or duplicate", content: { "application/json": { schema: errorRef } } };
     (paths[r.path] ??= {})[r.method.toLowerCase()] = {
       operationId: r.operationId,

@@ -11,6 +11,7 @@ import { ASSET_STATUSES } from "../domains/assets/status";
 import { createApiToken, createUser, revokeApiToken } from "../domains/users/service";
 import { handleRest } from "./http";
 import { ROUTES } from "./routes";
+import { assetsRestRoutes } from "../domains/assets/rest";
 
 interface TErrorBody {
   error: { code: string; message: string; fields?: Record<string, string[]>; details?: Record<string, unknown> };
@@ -283,7 +284,14 @@ describe.each(DATABASES)("REST API v1 on %s", (provider) => {
     const doc = r.json as { openapi: string; paths: Record<string, Record<string, { operationId: string; parameters: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[]; requestBody?: { content: Record<string, { schema: { required?: string[]; properties?: Record<string, Record<string, unknown>> } }> }; responses: Record<string, unknown> }>> };
     expect(doc.openapi).toMatch(/^3\.1\./);
     const inDoc = Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([m, op]) => `${m.toUpperCase()} ${p} ${op.operationId}`));
-    expect(inDoc.sort()).toEqual(ROUTES.map((x) => `${x.method} ${x.path} ${x.operationId}`).sort());
+    const inRoutes = ROUTES.map((x) => `${x.method} ${x.path} ${x.operationId}`);
+    // every route is in the document, and the document has nothing that is not a route
+    expect(inRoutes.filter((x) => !inDoc.includes(x)), "routes missing from the OpenAPI document").toEqual([]);
+    expect(inDoc.filter((x) => !inRoutes.includes(x)), "operations in the OpenAPI document that are no route").toEqual([]);
+    expect(new Set(inRoutes).size, "two routes share a method, path or operationId").toBe(inRoutes.length);
+    expect(new Set(ROUTES.map((x) => x.operationId)).size).toBe(ROUTES.length);
+    // the assembled list is the domains' routes
+    expect(ROUTES).toEqual(expect.arrayContaining(assetsRestRoutes));
     for (const route of ROUTES) {
       const op = doc.paths[route.path]![route.method.toLowerCase()]!;
       expect(Object.keys(op.responses), route.operationId).toContain(String(route.status ?? 200));

@@ -2,6 +2,7 @@
 import type { TActor, TClock, TDeps } from "../../server/context";
 import type { TRole } from "../../server/auth/roles";
 import type { TTestDb } from "./db";
+import { bmcClients } from "../../agents/clients";
 import { createManufacturer, createModel, createVendor } from "../../server/domains/catalog/service";
 import { createLocation } from "../../server/domains/locations/service";
 
@@ -15,8 +16,9 @@ export class FakeClock implements TClock {
   }
 }
 
+/** Real database, the given clock, and the real BMC protocol clients (they talk to ipmi_sim and the Redfish simulator). */
 export function depsFor(t: TTestDb, clock: TClock = new FakeClock()): TDeps {
-  return { db: t.db, provider: t.provider, clock };
+  return { db: t.db, provider: t.provider, clock, bmc: bmcClients };
 }
 
 export function actor(role: TRole, id = `test-${role}`): TActor {

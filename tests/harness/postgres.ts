@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, readFileSync } from "node:f
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { createPgDatabase, pingPostgres } from "../../server/db/admin";
 
 const BIN = "/usr/lib/postgresql/15/bin";
 
@@ -57,9 +57,7 @@ export async function startPostgres(): Promise<TPostgres> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.end();
+      await pingPostgres(url);
       break;
     } catch (e) {
       if (child.exitCode !== null || Date.now() > deadline) {
@@ -102,17 +100,5 @@ export async function startPostgres(): Promise<TPostgres> {
   };
 }
 
-/** Creates a fresh, empty database on the server and returns its URL. */
-export async function createPgDatabase(adminUrl: string, name: string): Promise<string> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await c.end();
-  }
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
+/** Creates a fresh, empty database on the server and returns its URL (server/db is what opens databases). */
+export { createPgDatabase };

@@ -5,30 +5,21 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useEffect, useMemo, useState } from "react";
 import { ASSET_STATUSES, STATUS_META, type TAssetStatus } from "@/server/domains/assets/status";
+import type { TAssetSummary } from "@/server/domains/assets/schema";
 import { StatusBadge } from "../../_components/status-badge";
 import { errorInfo, useTRPC } from "../../_components/trpc";
 
-type TRow = {
-  id: string;
-  serial: string;
-  assetTag: string | null;
-  status: TAssetStatus;
-  model: { name: string; manufacturer: string; kind: string };
-  location: { path: string } | null;
-  rackUnit: number | null;
-  updatedAt: string | Date;
-};
 const SORTABLE = ["serial", "assetTag", "status", "updatedAt"] as const;
 type TSort = (typeof SORTABLE)[number];
 
-const col = createColumnHelper<TRow>();
+const col = createColumnHelper<TAssetSummary>();
 const columns = [
   col.accessor("assetTag", { header: "Asset tag", cell: (c) => <Link className="font-mono text-blue-800 underline-offset-2 hover:underline" href={`/assets/${c.row.original.id}`}>{c.getValue() ?? "—"}</Link> }),
   col.accessor("serial", { header: "Serial", cell: (c) => <Link className="font-mono text-blue-800 underline-offset-2 hover:underline" href={`/assets/${c.row.original.id}`}>{c.getValue()}</Link> }),
   col.accessor("status", { header: "Status", cell: (c) => <StatusBadge status={c.getValue()} /> }),
   col.accessor((r) => `${r.model.manufacturer} ${r.model.name}`, { id: "model", header: "Model", enableSorting: false }),
   col.accessor((r) => (r.location ? `${r.location.path}${r.rackUnit ? ` U${r.rackUnit}` : ""}` : "—"), { id: "location", header: "Location", enableSorting: false }),
-  col.accessor("updatedAt", { header: "Updated", cell: (c) => new Date(c.getValue()).toLocaleString() }),
+  col.accessor("updatedAt", { header: "Updated", cell: (c) => c.getValue().toLocaleString() }),
 ];
 
 function AssetList() {
@@ -72,7 +63,7 @@ function AssetList() {
 
   const sorting: SortingState = useMemo(() => [{ id: sort, desc: dir === "desc" }], [sort, dir]);
   const table = useReactTable({
-    data: (list.data?.items ?? []) as unknown as TRow[],
+    data: list.data?.items ?? [],
     columns,
     getCoreRowModel: getCoreRowModel(),
     manualSorting: true,

@@ -7,7 +7,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { MODEL_KINDS, type TModelKind } from "@/server/domains/catalog/schema";
-import { LOCATION_KINDS, PARENT_KINDS, type TLocationKind } from "@/server/domains/locations/schema";
+import { LOCATION_KINDS, PARENT_KINDS, type TLocation, type TLocationKind } from "@/server/domains/locations/schema";
 import { ErrorBox, Field, fieldError, OkBox, Tabs } from "../../_components/form-bits";
 import { useTRPC } from "../../_components/trpc";
 
@@ -20,7 +20,6 @@ const TABS = [
 ] as const;
 type TTab = (typeof TABS)[number]["id"];
 
-type TLoc = { id: string; kind: string; code: string; name: string; path: string; parentId: string | null; heightU: number | null };
 
 export default function SetupPage() {
   const trpc = useTRPC();
@@ -42,9 +41,9 @@ function Places({ canEdit }: { canEdit: boolean }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const list = useQuery(trpc.locations.list.queryOptions());
-  const locs = useMemo(() => (list.data ?? []) as TLoc[], [list.data]);
+  const locs = useMemo(() => list.data ?? [], [list.data]);
   const children = useMemo(() => {
-    const m = new Map<string | null, TLoc[]>();
+    const m = new Map<string | null, TLocation[]>();
     for (const l of locs) m.set(l.parentId, [...(m.get(l.parentId) ?? []), l]);
     return m;
   }, [locs]);
@@ -60,24 +59,24 @@ function Places({ canEdit }: { canEdit: boolean }) {
       },
     }),
   );
-  const parentChoices = locs.filter((l) => (PARENT_KINDS[form.kind] as readonly (string | null)[]).includes(l.kind));
-  const addUnder = (parent: TLoc, kind: TLocationKind) => {
+  const parentChoices = locs.filter((l) => PARENT_KINDS[form.kind].includes(l.kind));
+  const addUnder = (parent: TLocation, kind: TLocationKind) => {
     create.reset();
     setOk(null);
     setForm({ kind, parentId: parent.id, code: "", name: "", heightU: "42" });
     document.getElementById("loc-code")?.focus();
   };
 
-  const renderNode = (l: TLoc, depth: number): React.ReactNode => (
+  const renderNode = (l: TLocation, depth: number): React.ReactNode => (
     <li key={l.id}>
       <div className="flex flex-wrap items-center gap-2 py-1.5 border-t border-slate-100" style={{ paddingLeft: depth * 24 }} data-testid="place-row">
-        <span className="rounded bg-slate-100 px-2 py-0.5 text-sm text-slate-700 w-14 text-center">{KIND_LABEL[l.kind as TLocationKind] ?? l.kind}</span>
+        <span className="rounded bg-slate-100 px-2 py-0.5 text-sm text-slate-700 w-14 text-center">{KIND_LABEL[l.kind]}</span>
         <span className="font-mono">{l.code}</span>
         <span className="text-slate-700">{l.name}</span>
         {l.heightU ? <span className="text-sm text-slate-500">{l.heightU} U</span> : null}
         {canEdit && (
           <span className="ml-auto flex gap-1">
-            {LOCATION_KINDS.filter((k) => (PARENT_KINDS[k] as readonly (string | null)[]).includes(l.kind)).map((k) => (
+            {LOCATION_KINDS.filter((k) => PARENT_KINDS[k].includes(l.kind)).map((k) => (
               <button key={k} type="button" className="btn btn-secondary min-h-9 px-3 text-sm" onClick={() => addUnder(l, k)}>+ {KIND_LABEL[k]}</button>
             ))}
           </span>

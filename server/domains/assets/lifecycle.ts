@@ -13,12 +13,12 @@
  * exactly one wins and the other gets CONFLICT), appends an AssetEvent and an
  * audit entry.
  */
-import { z } from "zod";
 import { AppError } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
-import { STATUS_META, ZAssetStatus, type TAssetStatus } from "./status";
+import { STATUS_META, type TAssetStatus } from "./status";
+import type { TTransitionInput, TTransitionResult } from "./schema";
 
 
 /** The moves, and who may make them (admin may make every move). */
@@ -75,23 +75,7 @@ export function isDoaFailure(fromStatus: TAssetStatus, everInService: boolean): 
   return !everInService && ["RECEIVED", "BURN_IN", "RACKED", "CABLED", "SAT"].includes(fromStatus);
 }
 
-export const ZTransitionInput = z.object({
-  assetId: z.string().min(1),
-  to: ZAssetStatus,
-  /** the version the caller saw; if the asset changed since, the transition is refused with CONFLICT */
-  expectedVersion: z.number().int().nonnegative().optional(),
-  reason: z.string().trim().max(500).optional(),
-  payload: z.record(z.string(), z.unknown()).optional(),
-});
-export type TTransitionInput = z.infer<typeof ZTransitionInput>;
-
-export interface TTransitionResult {
-  assetId: string;
-  from: TAssetStatus;
-  to: TAssetStatus;
-  version: number;
-  eventId: string;
-}
+export { ZTransitionInput, type TTransitionInput, type TTransitionResult } from "./schema";
 
 export async function transition(deps: TDeps, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
   const { db, provider, clock } = deps;

@@ -1,16 +1,17 @@
 import { z } from "zod";
+import { isPlaceholderSerial, normaliseSerial } from "../../contracts/normalise";
 import { ZAssetStatus } from "./status";
 
-/** Serials are compared trimmed and upper-case; inner whitespace is dropped (scanners and people add it). */
-export function normaliseSerial(raw: string): string {
-  return raw.trim().replace(/\s+/g, "").toUpperCase();
-}
+/** Serials are compared by the rule BMC reports are read with (server/contracts/normalise.ts). */
+export { normaliseSerial };
+/** Asset tags: trimmed, upper-case, inner whitespace dropped, like serials. */
 export function normaliseTag(raw: string): string {
-  return raw.trim().replace(/\s+/g, "").toUpperCase();
+  return normaliseSerial(raw);
 }
 
 const serial = z
   .string()
+  .refine((s) => !isPlaceholderSerial(s), "Enter the serial from the label; N/A, 0000, Unknown and the like are what BMCs report when they have none")
   .transform(normaliseSerial)
   .pipe(z.string().min(3, "A serial has at least 3 characters").max(64, "A serial has at most 64 characters").regex(/^[A-Z0-9][A-Z0-9._\-/:#]*$/, "A serial may contain letters, digits and . _ - / : # only"));
 const assetTag = z
@@ -92,3 +93,88 @@ export const ZAssetEvent = z.object({
   payload: z.record(z.string(), z.unknown()).nullable(),
 });
 export type TAssetEvent = z.infer<typeof ZAssetEvent>;
+
+// ------------------------------------------------------------------ procedure inputs and outputs
+
+export const ZAssetId = z.object({ id: z.string().min(1) });
+export const ZAssetCode = z.object({ code: z.string().trim().min(1, "Scan or type a serial or asset tag").max(128) });
+
+export const ZAssetSummaries = z.array(ZAssetSummary);
+export const ZAssetEvents = z.array(ZAssetEvent);
+
+export const ZAssetList = z.object({
+  items: z.array(ZAssetSummary),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  pages: z.number().int(),
+});
+export type TAssetList = z.infer<typeof ZAssetList>;
+
+/** One asset with its parts, recent events and the moves the caller's role may make. */
+export const ZAssetDetail = ZAssetSummary.extend({
+  heldStatus: ZAssetStatus.nullable(),
+  notes: z.string().nullable(),
+  model: z.object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.string(),
+    manufacturer: z.string(),
+    partNumber: z.string(),
+    heightU: z.number().int(),
+    nominalPowerW: z.number().int(),
+  }),
+  vendor: z.object({ id: z.string(), name: z.string() }).nullable(),
+  parent: z.object({ id: z.string(), serial: z.string(), assetTag: z.string().nullable() }).nullable(),
+  parts: z.array(ZAssetSummary),
+  events: z.array(ZAssetEvent),
+  allowedTransitions: z.array(ZAssetStatus).describe("moves the caller's role may make"),
+});
+export type TAssetDetail = z.infer<typeof ZAssetDetail>;
+
+export const ZTransitionInput = z.object({
+  assetId: z.string().min(1),
+  to: ZAssetStatus,
+  /** the version the caller saw; if the asset changed since, the transition is refused with CONFLICT */
+  expectedVersion: z.number().int().nonnegative().optional().describe("the version you last saw; 409 CONFLICT if the asset changed since"),
+  reason: z.string().trim().max(500).optional(),
+  payload: z.record(z.string(), z.unknown()).optional(),
+});
+export type TTransitionInput = z.infer<typeof ZTransitionInput>;
+
+export const ZTransitionResult = z.object({
+  assetId: z.string(),
+  from: ZAssetStatus,
+  to: ZAssetStatus,
+  version: z.number().int(),
+  eventId: z.string(),
+});
+export type TTransitionResult = z.infer<typeof ZTransitionResult>;
+
+// ------------------------------------------------------------------ REST (/api/v1) shapes
+
+const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(item));
+
+/** The list filters as query-string parameters. */
+export const ZRestAssetListQuery = z.object({
+  status: csv(ZAssetStatus).optional().describe("comma-separated statuses, e.g. RECEIVED,BURN_IN"),
+  modelId: z.string().min(1).optional(),
+  locationId: z.string().min(1).optional(),
+  q: z.string().max(64).optional().describe("prefix of a serial or asset tag"),
+  sort: z.enum(ASSET_SORT_FIELDS).default("updatedAt"),
+  dir: z.enum(["asc", "desc"]).default("desc"),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const ZRestAssetId = z.object({ id: z.string().min(1).max(64) });
+export const ZRestAssetCode = z.object({ code: z.string().trim().min(1).max(128) });
+/** REST's asset: the detail without its events (they have their own route). */
+export const ZRestAssetDetail = ZAssetDetail.omit({ events: true });
+export const ZRestTransitionBody = ZTransitionInput.omit({ assetId: true });
+export const ZAssetItems = z.object({ items: z.array(ZAssetSummary) });
+export const ZAssetEventItems = z.object({ items: z.array(ZAssetEvent) });

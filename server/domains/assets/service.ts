@@ -7,6 +7,7 @@ import type { TActor, TDeps } from "../../context";
 import type { Db, Tx } from "../../db/client";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
+import { actorDisplayNames } from "../users/service";
 import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
@@ -194,21 +195,11 @@ export async function findByCode(deps: TDeps, code: string): Promise<TAssetSumma
   return (byTag ? [byTag] : rows).map((r) => toSummary(r as TSummaryRow));
 }
 
-async function actorNames(deps: TDeps, events: { actorType: string; actorId: string }[]): Promise<Map<string, string>> {
-  const userIds = [...new Set(events.filter((e) => e.actorType === "user").map((e) => e.actorId))];
-  const tokenIds = [...new Set(events.filter((e) => e.actorType === "token").map((e) => e.actorId))];
-  const [users, tokens] = await Promise.all([
-    userIds.length ? deps.db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } }) : [],
-    tokenIds.length ? deps.db.apiToken.findMany({ where: { id: { in: tokenIds } }, select: { id: true, name: true } }) : [],
-  ]);
-  return new Map([...users.map((u) => [u.id, u.displayName] as const), ...tokens.map((t) => [t.id, `API token “${t.name}”`] as const)]);
-}
-
 export async function assetEvents(deps: TDeps, assetId: string, opts: { take?: number } = {}): Promise<TAssetEvent[]> {
   const exists = await deps.db.asset.findUnique({ where: { id: assetId }, select: { id: true } });
   if (!exists) throw new AppError("NOT_FOUND", `No asset with id ${assetId}.`);
   const events = await deps.db.assetEvent.findMany({ where: { assetId }, orderBy: [{ at: "desc" }, { id: "desc" }], take: opts.take ?? 200 });
-  const names = await actorNames(deps, events);
+  const names = await actorDisplayNames(deps, events);
   return events.map((e) => ({
     id: e.id,
     at: e.at,

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { Db, Tx } from "../../db/client";
 import type { TProvider } from "../../db/url";
 import type { TActor } from "../../context";
+import type { TAuditVerification } from "./schema";
 
 export const GENESIS = "0".repeat(64);
 const AUDIT_LOCK = 724_551_002;
@@ -74,11 +75,7 @@ export async function appendAudit(tx: Tx, provider: TProvider, actor: TActor, at
   await tx.auditLog.create({ data: { ...row, at, prevHash, hash: entryHash(prevHash, row) } });
 }
 
-export interface TAuditVerification {
-  ok: boolean;
-  checked: number;
-  firstBroken?: { seq: number; reason: string };
-}
+export type { TAuditVerification };
 
 /** Walks the whole chain in order; names the first entry whose hash or link does not hold. */
 export async function verifyAuditChain(db: Db, batch = 5000): Promise<TAuditVerification> {

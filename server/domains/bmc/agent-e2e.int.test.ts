@@ -20,7 +20,7 @@ import { startIpmiSim, USERS, variedSpecs, type IpmiSimHarness } from "../../../
 import { systemClock, type TDeps } from "../../context";
 import { createAsset } from "../assets/service";
 import { verifyAuditChain } from "../audit/service";
-import { handleAgentApi } from "./agent-api";
+import { handleAgentApi } from "../../agent-api/http";
 import { COMMAND_TTL_MS, listCommands, queueCommand } from "./commands";
 import { assetBmc, createAgent, createEndpoint, listFindings, powerAction } from "./service";
 

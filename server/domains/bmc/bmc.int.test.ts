@@ -6,7 +6,7 @@ import { DATABASES, freshDatabase, type TTestDb } from "../../../tests/harness/d
 import { actor, depsFor, FakeClock, seedCatalog } from "../../../tests/harness/fixtures";
 import { createAsset } from "../assets/service";
 import { verifyAuditChain } from "../audit/service";
-import { handleAgentApi } from "./agent-api";
+import { handleAgentApi } from "../../agent-api/http";
 import { assetBmc, createAgent, createEndpoint, decideFinding, getEndpoint, listEndpoints, listFindings, powerAction, revokeAgent, updateEndpoint } from "./service";
 
 // a fixed key for this run (the embedded default would write data/secret.key)

@@ -14,7 +14,7 @@ import { appRouter } from "../../router";
 import { createCallerFactory, type TContext } from "../../trpc";
 import { createAsset } from "../assets/service";
 import { verifyAuditChain } from "../audit/service";
-import { handleAgentApi } from "./agent-api";
+import { handleAgentApi } from "../../agent-api/http";
 import { COMMAND_TTL_MS, listCommands, queueCommand } from "./commands";
 import { createAgent, createEndpoint, powerAction } from "./service";
 

@@ -10,7 +10,7 @@
  */
 import type { Tx } from "../../db/client";
 import type { TBmcProbeResult } from "../../contracts/bmc";
-import { normaliseSerial } from "../assets/schema";
+import { normaliseSerial, observedSerial } from "../../contracts/normalise";
 import type { TFindingKind } from "./schema";
 
 export interface TFact {
@@ -26,11 +26,8 @@ export interface TDesired {
   parts: { id: string; serial: string; kind: string; assetTag: string | null }[];
 }
 
-const norm = (s: string | null | undefined): string | null => {
-  if (!s) return null;
-  const n = normaliseSerial(s);
-  return n.length ? n : null;
-};
+/** a reported serial, or null for none / a placeholder (the agents' rule too) */
+const norm = observedSerial;
 
 /** Facts from one successful probe. Kinds it can judge: serial and (if the BMC lists components) parts. */
 export function probeFacts(desired: TDesired, result: TBmcProbeResult): TFact[] {

@@ -4,7 +4,8 @@
  * What agents send and receive is in server/contracts/{agent,bmc}.ts.
  */
 import { z } from "zod";
-import { ZBmcProtocol, ZPowerAction, ZSensorStatus, type TPowerAction } from "../../contracts/bmc";
+import { readHostPort } from "../../contracts/normalise";
+import { ZBmcProbeResult, ZBmcProtocol, ZPowerAction, ZPowerState, ZSensorStatus, type TPowerAction } from "../../contracts/bmc";
 
 export const FINDING_KINDS = ["SERIAL_MISMATCH", "COMPONENT_MISSING", "COMPONENT_UNEXPECTED", "UNREACHABLE", "TLS_MISMATCH"] as const;
 export const ZFindingKind = z.enum(FINDING_KINDS);
@@ -65,7 +66,7 @@ function checkAddress(protocol: "ipmi" | "redfish", addr: string, ctx: z.Refinem
       /* not a URL */
     }
     if (!ok) ctx.addIssue({ code: "custom", path: ["address"], message: "A Redfish address is an https:// URL, e.g. https://10.0.0.5" });
-  } else if (!/^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(addr)) {
+  } else if (!readHostPort(addr).ok) {
     ctx.addIssue({ code: "custom", path: ["address"], message: "An IPMI address is host or host:port, e.g. 10.0.0.5:623" });
   }
 }
@@ -102,40 +103,79 @@ export const ZPowerInput = z.object({
 });
 export type TPowerInput = z.input<typeof ZPowerInput>;
 
-/** An endpoint as people see it: never the password. */
-export interface TEndpointPublic {
-  id: string;
-  assetId: string;
-  agentId: string | null;
-  agentName: string | null;
-  protocol: string;
-  address: string;
-  username: string;
-  hasPassword: boolean;
-  intervalSec: number;
-  allowCipherZero: boolean;
-  tlsFingerprint: string | null;
-  lastSeenAt: Date | null;
-  lastPower: string | null;
-  lastStatus: string | null;
-  lastError: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** An endpoint as people see it: never the password (the output schema strips any other key). */
+export const ZEndpointPublic = z.object({
+  id: z.string(),
+  assetId: z.string(),
+  agentId: z.string().nullable(),
+  agentName: z.string().nullable(),
+  protocol: z.string().pipe(ZBmcProtocol),
+  address: z.string(),
+  username: z.string(),
+  hasPassword: z.boolean(),
+  intervalSec: z.number().int(),
+  allowCipherZero: z.boolean(),
+  tlsFingerprint: z.string().nullable(),
+  lastSeenAt: z.date().nullable(),
+  lastPower: z.string().nullable(),
+  lastStatus: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type TEndpointPublic = z.infer<typeof ZEndpointPublic>;
+export const ZEndpointsPublic = z.array(ZEndpointPublic);
 
-export interface TFinding {
-  id: string;
-  endpointId: string;
-  assetId: string;
-  kind: TFindingKind;
-  key: string;
-  detail: Record<string, unknown>;
-  status: TFindingStatus;
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-  resolvedBy: string | null;
-  resolvedAt: Date | null;
-}
+export const ZFinding = z.object({
+  id: z.string(),
+  endpointId: z.string(),
+  assetId: z.string(),
+  kind: z.string().pipe(ZFindingKind),
+  key: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+  status: z.string().pipe(ZFindingStatus),
+  firstSeenAt: z.date(),
+  lastSeenAt: z.date(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.date().nullable(),
+});
+export type TFinding = z.infer<typeof ZFinding>;
+export const ZFindings = z.array(ZFinding);
+
+export const ZFindingListInput = z.object({ assetId: z.string().min(1).optional(), status: z.array(ZFindingStatus).max(4).optional(), take: z.number().int().min(1).max(500).optional() });
+export const ZEndpointListInput = z.object({ agentId: z.string().min(1).optional() });
+export const ZIdInput = z.object({ id: z.string().min(1) });
+export const ZAssetIdInput = z.object({ assetId: z.string().min(1) });
+
+/** A site agent as people see it: never its token or token hash. */
+export const ZAgent = z.object({
+  id: z.string(),
+  name: z.string(),
+  siteId: z.string().nullable(),
+  /** the first characters, to recognise the token */
+  prefix: z.string(),
+  lastSeenAt: z.date().nullable(),
+  createdAt: z.date(),
+  revokedAt: z.date().nullable(),
+});
+export type TAgent = z.infer<typeof ZAgent>;
+export const ZAgentListItem = ZAgent.extend({
+  site: z.object({ code: z.string(), name: z.string() }).nullable(),
+  _count: z.object({ endpoints: z.number().int() }),
+});
+export const ZAgentList = z.array(ZAgentListItem);
+/** A new agent: the only answer that carries its token (shown once). */
+export const ZAgentCreated = ZAgent.extend({ token: z.string() });
+
+/** The asset page's BMC view: the endpoint, the latest probe (20 newest SEL entries), open findings. */
+export const ZAssetBmc = z.object({
+  endpoint: ZEndpointPublic.nullable(),
+  probe: ZBmcProbeResult.extend({ observedAt: z.date() }).nullable(),
+  findings: ZFindings,
+});
+export type TAssetBmc = z.infer<typeof ZAssetBmc>;
+
+export const ZPowerResult = z.object({ power: ZPowerState });
 
 /** A power command for a BMC behind a site agent (server/domains/bmc/commands.ts). */
 export const COMMAND_STATUSES = ["QUEUED", "SENT", "DONE", "FAILED", "EXPIRED"] as const;
@@ -157,19 +197,21 @@ export const ZCommandList = z.object({
 export type TCommandList = z.input<typeof ZCommandList>;
 
 /** A command as people see it. */
-export interface TBmcCommand {
-  id: string;
-  endpointId: string;
-  assetId: string;
-  agentId: string;
-  action: TCommandAction;
-  status: TCommandStatus;
-  requestedBy: string;
-  requestedByName: string;
-  requestedAt: Date;
-  expiresAt: Date;
-  sentAt: Date | null;
-  finishedAt: Date | null;
-  power: "on" | "off" | null;
-  error: string | null;
-}
+export const ZBmcCommand = z.object({
+  id: z.string(),
+  endpointId: z.string(),
+  assetId: z.string(),
+  agentId: z.string(),
+  action: z.string().pipe(ZPowerAction),
+  status: z.string().pipe(z.enum(COMMAND_STATUSES)),
+  requestedBy: z.string(),
+  requestedByName: z.string(),
+  requestedAt: z.date(),
+  expiresAt: z.date(),
+  sentAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+  power: z.string().pipe(ZPowerState).nullable(),
+  error: z.string().nullable(),
+});
+export type TBmcCommand = z.infer<typeof ZBmcCommand>;
+export const ZBmcCommands = z.array(ZBmcCommand);

@@ -6,13 +6,14 @@
  *
  * Power actions: the server normally cannot reach a site's BMC network. So a
  * power action runs here only for an endpoint without an agent (the server
- * reaches the BMC directly, e.g. a lab); this is the one place server/ imports
- * agents/ipmi and agents/redfish. With an agent assigned, the action goes
- * through the agent's command channel instead (commands.ts queueCommand).
+ * reaches the BMC directly, e.g. a lab), through the protocol clients passed
+ * in its dependencies (TDeps.bmc, server/contracts/bmc.ts TBmcClients). With an
+ * agent assigned, the action goes through the agent's command channel instead
+ * (commands.ts queueCommand).
  */
-import { ipmiPower } from "../../../agents/ipmi/probe";
-import { redfishPower } from "../../../agents/redfish/probe";
-import { ZBmcProbeResult, type TBmcProbeResult } from "../../contracts/bmc";
+import { readHostPort } from "../../contracts/normalise";
+import type { z } from "zod";
+import { ZBmcProbeResult, type TBmcProbeResult, type TBmcTarget } from "../../contracts/bmc";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { randomToken, sha256 } from "../../auth/password";
@@ -26,9 +27,11 @@ import {
   ZEndpointUpdate,
   ZFindingDecision,
   ZPowerInput,
+  type ZAssetBmc,
+  type ZEndpointPublic,
   type TAgentCreate,
+  type TAssetBmc,
   type TEndpointCreate,
-  type TEndpointPublic,
   type TEndpointUpdate,
   type TFinding,
   type TFindingDecision,
@@ -101,8 +104,10 @@ const endpointSelect = {
   updatedAt: true,
 } as const;
 
-type TEndpointRow = Omit<TEndpointPublic, "agentName" | "hasPassword"> & { agent: { name: string } | null };
-function toPublic(r: TEndpointRow): TEndpointPublic {
+/** What the service hands the procedure; its output schema narrows the stored text (protocol) and drops anything else. */
+type TEndpointOut = z.input<typeof ZEndpointPublic>;
+type TEndpointRow = Omit<TEndpointOut, "agentName" | "hasPassword"> & { agent: { name: string } | null };
+function toPublic(r: TEndpointRow): TEndpointOut {
   const { agent, ...rest } = r;
   return { ...rest, agentName: agent?.name ?? null, hasPassword: true };
 }
@@ -114,7 +119,7 @@ async function checkAgent(deps: TDeps, agentId: string | null | undefined) {
   if (a.revokedAt) throw new AppError("BAD_REQUEST", "That agent's token was revoked; choose another agent.", { fields: { agentId: ["Revoked agent"] } });
 }
 
-export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpointCreate): Promise<TEndpointPublic> {
+export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpointCreate): Promise<TEndpointOut> {
   const data = ZEndpointCreate.parse(input);
   await assetIdentity(deps.db, data.assetId).catch(() => {
     throw new AppError("BAD_REQUEST", "That asset does not exist.", { fields: { assetId: ["Unknown asset"] } });
@@ -135,7 +140,7 @@ export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpoin
   }
 }
 
-export async function updateEndpoint(deps: TDeps, actor: TActor, input: TEndpointUpdate): Promise<TEndpointPublic> {
+export async function updateEndpoint(deps: TDeps, actor: TActor, input: TEndpointUpdate): Promise<TEndpointOut> {
   const { id, data } = ZEndpointUpdate.parse(input);
   const before = await deps.db.bmcEndpoint.findUnique({ where: { id }, select: endpointSelect });
   if (!before) throw new AppError("NOT_FOUND", `No BMC endpoint with id ${id}.`);
@@ -154,12 +159,12 @@ export async function updateEndpoint(deps: TDeps, actor: TActor, input: TEndpoin
   });
 }
 
-export async function listEndpoints(deps: TDeps, opts: { agentId?: string } = {}): Promise<TEndpointPublic[]> {
+export async function listEndpoints(deps: TDeps, opts: { agentId?: string } = {}): Promise<TEndpointOut[]> {
   const rows = await deps.db.bmcEndpoint.findMany({ where: { agentId: opts.agentId }, orderBy: { createdAt: "asc" }, select: endpointSelect, take: 5000 });
   return rows.map(toPublic);
 }
 
-export async function getEndpoint(deps: TDeps, id: string): Promise<TEndpointPublic> {
+export async function getEndpoint(deps: TDeps, id: string): Promise<TEndpointOut> {
   const row = await deps.db.bmcEndpoint.findUnique({ where: { id }, select: endpointSelect });
   if (!row) throw new AppError("NOT_FOUND", `No BMC endpoint with id ${id}.`);
   return toPublic(row);
@@ -194,7 +199,7 @@ export async function listFindings(deps: TDeps, opts: { assetId?: string; status
 }
 
 /** What the asset page shows: the endpoint (no password), the latest probe, open findings. */
-export async function assetBmc(deps: TDeps, assetId: string) {
+export async function assetBmc(deps: TDeps, assetId: string): Promise<z.input<typeof ZAssetBmc>> {
   const row = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { ...endpointSelect, lastProbeId: true } });
   if (!row) return { endpoint: null, probe: null, findings: [] as TFinding[] };
   const { lastProbeId, ...rest } = row;
@@ -226,33 +231,35 @@ export async function decideFinding(deps: TDeps, actor: TActor, input: TFindingD
 
 // ------------------------------------------------------------------ power
 
-/** Splits "host[:port]" (IPv6 in brackets). */
+/** Splits "host[:port]" (IPv6 in brackets) by the rule agents use too (server/contracts/normalise.ts). */
 export function ipmiHostPort(address: string): { host: string; port: number } {
-  const m = address.match(/^\[([^\]]+)\](?::(\d+))?$/) ?? address.match(/^([^:]+)(?::(\d+))?$/);
-  if (!m) throw new AppError("BAD_REQUEST", `The IPMI address ${address} is not host or host:port.`);
-  return { host: m[1]!, port: m[2] ? Number(m[2]) : 623 };
+  const r = readHostPort(address);
+  if (!r.ok) throw new AppError("BAD_REQUEST", `The IPMI address is not host or host:port: ${r.error}.`);
+  return { host: r.host, port: r.port };
 }
 
 export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput): Promise<{ power: "on" | "off" }> {
   const { assetId, action } = ZPowerInput.parse(input);
   const ep = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { id: true, agentId: true, protocol: true, address: true, username: true, passwordEnc: true, allowCipherZero: true, tlsFingerprint: true, lastPower: true, agent: { select: { name: true } } } });
   if (!ep) throw new AppError("NOT_FOUND", "This asset has no BMC endpoint; add one first.");
+  const clients = deps.bmc;
   if (ep.agentId) {
     throw new AppError(
       "BAD_REQUEST",
       `This BMC is on a site network that only the agent ${ep.agent?.name ?? ep.agentId} reaches. Queue the power action for the agent instead (the asset page does this), or run it on the agent host: npx ironledger bmc power ${action} --${ep.protocol} ${ep.address} --user ${ep.username} --password-env BMC_PASSWORD`,
     );
   }
+  if (!clients) throw new AppError("UNAVAILABLE", "This IronLedger process has no BMC protocol clients; power actions run in the web app.");
   // the attempt is on record before the BMC is touched
   await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power", entity: "BmcEndpoint", entityId: ep.id, before: { power: ep.lastPower }, after: { assetId, requested: action } }));
   let power: "on" | "off";
   try {
     const password = open(ep.passwordEnc);
-    if (ep.protocol === "redfish") {
-      ({ power } = await redfishPower({ url: ep.address, username: ep.username, password, pinnedFingerprint: ep.tlsFingerprint, timeoutMs: 10_000 }, action));
-    } else {
-      ({ power } = await ipmiPower({ ...ipmiHostPort(ep.address), username: ep.username, password, allowCipherZero: ep.allowCipherZero, privilege: "operator" }, action));
-    }
+    const target: TBmcTarget =
+      ep.protocol === "redfish"
+        ? { protocol: "redfish", url: ep.address, username: ep.username, password, pinnedFingerprint: ep.tlsFingerprint, timeoutMs: 10_000 }
+        : { protocol: "ipmi", ...ipmiHostPort(ep.address), username: ep.username, password, allowCipherZero: ep.allowCipherZero, privilege: "operator" };
+    ({ power } = await clients.power(target, action));
   } catch (e) {
     const reason = e instanceof AppError ? e.message : ((e as { code?: string }).code ?? "error");
     await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power.failed", entity: "BmcEndpoint", entityId: ep.id, after: { assetId, requested: action, reason } }));
@@ -266,4 +273,4 @@ export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput
   return { power };
 }
 
-export type TAssetBmc = Awaited<ReturnType<typeof assetBmc>>;
+export type { TAssetBmc };

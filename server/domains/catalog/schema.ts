@@ -27,3 +27,31 @@ export const ZVendorCreate = z.object({
   contactEmail: z.email("Enter an e-mail address").optional(),
   rmaSlaDays: z.number().int().min(1).max(365).default(5),
 });
+
+// ------------------------------------------------------------------ procedure inputs and outputs
+
+export const ZManufacturer = z.object({ id: z.string(), name: z.string() });
+export const ZManufacturers = z.array(ZManufacturer);
+export type TManufacturer = z.infer<typeof ZManufacturer>;
+
+export const ZModelListInput = z.object({ kind: ZModelKind.optional() }).optional();
+
+export const ZModel = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** stored as text, read as one of MODEL_KINDS */
+  kind: z.string().pipe(ZModelKind),
+  partNumber: z.string(),
+  heightU: z.number().int(),
+  nominalPowerW: z.number().int(),
+  manufacturerId: z.string(),
+  manufacturer: z.object({ name: z.string() }),
+});
+export const ZModels = z.array(ZModel);
+export type TModel = z.infer<typeof ZModel>;
+/** A model as created (without the manufacturer's name). */
+export const ZModelCreated = ZModel.omit({ manufacturer: true });
+
+export const ZVendor = z.object({ id: z.string(), name: z.string(), contactEmail: z.string().nullable(), rmaSlaDays: z.number().int() });
+export const ZVendors = z.array(ZVendor);
+export type TVendor = z.infer<typeof ZVendor>;

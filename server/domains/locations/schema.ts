@@ -28,3 +28,22 @@ export const ZLocationCreate = z
   })
   .refine((l) => (l.kind === "RACK") === (l.heightU !== undefined), { message: "A rack needs its height in U (and only racks have one)", path: ["heightU"] })
   .refine((l) => (l.kind === "SITE") === (l.parentId === undefined), { message: "A site has no parent; everything else needs one", path: ["parentId"] });
+
+// ------------------------------------------------------------------ procedure inputs and outputs
+
+export const ZLocationListInput = z.object({ kind: ZLocationKind.optional(), siteId: z.string().min(1).optional(), parentId: z.string().min(1).optional() }).optional();
+
+export const ZLocation = z.object({
+  id: z.string(),
+  /** stored as text, read as one of LOCATION_KINDS */
+  kind: z.string().pipe(ZLocationKind),
+  code: z.string(),
+  name: z.string(),
+  /** "FRA1 / HALL-A / R01" */
+  path: z.string(),
+  parentId: z.string().nullable(),
+  siteId: z.string().nullable(),
+  heightU: z.number().int().nullable(),
+});
+export const ZLocations = z.array(ZLocation);
+export type TLocation = z.infer<typeof ZLocation>;

@@ -21,3 +21,44 @@ export const ZApiTokenCreate = z.object({
   role: ZRole,
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
+
+// ------------------------------------------------------------------ procedure outputs (never a password hash, session id or token hash)
+
+/** A role as stored (text), read as one of ROLES. */
+const ZStoredRole = z.string().pipe(ZRole);
+
+/** Who is signed in. */
+export const ZMe = z.object({
+  type: z.enum(["user", "token", "agent", "system"]),
+  id: z.string(),
+  name: z.string(),
+  username: z.string().optional(),
+  role: ZStoredRole,
+});
+export type TMe = z.infer<typeof ZMe>;
+
+export const ZLoginUser = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: ZStoredRole });
+export const ZLoginOutput = z.object({ user: ZLoginUser, expiresAt: z.date() });
+export const ZOk = z.object({ ok: z.boolean() });
+
+export const ZUser = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: ZStoredRole, active: z.boolean(), createdAt: z.date() });
+export const ZUsers = z.array(ZUser);
+export type TUser = z.infer<typeof ZUser>;
+
+export const ZApiToken = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: ZStoredRole,
+  /** the first characters, to recognise a token; never the token */
+  prefix: z.string(),
+  createdAt: z.date(),
+  expiresAt: z.date().nullable(),
+  lastUsedAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+});
+export const ZApiTokens = z.array(ZApiToken);
+export type TApiToken = z.infer<typeof ZApiToken>;
+/** A new token: the only answer that carries the token itself (shown once). */
+export const ZApiTokenCreated = ZApiToken.omit({ lastUsedAt: true, revokedAt: true }).extend({ token: z.string() });
+export const ZApiTokenRevoked = z.object({ id: z.string(), name: z.string(), revokedAt: z.date().nullable() });
+export const ZIdInput = z.object({ id: z.string().min(1) });

@@ -21,9 +21,11 @@ const publicUser = { id: true, username: true, displayName: true, role: true, ac
 
 export async function createUser(deps: TDeps, actor: TActor, input: z.input<typeof ZUserCreate>) {
   const data = ZUserCreate.parse(input);
+  // hash before the transaction: scrypt is slow on purpose, and a transaction (SQLite: the one writer) should not wait for it
+  const passwordHash = await hashPassword(data.password);
   try {
     return await deps.db.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { username: data.username, displayName: data.displayName, role: data.role, passwordHash: await hashPassword(data.password) }, select: publicUser });
+      const user = await tx.user.create({ data: { username: data.username, displayName: data.displayName, role: data.role, passwordHash }, select: publicUser });
       await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "create", entity: "User", entityId: user.id, after: user });
       return user;
     });
@@ -38,9 +40,10 @@ export async function updateUser(deps: TDeps, actor: TActor, input: z.input<type
   const before = await deps.db.user.findUnique({ where: { id }, select: publicUser });
   if (!before) throw new AppError("NOT_FOUND", `No user with id ${id}.`);
   if (actor.id === id && (data.role && data.role !== "admin" || data.active === false)) throw new AppError("BAD_REQUEST", "You cannot demote or deactivate yourself; ask another admin.");
+  const { password, ...rest } = data;
+  const passwordHash = password ? await hashPassword(password) : null;
   return deps.db.$transaction(async (tx) => {
-    const { password, ...rest } = data;
-    const user = await tx.user.update({ where: { id }, data: { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) }, select: publicUser });
+    const user = await tx.user.update({ where: { id }, data: { ...rest, ...(passwordHash ? { passwordHash } : {}) }, select: publicUser });
     if (data.active === false || password || data.role) await tx.session.deleteMany({ where: { userId: id } });
     await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "update", entity: "User", entityId: id, before, after: { ...user, passwordChanged: Boolean(password) } });
     return user;
@@ -180,4 +183,15 @@ export async function purgeExpiredSessions(deps: TDeps): Promise<number> {
   const a = await deps.db.session.deleteMany({ where: { expiresAt: { lt: now } } });
   const b = await deps.db.loginAttempt.deleteMany({ where: { at: { lt: new Date(now.getTime() - 86_400_000) } } });
   return a.count + b.count;
+}
+
+/** Display names of the users and API tokens behind recorded actors (`actorType` "user" / "token"), by id. */
+export async function actorDisplayNames(deps: TDeps, actors: { actorType: string; actorId: string }[]): Promise<Map<string, string>> {
+  const userIds = [...new Set(actors.filter((e) => e.actorType === "user").map((e) => e.actorId))];
+  const tokenIds = [...new Set(actors.filter((e) => e.actorType === "token").map((e) => e.actorId))];
+  const [users, tokens] = await Promise.all([
+    userIds.length ? deps.db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } }) : [],
+    tokenIds.length ? deps.db.apiToken.findMany({ where: { id: { in: tokenIds } }, select: { id: true, name: true } }) : [],
+  ]);
+  return new Map([...users.map((u) => [u.id, u.displayName] as const), ...tokens.map((t) => [t.id, `API token “${t.name}”`] as const)]);
 }

@@ -109,7 +109,7 @@ export default function AssetPage() {
                 {STATUS_META[e.toStatus].label}
                 {e.payload?.doa === true && <span className="ml-2 rounded bg-red-100 px-1.5 text-sm text-red-800">DOA</span>}
               </p>
-              <p className="text-sm text-slate-600">{new Date(e.at).toLocaleString()} · {e.actorName}</p>
+              <p className="text-sm text-slate-600">{e.at.toLocaleString()} · {e.actorName}</p>
               {e.reason && <p className="text-sm">“{e.reason}”</p>}
             </li>
           ))}

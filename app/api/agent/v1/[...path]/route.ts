@@ -1,4 +1,4 @@
-import { handleAgentApi } from "@/server/domains/bmc/agent-api";
+import { handleAgentApi } from "@/server/agent-api/http";
 import { runtimeDeps } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";

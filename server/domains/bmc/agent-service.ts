@@ -1,25 +1,23 @@
 /**
- * The agent API (server/contracts/agent.ts), a web-standard Request → Response
- * handler mounted at app/api/agent/v1/[...path]:
+ * The BMC domain's side of the agent API (server/contracts/agent.ts); the HTTP
+ * transport is server/agent-api/http.ts:
  *
- *   GET  /api/agent/v1/work          → TAgentWork (targets with their credentials, opened here)
- *   POST /api/agent/v1/observations  TObservationBatch → TObservationAck
- *   GET  /api/agent/v1/commands?wait=SECONDS  → TAgentCommands (long poll; commands.ts)
+ *   agentFromToken      the agent behind a bearer token (`ila_…`, stored as sha256)
+ *   agentWork           GET  /work: targets with their credentials, opened here
+ *   ingestObservations  POST /observations: TObservationBatch → TObservationAck
+ *   pollCommands        GET  /commands?wait=SECONDS: the long poll (commands.ts)
  *
- * A site agent authenticates with its own bearer token (`ila_…`, stored as
- * sha256). A batch is validated as a whole (400 with field errors, nothing
+ * A batch is validated as a whole (400 with field errors, nothing
  * written), then stored in one transaction: each idempotency key once
  * (re-deliveries are answered as duplicates), the endpoint's last-seen state,
  * the pinned TLS fingerprint and the findings, and one audit entry.
  * Credentials are never logged.
  */
-import { ZodError } from "zod";
-import { AGENT_COMMANDS_MAX_WAIT_SEC, ZAgentWork, ZObservationBatch, type TAgentCommands, type TAgentTarget, type TAgentWork, type TObservation, type TObservationAck } from "../../contracts/agent";
+import { ZAgentWork, ZObservationBatch, type TAgentCommands, type TAgentTarget, type TAgentWork, type TObservation, type TObservationAck } from "../../contracts/agent";
 import type { Tx } from "../../db/client";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { sha256 } from "../../auth/password";
-import { bearer, errorBody, fieldErrors, json } from "../../http";
 import { open } from "../../crypto/secrets";
 import { appendAudit } from "../audit/service";
 import { assetIdentity } from "../assets/service";
@@ -28,10 +26,8 @@ import { applyFindings, kindsJudgedBy, probeFacts, type TFact } from "./reconcil
 import { AGENT_TOKEN_PREFIX } from "./service";
 import type { TFindingKind } from "./schema";
 
-export const AGENT_API_PREFIX = "/api/agent/v1";
 /** how often an agent asks for its work again */
 export const AGENT_POLL_INTERVAL_SEC = 60;
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface TAgentIdentity {
   id: string;
@@ -207,57 +203,22 @@ async function applyObservation(
 /** How often a long poll looks at the database (other replicas may queue commands). */
 const COMMAND_POLL_MS = 500;
 
-/** GET /commands?wait=SECONDS: answers as soon as a command is there, an empty list at the timeout. */
-async function longPollCommands(deps: TDeps, agent: TAgentIdentity, req: Request): Promise<TAgentCommands> {
-  const raw = Number(new URL(req.url).searchParams.get("wait") ?? "0");
-  const waitMs = Math.round(Math.min(AGENT_COMMANDS_MAX_WAIT_SEC, Math.max(0, Number.isFinite(raw) ? raw : 0)) * 1000);
-  const deadline = Date.now() + waitMs;
+/**
+ * GET /commands: this agent's commands, as soon as there are any, or an empty
+ * list after `waitMs`. When `signal` aborts (the agent went away, the server is
+ * stopping) the commands taken for this request go back to the queue.
+ */
+export async function pollCommands(deps: TDeps, agent: TAgentIdentity, waitMs: number, signal: AbortSignal): Promise<TAgentCommands> {
+  const deadline = Date.now() + Math.max(0, waitMs);
   for (;;) {
     const commands = await takeCommands(deps, agent, agentActor(agent));
-    if (req.signal.aborted) {
-      // the agent went away (or the server is stopping): nobody will receive these
+    if (signal.aborted) {
+      // nobody will receive these
       await releaseCommands(deps, agent.id, commands.map((c) => c.commandId));
       return { commands: [] };
     }
     const left = deadline - Date.now();
     if (commands.length > 0 || left <= 0) return { commands };
-    await waitForCommand(agent.id, Math.min(COMMAND_POLL_MS, left), req.signal);
+    await waitForCommand(agent.id, Math.min(COMMAND_POLL_MS, left), signal);
   }
 }
-
-/** GET /api/agent/v1/work, POST /api/agent/v1/observations, GET /api/agent/v1/commands. */
-export async function handleAgentApi(req: Request, deps: TDeps): Promise<Response> {
-  const path = new URL(req.url).pathname.replace(/\/+$/, "");
-  try {
-    const agent = await agentFromToken(deps, bearer(req.headers));
-    if (!agent) return json(401, errorBody("UNAUTHORIZED", "The agent token is unknown or revoked. Create an agent token in IronLedger (Admin → Agents) and pass it with --token."), { "www-authenticate": "Bearer" });
-    if (path === `${AGENT_API_PREFIX}/work`) {
-      if (req.method !== "GET") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use GET for the work."), { allow: "GET" });
-      return json(200, await agentWork(deps, agent));
-    }
-    if (path === `${AGENT_API_PREFIX}/commands`) {
-      if (req.method !== "GET") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use GET for the commands."), { allow: "GET" });
-      return json(200, await longPollCommands(deps, agent, req));
-    }
-    if (path === `${AGENT_API_PREFIX}/observations`) {
-      if (req.method !== "POST") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use POST for observations."), { allow: "POST" });
-      const text = await req.text();
-      if (text.length > MAX_BODY_BYTES) return json(413, errorBody("BAD_REQUEST", `A batch is at most ${MAX_BODY_BYTES} bytes; send fewer observations at once.`));
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return json(400, errorBody("BAD_REQUEST", "The request body must be JSON (Content-Type: application/json)."));
-      }
-      return json(200, await ingestObservations(deps, agent, body));
-    }
-    return json(404, errorBody("NOT_FOUND", `No agent API route ${req.method} ${path}.`));
-  } catch (e) {
-    if (e instanceof AppError) return json(e.httpStatus, errorBody(e.code, e.message, { ...(e.fields ? { fields: e.fields } : {}), ...(e.details ? { details: e.details } : {}) }));
-    if (e instanceof ZodError) return json(400, errorBody("BAD_REQUEST", "Some fields need fixing.", { fields: fieldErrors(e) }));
-    // the error may carry a payload; log only its kind
-    console.error("agent API failed", req.method, path, e instanceof Error ? e.name : typeof e);
-    return json(500, errorBody("INTERNAL", "Something went wrong on the server; the agent will retry."));
-  }
-}
-

@@ -1,0 +1,42 @@
+/**
+ * What a REST route is. Each domain declares its routes beside its router
+ * (server/domains/<domain>/rest.ts) from its own zod schemas; server/rest only
+ * assembles them (./routes.ts), dispatches (./http.ts) and writes the OpenAPI
+ * document (./openapi.ts).
+ */
+import type { z } from "zod";
+import type { TActor, TDeps } from "../context";
+import type { TRole } from "../auth/roles";
+
+export interface TRoute {
+  method: "GET" | "POST";
+  /** OpenAPI style: /assets/{id} */
+  path: string;
+  operationId: string;
+  summary: string;
+  roles: readonly TRole[];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** what the route answers; the dispatcher parses the handler's result with it, so unknown keys never leave */
+  response: z.ZodType;
+  status?: number;
+  /** what a 404 means for this route (routes with path parameters) */
+  notFound?: string;
+  handler(deps: TDeps, actor: TActor, input: { params: any; query: any; body: any }): Promise<unknown>;
+}
+
+type TOut<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** Declares a route with its handler typed by the route's own schemas. */
+export function route<P extends z.ZodObject | undefined = undefined, Q extends z.ZodObject | undefined = undefined, B extends z.ZodType | undefined = undefined, R extends z.ZodType = z.ZodType>(
+  r: Omit<TRoute, "params" | "query" | "body" | "response" | "handler"> & {
+    params?: P;
+    query?: Q;
+    body?: B;
+    response: R;
+    handler(deps: TDeps, actor: TActor, input: { params: TOut<P>; query: TOut<Q>; body: TOut<B> }): Promise<z.input<R>>;
+  },
+): TRoute {
+  return r as TRoute;
+}
