@@ -32,6 +32,7 @@ const TABLES = {
   locations: ["location"],
   audit: ["auditLog"],
   bmc: ["agent", "bmcEndpoint", "bmcObservation", "bmcFinding", "bmcCommand"],
+  jobs: ["job"],
 };
 /** `db.<table>` / `tx.<table>` / `deps.db.<table>` for every table another domain owns. */
 const foreignTables = (domain) =>
