@@ -5,6 +5,7 @@
 import type { Db } from "./db/client";
 import type { TProvider } from "./db/url";
 import type { TRole } from "./auth/roles";
+import type { TLiveHub } from "./live/hub";
 
 export interface TClock {
   now(): Date;
@@ -24,4 +25,6 @@ export interface TDeps {
   db: Db;
   provider: TProvider;
   clock: TClock;
+  /** live updates: the process's hub (web only; workers and scripts publish without one) */
+  live?: TLiveHub;
 }

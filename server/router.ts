@@ -6,6 +6,7 @@ import { bmcRouter } from "./domains/bmc/router";
 import { catalogRouter } from "./domains/catalog/router";
 import { locationsRouter } from "./domains/locations/router";
 import { authRouter, usersRouter } from "./domains/users/router";
+import { liveRouter } from "./live/router";
 
 export const appRouter = router({
   auth: authRouter,
@@ -15,5 +16,6 @@ export const appRouter = router({
   users: usersRouter,
   audit: auditRouter,
   bmc: bmcRouter,
+  live: liveRouter,
 });
 export type AppRouter = typeof appRouter;

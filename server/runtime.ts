@@ -5,8 +5,9 @@
 import { createDatabase, tuneDatabase, type TDatabase } from "./db/client";
 import { env } from "./env";
 import { systemClock, type TDeps } from "./context";
+import { createLiveHub, type TLiveHub } from "./live/hub";
 
-const g = globalThis as unknown as { __ironledger?: { database: TDatabase; ready: Promise<void> } };
+const g = globalThis as unknown as { __ironledger?: { database: TDatabase; ready: Promise<void> }; __ironledgerHub?: TLiveHub };
 
 export function runtimeDatabase(): TDatabase {
   if (!g.__ironledger) {
@@ -19,5 +20,6 @@ export function runtimeDatabase(): TDatabase {
 export async function runtimeDeps(): Promise<TDeps> {
   const database = runtimeDatabase();
   await g.__ironledger!.ready;
-  return { db: database.db, provider: database.provider, clock: systemClock };
+  g.__ironledgerHub ??= createLiveHub({ db: database.db, provider: database.provider, url: database.url });
+  return { db: database.db, provider: database.provider, clock: systemClock, live: g.__ironledgerHub };
 }
