@@ -8,8 +8,9 @@
  *
  * A dropped connection resumes from the last event id (the browser's
  * EventSource retries by itself; after a hard failure we resubscribe with a
- * backoff); when the server cannot replay what was missed, or on a tab's first
- * connection, every listener gets a `reset` and refetches.
+ * backoff); when the server cannot replay what was missed, every listener gets
+ * a `reset` and refetches. A tab's first subscription replays the last few
+ * seconds' notices, which covers changes between the page's fetch and it.
  */
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { TLiveChange, TLiveMessage } from "@/server/live/schema";
@@ -84,7 +85,6 @@ class LiveBus {
     this.retryTimer = null;
     if (channels.length === 0) return this.setState("idle");
     this.setState("connecting");
-    let fresh = this.cursor === null;
     this.sub = this.client.live.events.subscribe(
       { channels, lastEventId: this.cursor },
       {
@@ -95,8 +95,7 @@ class LiveBus {
           this.setState("live");
           if (m.type === "change") this.dispatch(m, [m.channel, m.scope]);
           // first connection of the tab: what changed between the page's fetch and now is unknown
-          else if (m.type === "reset" || fresh) this.dispatch({ type: "reset" }, [...this.listeners.keys()]);
-          fresh = false;
+          else if (m.type === "reset") this.dispatch({ type: "reset" }, [...this.listeners.keys()]);
         },
         onConnectionStateChange: (s) => {
           if (s.state === "connecting" && s.error) this.setState("offline");

@@ -32,11 +32,19 @@ export interface TLiveHubOptions {
   replayLimit?: number;
   /** a subscriber this far behind is given a reset instead (default 1000) */
   queueLimit?: number;
+  /**
+   * A fresh subscription (no lastEventId) first gets its channels' notices of
+   * the last this-many ms (default 10 s): what changed between the page's first
+   * fetch and the subscription. The page refetches only if there were any.
+   */
+  freshReplayMs?: number;
+  /** the clock notices are stamped with (default: the system clock) */
+  now?: () => Date;
   log?: (line: string) => void;
 }
 
 export interface TLiveHub {
-  /** Notices for `filter`, from `lastEventId` (exclusive) or from now (then the first message is `ready`). Ends when `signal` aborts. */
+  /** Notices for `filter`, from `lastEventId` (exclusive) or from now (the last few seconds' notices, then `ready`). Ends when `signal` aborts. */
   subscribe(filter: TChannelFilter, lastEventId: number | null, signal: AbortSignal): AsyncGenerator<TLiveMessage>;
   /** Re-read now (tests, and after a reconnect). */
   wake(): void;
@@ -74,6 +82,8 @@ export function createLiveHub(opts: TLiveHubOptions): TLiveHub {
   const backstopMs = opts.backstopMs ?? 5000;
   const replayLimit = opts.replayLimit ?? 500;
   const queueLimit = opts.queueLimit ?? 1000;
+  const freshReplayMs = opts.freshReplayMs ?? 10_000;
+  const now = opts.now ?? (() => new Date());
   const log = opts.log ?? ((l: string) => console.error(l));
   if (provider === "postgresql" && !opts.url) throw new Error("a PostgreSQL live hub needs the database URL for LISTEN");
 
@@ -233,6 +243,12 @@ export function createLiveHub(opts: TLiveHubOptions): TLiveHub {
           yield { type: "ready", id: String(head) };
         }
       } else {
+        const since = new Date(now().getTime() - freshReplayMs);
+        const rows = await read((d) => d.liveEvent.findMany({ where: { id: { lte: head }, at: { gte: since }, OR: filterWhere(filter) }, orderBy: { id: "asc" }, take: replayLimit }));
+        for (const r of rows) {
+          const m = toChange(r);
+          if (m) yield m;
+        }
         yield { type: "ready", id: String(head) };
       }
       last = Math.max(last, head);

@@ -180,6 +180,23 @@ describe.each(DATABASES)("live updates on %s", (provider) => {
     await sub.stop();
   });
 
+  it("gives a fresh subscription the last seconds' notices of its channels, then ready", async () => {
+    const a = await newAsset(`LIVE-${provider}-7`);
+    await transition(deps, admin, { assetId: a.id, to: "BURN_IN" });
+    clock.advance(60_000);
+    await transition(deps, admin, { assetId: a.id, to: "READY_TO_RACK" });
+    const recent = createLiveHub({ db: t.db, provider: t.provider, url: t.url, freshReplayMs: 10_000, now: () => clock.now() });
+    try {
+      const sub = follow(recent, filter(`asset:${a.id}`), null);
+      const msgs = await sub.next(2);
+      // only the change of the last 10 s (the page's fetch may predate it), not the one a minute ago
+      expect(msgs.map((m) => (m.type === "change" ? m.data : m.type))).toEqual([{ kind: "asset.status", from: "BURN_IN", to: "READY_TO_RACK", version: 2 }, "ready"]);
+      await sub.stop();
+    } finally {
+      await recent.close();
+    }
+  });
+
   it("prunes old notices (keeping the newest) and tells a client with a pruned cursor to reset", async () => {
     const a = await newAsset(`LIVE-${provider}-5`);
     const sub = follow(hub, filter(`asset:${a.id}`), null);
