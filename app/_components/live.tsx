@@ -31,6 +31,8 @@ class LiveBus {
   private retryMs = 1000;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private scheduled = false;
+  /** which subscription is current: callbacks of replaced ones are ignored */
+  private gen = 0;
   state: TLiveState = "idle";
   private stateListeners = new Set<() => void>();
 
@@ -79,6 +81,7 @@ class LiveBus {
     const key = channels.join(" ");
     if (!force && key === this.key && (this.sub || this.retryTimer)) return;
     this.key = key;
+    const gen = ++this.gen;
     this.sub?.unsubscribe();
     this.sub = null;
     if (this.retryTimer) clearTimeout(this.retryTimer);
@@ -89,30 +92,43 @@ class LiveBus {
       { channels, lastEventId: this.cursor },
       {
         onData: (tracked) => {
+          if (gen !== this.gen) return;
           const m = tracked.data as TLiveMessage;
           this.cursor = m.id;
           this.retryMs = 1000;
           this.setState("live");
           if (m.type === "change") this.dispatch(m, [m.channel, m.scope]);
-          // first connection of the tab: what changed between the page's fetch and now is unknown
+          // the server could not replay what this tab missed: refetch everything
           else if (m.type === "reset") this.dispatch({ type: "reset" }, [...this.listeners.keys()]);
         },
         onConnectionStateChange: (s) => {
+          if (gen !== this.gen) return;
           if (s.state === "connecting" && s.error) this.setState("offline");
         },
         onError: (err) => {
-          this.sub = null;
+          if (gen !== this.gen) return;
           const code = (err as { data?: { code?: string } }).data?.code ?? "";
-          if (STOP_CODES.includes(code)) return this.setState("idle");
-          this.setState("offline");
-          this.retryTimer = setTimeout(() => {
-            this.retryTimer = null;
-            this.reconcile(true);
-          }, this.retryMs);
-          this.retryMs = Math.min(this.retryMs * 2, 30_000);
+          if (STOP_CODES.includes(code)) {
+            this.sub = null;
+            return this.setState("idle");
+          }
+          this.retryLater();
         },
+        // the server never ends the stream on purpose; if it did, follow on
+        onComplete: () => gen === this.gen && this.retryLater(),
       },
     );
+  }
+
+  private retryLater() {
+    this.sub = null;
+    if (this.retryTimer || this.listeners.size === 0) return;
+    this.setState("offline");
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.reconcile(true);
+    }, this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, 30_000);
   }
 
   private dispatch(e: TLiveEvent, channels: string[]) {

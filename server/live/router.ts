@@ -24,6 +24,9 @@ export const liveRouter = router({
       const stop = signal ?? new AbortController().signal;
       return (async function* () {
         for await (const m of hub.subscribe(checked.filter, from, stop)) yield tracked(m.id, m as TLiveMessage);
+        // ended by the request going away or by sse.maxDurationMs: an abort, not a normal end, so the
+        // browser is not told "done" and reconnects (resuming from its last event id)
+        throw new DOMException("the live stream ended; reconnect", "AbortError");
       })();
     }),
 });
