@@ -33,6 +33,7 @@ const TABLES = {
   audit: ["auditLog"],
   bmc: ["agent", "bmcEndpoint", "bmcObservation", "bmcFinding", "bmcCommand"],
   jobs: ["job"],
+  live: ["liveEvent"],
 };
 /** `db.<table>` / `tx.<table>` / `deps.db.<table>` for every table another domain owns. */
 const foreignTables = (domain) =>
@@ -102,7 +103,7 @@ export default tseslint.config(
     ignores: ["app/api/**"],
     rules: restrict([
       ...DB,
-      { regex: "^(@/|(\\.\\./)+)server/(?!router$|auth/roles$|domains/[a-z-]+/(status|schema)$)", message: "app/ pages get data through tRPC: import only the AppRouter type, auth/roles and a domain's status/schema module from server/." },
+      { regex: "^(@/|(\\.\\./)+)server/(?!router$|auth/roles$|live/schema$|domains/[a-z-]+/(status|schema)$)", message: "app/ pages get data through tRPC: import only the AppRouter type, auth/roles, live/schema and a domain's status/schema module from server/." },
       { regex: "^(@/|(\\.\\./)+)(agents|workers)/", message: "pages do not import agents or workers." },
     ]),
   },

@@ -6,6 +6,7 @@ import type { Db } from "./db/client";
 import type { TProvider } from "./db/url";
 import type { TRole } from "./auth/roles";
 import type { TBmcClients } from "./contracts/bmc";
+import type { TLiveHub } from "./live/hub";
 
 export interface TClock {
   now(): Date;
@@ -32,4 +33,6 @@ export interface TDeps {
    * that never touch a BMC (workers, scripts).
    */
   bmc?: TBmcClients;
+  /** live updates: the process's hub (web only; workers and scripts publish without one) */
+  live?: TLiveHub;
 }

@@ -11,6 +11,7 @@ import { ROLES, type TRole } from "./auth/roles";
 import type { TActor } from "./context";
 import { appRouter } from "./router";
 import { createCallerFactory, type TContext, type TMeta } from "./trpc";
+import { createLiveHub, type TLiveHub } from "./live/hub";
 
 interface TProcInfo {
   path: string;
@@ -36,10 +37,24 @@ function callAt(caller: unknown, path: string): TCallable {
   return node as TCallable;
 }
 
-/** The tRPC error code of a call, or "OK". */
-async function outcome(caller: unknown, path: string): Promise<string> {
+/** What a subscription is called with in the walk (an empty input would only test validation). */
+const SUBSCRIPTION_INPUT: Record<string, unknown> = {
+  "live.events": { channels: ["asset", "bmc:some-asset"] },
+};
+
+/**
+ * The tRPC error code of a call, or "OK". A subscription is opened for real:
+ * "OK" means its first message arrived; then it is closed.
+ */
+async function outcome(caller: unknown, path: string, type = "query"): Promise<string> {
   try {
-    await callAt(caller, path)({});
+    const res = await callAt(caller, path)(type === "subscription" ? (SUBSCRIPTION_INPUT[path] ?? {}) : {});
+    if (type === "subscription") {
+      const it = (res as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+      const first = await Promise.race([it.next(), new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 5000))]);
+      await it.return?.();
+      if (first === "timeout" || first.done) return `NO_MESSAGE`;
+    }
     return "OK";
   } catch (e) {
     if (e instanceof TRPCError) return e.code;
@@ -75,6 +90,7 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "jobs.retry", allowed: ["admin"] },
   { path: "jobs.runNow", allowed: ["admin"] },
   { path: "jobs.cancel", allowed: ["admin"] },
+  { path: "live.events", allowed: ROLES },
 ];
 
 describe("tRPC procedures all declare who may call them", () => {
@@ -82,6 +98,8 @@ describe("tRPC procedures all declare who may call them", () => {
     const domains = new Set(ALL.map((p) => p.path.split(".")[0]));
     for (const d of ["auth", "assets", "catalog", "locations", "users", "audit"]) expect(domains).toContain(d);
     expect(ALL.length).toBeGreaterThan(20);
+    expect(ALL.filter((p) => p.type === "subscription").map((p) => p.path)).toContain("live.events");
+    for (const p of ALL.filter((q) => q.type === "subscription")) expect(SUBSCRIPTION_INPUT[p.path], `${p.path}: add a sample input to SUBSCRIPTION_INPUT`).toBeDefined();
   });
 
   it.each(ALL.map((p) => [p.path, p] as const))("%s declares roles (a non-empty list of known roles, or public)", (_path, p) => {
@@ -112,15 +130,20 @@ describe("tRPC procedures all declare who may call them", () => {
 
 describe.each(DATABASES)("tRPC role guard on %s", (provider) => {
   let t: TTestDb;
+  let live: TLiveHub;
   const clock = new FakeClock();
   beforeAll(async () => {
     t = await freshDatabase(provider);
+    live = createLiveHub({ db: t.db, provider: t.provider, url: t.url });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await live.close();
+    await t.close();
+  });
 
   function callerFor(who: TWho) {
     const a: TActor | null = who === SIGNED_OUT ? null : actor(who);
-    const ctx: TContext = { deps: depsFor(t, clock), actor: a, ip: "127.0.0.1", secureCookies: false, resHeaders: new Headers() };
+    const ctx: TContext = { deps: { ...depsFor(t, clock), live }, actor: a, ip: "127.0.0.1", secureCookies: false, resHeaders: new Headers() };
     return createCallerFactory(appRouter)(ctx);
   }
 
@@ -130,7 +153,7 @@ describe.each(DATABASES)("tRPC role guard on %s", (provider) => {
     let checked = 0;
     for (const p of ALL) {
       for (const who of WHO) {
-        const got = await outcome(callers.get(who), p.path);
+        const got = await outcome(callers.get(who), p.path, p.type);
         checked++;
         if (p.roles === undefined) {
           wrong.push(`${p.path} as ${who}: procedure declares no roles (got ${got})`);
@@ -144,6 +167,8 @@ describe.each(DATABASES)("tRPC role guard on %s", (provider) => {
           if (got !== "FORBIDDEN") wrong.push(`${p.path} as ${who}: want FORBIDDEN, got ${got}`);
         } else if (["UNAUTHORIZED", "FORBIDDEN", "INTERNAL_SERVER_ERROR"].includes(got)) {
           wrong.push(`${p.path} as ${who}: allowed, but got ${got}`);
+        } else if (p.type === "subscription" && got !== "OK") {
+          wrong.push(`${p.path} as ${who}: allowed, but the subscription gave ${got}`);
         }
       }
     }
@@ -162,6 +187,10 @@ describe.each(DATABASES)("tRPC role guard on %s", (provider) => {
     expect(await outcome(callerFor("warehouse"), "assets.create")).toBe("BAD_REQUEST");
     expect(await outcome(callerFor("admin"), "users.create")).toBe("BAD_REQUEST");
     expect(await outcome(callerFor("viewer"), "audit.verify")).toBe("OK");
+    // subscriptions: the guard runs before the stream opens
+    expect(await outcome(callerFor(SIGNED_OUT), "live.events", "subscription")).toBe("UNAUTHORIZED");
+    expect(await outcome(callerFor("viewer"), "live.events", "subscription")).toBe("OK");
+    expect(live.subscriberCount).toBe(0);
     // signed out reaches login's input validation
     expect(await outcome(callerFor(SIGNED_OUT), "auth.login")).toBe("BAD_REQUEST");
   });

@@ -7,6 +7,7 @@ import { catalogRouter } from "./domains/catalog/router";
 import { jobsRouter } from "./domains/jobs/router";
 import { locationsRouter } from "./domains/locations/router";
 import { authRouter, usersRouter } from "./domains/users/router";
+import { liveRouter } from "./live/router";
 
 export const appRouter = router({
   auth: authRouter,
@@ -17,5 +18,6 @@ export const appRouter = router({
   audit: auditRouter,
   bmc: bmcRouter,
   jobs: jobsRouter,
+  live: liveRouter,
 });
 export type AppRouter = typeof appRouter;

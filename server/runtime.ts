@@ -11,8 +11,9 @@ import { bmcClients } from "../agents/clients";
 import { createDatabase, tuneDatabase, type TDatabase } from "./db/client";
 import { env } from "./env";
 import { systemClock, type TDeps } from "./context";
+import { createLiveHub, type TLiveHub } from "./live/hub";
 
-const g = globalThis as unknown as { __ironledger?: { database: TDatabase; ready: Promise<void> } };
+const g = globalThis as unknown as { __ironledger?: { database: TDatabase; ready: Promise<void> }; __ironledgerHub?: TLiveHub };
 
 export function runtimeDatabase(): TDatabase {
   if (!g.__ironledger) {
@@ -25,5 +26,6 @@ export function runtimeDatabase(): TDatabase {
 export async function runtimeDeps(): Promise<TDeps> {
   const database = runtimeDatabase();
   await g.__ironledger!.ready;
-  return { db: database.db, provider: database.provider, clock: systemClock, bmc: bmcClients };
+  g.__ironledgerHub ??= createLiveHub({ db: database.db, provider: database.provider, url: database.url });
+  return { db: database.db, provider: database.provider, clock: systemClock, bmc: bmcClients, live: g.__ironledgerHub };
 }

@@ -61,6 +61,9 @@ const t = initTRPC
   .create({
     // Dates and other non-JSON values cross the wire typed (pages carry no casts)
     transformer: superjson,
+    // live updates (server/live): keep-alive pings through proxies; a stream ends after a while so
+    // the session is checked again when the browser reconnects (it resumes from its last event id)
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 }, maxDurationMs: 5 * 60_000 },
     errorFormatter({ shape, error }) {
       const cause = error.cause;
       const app = cause instanceof AppError ? cause : null;

@@ -2,8 +2,9 @@ import { z } from "zod";
 import { defineJob } from "../server/jobs/queue";
 import { purgeExpiredSessions } from "../server/domains/users/service";
 import { purgeFinishedJobs } from "../server/domains/jobs/service";
+import { LIVE_RETENTION_MS, pruneEvents } from "../server/live/publish";
 
-/** Every 15 minutes: expired sessions, login attempts older than a day, finished jobs older than two weeks. */
+/** Every 15 minutes: expired sessions, login attempts older than a day, finished jobs older than two weeks, live-update notices older than a day. */
 export const housekeeping = defineJob({
   name: "housekeeping",
   version: 1,
@@ -13,6 +14,7 @@ export const housekeeping = defineJob({
   handler: async (deps) => {
     const sessions = await purgeExpiredSessions(deps);
     const jobs = await purgeFinishedJobs(deps);
-    return `removed ${sessions} expired sessions/attempts, ${jobs} finished jobs`;
+    const notices = await pruneEvents(deps, new Date(deps.clock.now().getTime() - LIVE_RETENTION_MS));
+    return `removed ${sessions} expired sessions/attempts, ${jobs} finished jobs, ${notices} live-update notices`;
   },
 });

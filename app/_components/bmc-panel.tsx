@@ -12,6 +12,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { FINDING_META, SENSOR_STATUS_META, type TCommandAction, type TCommandStatus, type TFindingKind } from "@/server/domains/bmc/schema";
 import { BmcEndpointForm } from "./bmc-endpoint-form";
+import { useLive } from "./live";
 import { errorInfo, useTRPC } from "./trpc";
 
 /** the buttons: every action but "status" (a read) */
@@ -75,7 +76,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 60_000 }));
-  const bmc = useQuery(trpc.bmc.forAsset.queryOptions({ assetId }, { refetchInterval: 30_000 }));
+  const bmc = useQuery(trpc.bmc.forAsset.queryOptions({ assetId }));
   const [confirm, setConfirm] = useState<TPowerAction | null>(null);
   const [editing, setEditing] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.bmc.forAsset.queryKey({ assetId }) });
@@ -84,10 +85,22 @@ export function BmcPanel({ assetId }: { assetId: string }) {
   const commands = useQuery(
     trpc.bmc.commands.queryOptions(
       { assetId, take: 8 },
-      { enabled: hasAgent, refetchInterval: (q) => ((q.state.data ?? []).some((c) => isOpen(c.status)) ? 1_500 : 30_000) },
+      {
+        enabled: hasAgent,
+        // progress arrives live; one refetch at an open command's deadline shows it expired if nothing else wrote that
+        refetchInterval: (q) => {
+          const open = (q.state.data ?? []).find((c) => isOpen(c.status));
+          return open ? Math.max(1_000, new Date(open.expiresAt).getTime() - Date.now() + 500) : false;
+        },
+      },
     ),
   );
   const refreshCommands = () => qc.invalidateQueries({ queryKey: trpc.bmc.commands.queryKey({ assetId, take: 8 }) });
+  // live: observations, findings, endpoint and power changes refetch the panel; command progress the command list
+  useLive(`bmc:${assetId}`, (e) => {
+    if (e.type === "reset" || e.data.kind !== "bmc.command") void refresh();
+    if (e.type === "reset" || e.data.kind === "bmc.command") void refreshCommands();
+  });
   const queue = useMutation(trpc.bmc.queueCommand.mutationOptions({ onSuccess: async () => { setConfirm(null); await refreshCommands(); } }));
   const latest = commands.data?.[0] ?? null;
   const pending = latest !== null && isOpen(latest.status);

@@ -1,9 +1,10 @@
 "use client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { useState } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/router";
+import { LiveProvider } from "./live";
 import { TRPCProvider, trpcError } from "./trpc";
 
 export function Providers({ children }: { children: React.ReactNode }) {
@@ -21,11 +22,22 @@ export function Providers({ children }: { children: React.ReactNode }) {
         },
       }),
   );
-  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }));
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({
+      links: [
+        splitLink({
+          // subscriptions (live updates) as server-sent events; queries and mutations batched
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        }),
+      ],
+    }),
+  );
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        {children}
+        <LiveProvider>{children}</LiveProvider>
       </TRPCProvider>
     </QueryClientProvider>
   );

@@ -138,11 +138,13 @@ export async function startAgentApiServer(
           ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
         });
         const response = await handler(request);
-        const body = Buffer.from(await response.arrayBuffer());
         const outHeaders: Record<string, string> = {};
         response.headers.forEach((v, k) => (outHeaders[k] = v));
         res.writeHead(response.status, outHeaders);
-        res.end(body);
+        // streamed as it comes, like Next.js (server-sent events)
+        const reader = response.body?.getReader();
+        for (let r = await reader?.read(); reader && r && !r.done; r = await reader.read()) if (!res.destroyed) res.write(r.value);
+        res.end();
       } catch (err) {
         res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));

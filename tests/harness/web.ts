@@ -13,10 +13,11 @@ export interface TWebServer {
   stop(): Promise<void>;
 }
 
-export async function startWeb(databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<TWebServer> {
+/** `opts.port`: listen on this port (a restart on the same address, for reconnect tests). */
+export async function startWeb(databaseUrl: string, extraEnv: Record<string, string> = {}, opts: { port?: number } = {}): Promise<TWebServer> {
   const root = path.resolve(import.meta.dirname, "../..");
   if (!existsSync(path.join(root, ".next/BUILD_ID"))) throw new Error("the web app is not built: run `npx next build` (npm test does)");
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...extraEnv },

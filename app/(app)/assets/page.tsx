@@ -1,5 +1,5 @@
 "use client";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
@@ -7,6 +7,7 @@ import { Suspense, useEffect, useMemo, useState } from "react";
 import { ASSET_STATUSES, STATUS_META, type TAssetStatus } from "@/server/domains/assets/status";
 import type { TAssetSummary } from "@/server/domains/assets/schema";
 import { StatusBadge } from "../../_components/status-badge";
+import { useLive } from "../../_components/live";
 import { errorInfo, useTRPC } from "../../_components/trpc";
 
 const SORTABLE = ["serial", "assetTag", "status", "updatedAt"] as const;
@@ -56,6 +57,9 @@ function AssetList() {
 
   const input = { status: status.length ? status : undefined, modelId, locationId, q: sp.get("q") || undefined, sort, dir, page, pageSize } as const;
   const list = useQuery(trpc.assets.list.queryOptions(input, { placeholderData: keepPreviousData }));
+  // live: rows and counts follow changes anywhere (at most one refetch a second)
+  const qc = useQueryClient();
+  useLive("asset", () => void qc.invalidateQueries({ queryKey: trpc.assets.list.queryKey() }), { throttleMs: 1000 });
   const models = useQuery(trpc.catalog.models.queryOptions());
   const locations = useQuery(trpc.locations.list.queryOptions());
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 60_000 }));

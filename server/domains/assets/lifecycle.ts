@@ -17,6 +17,7 @@ import { AppError } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
+import { publishEvent } from "../../live/publish";
 import { STATUS_META, type TAssetStatus } from "./status";
 import type { TTransitionInput, TTransitionResult } from "./schema";
 
@@ -134,6 +135,7 @@ export async function transition(deps: TDeps, actor: TActor, input: TTransitionI
       before: { status: state.status, version: asset.version },
       after: { status: input.to, version: asset.version + 1, reason: input.reason ?? null },
     });
+    await publishEvent(tx, provider, at, { scope: "asset", key: asset.id, data: { kind: "asset.status", from: state.status, to: input.to, version: asset.version + 1 } });
     return { assetId: asset.id, from: state.status, to: input.to, version: asset.version + 1, eventId: event.id };
   });
 }

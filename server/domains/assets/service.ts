@@ -8,6 +8,7 @@ import type { Db, Tx } from "../../db/client";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
 import { actorDisplayNames } from "../users/service";
+import { publishEvent } from "../../live/publish";
 import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
@@ -122,6 +123,7 @@ export async function createAsset(deps: TDeps, actor: TActor, input: TAssetCreat
       });
       await tx.assetEvent.create({ data: initialStatusEvent(row.id, data.status, actor, at, "registered") });
       await appendAudit(tx, deps.provider, actor, at, { action: "create", entity: "Asset", entityId: row.id, after: { ...data, id: row.id } });
+      await publishEvent(tx, deps.provider, at, { scope: "asset", key: row.id, data: { kind: "asset.created", status: data.status } });
       return toSummary(row);
     });
   } catch (e) {
@@ -156,6 +158,7 @@ export async function updateAsset(deps: TDeps, actor: TActor, input: TAssetUpdat
       if (res.count !== 1) throw new AppError("CONFLICT", `Asset ${describe(before)} was changed by someone else at the same moment. Reload and try again.`);
       const { model: _m, ...plain } = before;
       await appendAudit(tx, deps.provider, actor, at, { action: "update", entity: "Asset", entityId: id, before: plain, after: { ...plain, ...data, ...next, version: before.version + 1 } });
+      await publishEvent(tx, deps.provider, at, { scope: "asset", key: id, data: { kind: "asset.updated", version: before.version + 1 } });
       return toSummary((await tx.asset.findUniqueOrThrow({ where: { id }, select: summarySelect })) as TSummaryRow);
     });
   } catch (e) {

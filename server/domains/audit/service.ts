@@ -57,9 +57,18 @@ export function entryHash(prevHash: string, e: THashable): string {
   return createHash("sha256").update(prevHash).update("\n").update(canonicalJson(e)).digest("hex");
 }
 
+/**
+ * Serialises appends to the ordered logs (this chain, and the live events of
+ * server/live) until the caller's transaction ends, so their ids follow commit
+ * order. One lock for both: re-entrant within a transaction, no lock-order deadlock.
+ */
+export async function lockAppendOrder(tx: Tx, provider: TProvider): Promise<void> {
+  if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+}
+
 /** Append one entry inside the caller's transaction. */
 export async function appendAudit(tx: Tx, provider: TProvider, actor: TActor, at: Date, entry: TAuditEntry): Promise<void> {
-  if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  await lockAppendOrder(tx, provider);
   const last = await tx.auditLog.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
   const prevHash = last?.hash ?? GENESIS;
   const row: THashable = {

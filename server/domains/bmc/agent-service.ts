@@ -20,6 +20,7 @@ import type { TActor, TDeps } from "../../context";
 import { sha256 } from "../../auth/password";
 import { open } from "../../crypto/secrets";
 import { appendAudit } from "../audit/service";
+import { publishEvent } from "../../live/publish";
 import { assetIdentity } from "../assets/service";
 import { recordCommandResult, releaseCommands, takeCommands, waitForCommand } from "./commands";
 import { applyFindings, kindsJudgedBy, probeFacts, type TFact } from "./reconcile";
@@ -119,6 +120,8 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
       const now = deps.clock.now();
       const summary = { observations: fresh.length, endpoints: [] as string[], opened: [] as string[], resolved: [] as string[], pinned: [] as string[], tlsMismatch: [] as string[], commands: [] as string[] };
       const latest = new Map<string, Date | null>();
+      /** per endpoint: what the asset page's BMC panel should refetch */
+      const changed = new Map<string, { assetId: string; status: string; opened: number; resolved: number }>();
       for (const o of fresh) {
         const ep = owned.get(o.endpointId)!;
         if (!latest.has(ep.id)) {
@@ -147,8 +150,20 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
         const prev = latest.get(ep.id) ?? null;
         if (prev && observedAt < prev) continue;
         latest.set(ep.id, observedAt);
-        await applyObservation(tx, now, ep, o, row.id, summary);
+        const [opened, resolved] = [summary.opened.length, summary.resolved.length];
+        const status = await applyObservation(tx, now, ep, o, row.id, summary);
+        const c = changed.get(ep.id) ?? { assetId: ep.assetId, status, opened: 0, resolved: 0 };
+        changed.set(ep.id, { ...c, status, opened: c.opened + summary.opened.length - opened, resolved: c.resolved + summary.resolved.length - resolved });
       }
+      await publishEvent(
+        tx,
+        deps.provider,
+        now,
+        ...[...changed].flatMap(([endpointId, c]) => [
+          { scope: "bmc" as const, key: c.assetId, data: { kind: "bmc.observed" as const, endpointId, status: c.status } },
+          ...(c.opened || c.resolved ? [{ scope: "bmc" as const, key: c.assetId, data: { kind: "bmc.findings" as const, opened: c.opened, resolved: c.resolved } }] : []),
+        ]),
+      );
       await appendAudit(tx, deps.provider, agentActor(agent), now, { action: "observe", entity: "Agent", entityId: agent.id, after: summary });
     },
     { timeout: 60_000, maxWait: 30_000 },
@@ -163,7 +178,7 @@ async function applyObservation(
   o: Exclude<TObservation, { kind: "bmc.command" }>,
   observationId: string,
   summary: { opened: string[]; resolved: string[]; pinned: string[]; tlsMismatch: string[] },
-): Promise<void> {
+): Promise<string> {
   const target = { endpointId: ep.id, assetId: ep.assetId };
   const at = new Date(o.observedAt);
   let facts: TFact[];
@@ -176,7 +191,7 @@ async function applyObservation(
       summary.opened.push(...ch.opened);
       summary.tlsMismatch.push(ep.id);
       await tx.bmcEndpoint.update({ where: { id: ep.id }, data: { lastStatus: "tls-mismatch", lastError: "The BMC presented a certificate other than the pinned one.", updatedAt: now } });
-      return;
+      return "tls-mismatch";
     }
     const pin = fp && !ep.tlsFingerprint ? fp : undefined;
     if (pin) {
@@ -198,6 +213,7 @@ async function applyObservation(
   const ch = await applyFindings(tx, at, target, facts, judged);
   summary.opened.push(...ch.opened);
   summary.resolved.push(...ch.resolved);
+  return o.kind === "bmc.probe" ? "ok" : "unreachable";
 }
 
 /** How often a long poll looks at the database (other replicas may queue commands). */

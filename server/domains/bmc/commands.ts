@@ -24,6 +24,7 @@ import { SYSTEM_ACTOR, type TActor, type TDeps } from "../../context";
 import type { TProvider } from "../../db/url";
 import { defineJob, enqueue } from "../../jobs/queue";
 import { appendAudit } from "../audit/service";
+import { publishEvent } from "../../live/publish";
 import { assetIdentity } from "../assets/service";
 import { ZCommandList, ZCommandQueue, type TBmcCommand, type TCommandAction, type TCommandList, type TCommandQueue, type TCommandStatus } from "./schema";
 
@@ -117,6 +118,7 @@ async function expireOverdue(deps: TDeps, where: { endpointId?: string; agentId?
       const res = await tx.bmcCommand.updateMany({ where: { id: c.id, status: c.status }, data: { status: "EXPIRED", finishedAt: now } });
       if (res.count !== 1) continue;
       await appendAudit(tx, deps.provider, SYSTEM_ACTOR, now, { action: "power.expired", entity: "BmcCommand", entityId: c.id, before: { status: c.status }, after: { status: "EXPIRED", endpointId: c.endpointId, assetId: c.assetId, action: c.action } });
+      await publishEvent(tx, deps.provider, now, { scope: "bmc", key: c.assetId, data: { kind: "bmc.command", commandId: c.id, status: "EXPIRED" } });
     }
   });
 }
@@ -169,6 +171,7 @@ export async function queueCommand(deps: TDeps, actor: TActor, input: TCommandQu
       after: { endpointId: ep.id, assetId, agentId: ep.agentId, agent: ep.agent?.name ?? null, requested: action, expiresAt: row.expiresAt.toISOString() },
     });
     await enqueue(tx, expireCommandJob, { commandId: row.id }, { now, runAt: row.expiresAt, dedupeKey: row.id });
+    await publishEvent(tx, deps.provider, now, { scope: "bmc", key: assetId, data: { kind: "bmc.command", commandId: row.id, status: "QUEUED" } });
     return toCommand(row, now);
   });
   notifyAgent(cmd.agentId);
@@ -200,6 +203,7 @@ export async function takeCommands(deps: TDeps, agent: { id: string; name: strin
       if (!mine.has(c.endpointId)) continue; // reassigned meanwhile: it expires
       const res = await tx.bmcCommand.updateMany({ where: { id: c.id, status: "QUEUED" }, data: { status: "SENT", sentAt: now } });
       if (res.count !== 1) continue; // another request took it
+      await publishEvent(tx, deps.provider, now, { scope: "bmc", key: c.assetId, data: { kind: "bmc.command", commandId: c.id, status: "SENT" } });
       out.push({ commandId: c.id, endpointId: c.endpointId, action: c.action as TAgentCommand["action"], requestedAt: c.requestedAt.toISOString(), expiresAt: c.expiresAt.toISOString() });
     }
     if (out.length) await appendAudit(tx, deps.provider, actor, now, { action: "power.sent", entity: "Agent", entityId: agent.id, after: { commands: out.map((c) => c.commandId) } });
@@ -211,8 +215,13 @@ export async function takeCommands(deps: TDeps, agent: { id: string; name: strin
 export async function releaseCommands(deps: TDeps, agentId: string, commandIds: string[]): Promise<void> {
   if (commandIds.length === 0) return;
   await deps.db.$transaction(async (tx) => {
-    const res = await tx.bmcCommand.updateMany({ where: { id: { in: commandIds }, agentId, status: "SENT" }, data: { status: "QUEUED", sentAt: null } });
-    if (res.count > 0) await appendAudit(tx, deps.provider, SYSTEM_ACTOR, deps.clock.now(), { action: "power.requeue", entity: "Agent", entityId: agentId, after: { commands: commandIds } });
+    const taken = await tx.bmcCommand.findMany({ where: { id: { in: commandIds }, agentId, status: "SENT" }, select: { id: true, assetId: true } });
+    const res = await tx.bmcCommand.updateMany({ where: { id: { in: taken.map((c) => c.id) }, status: "SENT" }, data: { status: "QUEUED", sentAt: null } });
+    if (res.count > 0) {
+      const now = deps.clock.now();
+      await appendAudit(tx, deps.provider, SYSTEM_ACTOR, now, { action: "power.requeue", entity: "Agent", entityId: agentId, after: { commands: commandIds } });
+      await publishEvent(tx, deps.provider, now, ...taken.map((c) => ({ scope: "bmc" as const, key: c.assetId, data: { kind: "bmc.command" as const, commandId: c.id, status: "QUEUED" } })));
+    }
   });
 }
 
@@ -244,5 +253,6 @@ export async function recordCommandResult(
     before: { status: c.status },
     after: { status, endpointId: c.endpointId, assetId: c.assetId, action: c.action, power: o.power ?? null, error },
   });
+  await publishEvent(tx, provider, now, { scope: "bmc", key: c.assetId, data: { kind: "bmc.command", commandId: c.id, status } });
   return status;
 }

@@ -19,6 +19,7 @@ import type { TActor, TDeps } from "../../context";
 import { randomToken, sha256 } from "../../auth/password";
 import { open, seal } from "../../crypto/secrets";
 import { appendAudit } from "../audit/service";
+import { publishEvent } from "../../live/publish";
 import { assetIdentity } from "../assets/service";
 import { getLocation } from "../locations/service";
 import {
@@ -132,6 +133,7 @@ export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpoin
       const row = await tx.bmcEndpoint.create({ data: { ...plain, agentId: data.agentId ?? null, passwordEnc: seal(password), createdAt: now, updatedAt: now }, select: endpointSelect });
       const pub = toPublic(row);
       await appendAudit(tx, deps.provider, actor, now, { action: "create", entity: "BmcEndpoint", entityId: row.id, after: { ...plain, id: row.id } });
+      await publishEvent(tx, deps.provider, now, { scope: "bmc", key: row.assetId, data: { kind: "bmc.endpoint", endpointId: row.id } });
       return pub;
     });
   } catch (e) {
@@ -155,6 +157,7 @@ export async function updateEndpoint(deps: TDeps, actor: TActor, input: TEndpoin
     });
     const { agent: _a, ...b } = before;
     await appendAudit(tx, deps.provider, actor, now, { action: "update", entity: "BmcEndpoint", entityId: id, before: b, after: { ...plain, passwordChanged: Boolean(password), tlsPinReset: Boolean(resetTlsPin) } });
+    await publishEvent(tx, deps.provider, now, { scope: "bmc", key: row.assetId, data: { kind: "bmc.endpoint", endpointId: id } });
     return toPublic(row);
   });
 }
@@ -225,6 +228,7 @@ export async function decideFinding(deps: TDeps, actor: TActor, input: TFindingD
     const res = await tx.bmcFinding.updateMany({ where: { id, status: "OPEN" }, data: { status: decision, resolvedBy: actor.id, resolvedAt: now } });
     if (res.count !== 1) throw new AppError("CONFLICT", "Someone decided on this finding at the same moment; reload the page.");
     await appendAudit(tx, deps.provider, actor, now, { action: decision === "ACCEPTED" ? "accept" : "dismiss", entity: "BmcFinding", entityId: id, before: { status: f.status }, after: { status: decision, kind: f.kind, key: f.key, assetId: f.assetId, note: note ?? null } });
+    await publishEvent(tx, deps.provider, now, { scope: "bmc", key: f.assetId, data: { kind: "bmc.findings", opened: 0, resolved: 1 } });
     return toFinding(await tx.bmcFinding.findUniqueOrThrow({ where: { id } }));
   });
 }
@@ -269,6 +273,7 @@ export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput
     const now = deps.clock.now();
     await tx.bmcEndpoint.update({ where: { id: ep.id }, data: { lastPower: power, updatedAt: now } });
     await appendAudit(tx, deps.provider, actor, now, { action: "power.done", entity: "BmcEndpoint", entityId: ep.id, before: { power: ep.lastPower }, after: { assetId, requested: action, power } });
+    await publishEvent(tx, deps.provider, now, { scope: "bmc", key: assetId, data: { kind: "bmc.power", power } });
   });
   return { power };
 }

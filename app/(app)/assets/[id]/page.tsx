@@ -5,6 +5,7 @@ import { useParams } from "next/navigation";
 import { useState } from "react";
 import { STATUS_META, type TAssetStatus } from "@/server/domains/assets/status";
 import { BmcPanel } from "../../../_components/bmc-panel";
+import { useLive } from "../../../_components/live";
 import { StatusBadge } from "../../../_components/status-badge";
 import { errorInfo, useTRPC } from "../../../_components/trpc";
 
@@ -28,6 +29,9 @@ export default function AssetPage() {
       },
     }),
   );
+
+  // live: status, record and timeline follow changes made elsewhere (the asset list refetches on its own channel)
+  useLive(`asset:${id}`, () => void qc.invalidateQueries({ queryKey: trpc.assets.get.queryKey({ id }) }));
 
   if (asset.isError) return <p role="alert" className="rounded-lg bg-red-50 border border-red-200 text-red-800 px-3 py-2">{errorInfo(asset.error).message}</p>;
   const a = asset.data;

@@ -1,0 +1,58 @@
+/**
+ * Writing change notices (docs/live-updates.md). Call publishEvent inside the
+ * transaction that makes the change: the notice commits with it or not at all.
+ *
+ *   await publishEvent(tx, deps.provider, at, { scope: "asset", key: asset.id, data: { kind: "asset.status", from, to, version } });
+ *
+ * Wake-up after commit: on PostgreSQL pg_notify inside the transaction is
+ * delivered at commit to every web replica's LISTEN connection; on SQLite the
+ * hubs of this process are poked (their read waits for this transaction), and
+ * hubs in other processes find the row with their short poll.
+ */
+import type { Tx } from "../db/client";
+import type { TProvider } from "../db/url";
+import type { TDeps } from "../context";
+import { lockAppendOrder } from "../domains/audit/service";
+import { ZLiveData, type TLivePublish } from "./schema";
+
+/** The PostgreSQL NOTIFY channel the hubs LISTEN on. */
+export const LIVE_NOTIFY_CHANNEL = "ironledger_live";
+
+const g = globalThis as unknown as { __ironledgerLivePokes?: Set<() => void> };
+/** Hubs of this process register here to be woken when this process publishes. */
+export function localPokes(): Set<() => void> {
+  return (g.__ironledgerLivePokes ??= new Set());
+}
+
+export async function publishEvent(tx: Tx, provider: TProvider, at: Date, ...events: TLivePublish[]): Promise<void> {
+  if (events.length === 0) return;
+  // ids in commit order: a reader that saw id N never later finds a new id below N
+  await lockAppendOrder(tx, provider);
+  for (const e of events) {
+    const data = ZLiveData.parse(e.data);
+    await tx.liveEvent.create({ data: { at, scope: e.scope, key: e.key, kind: data.kind, data: JSON.stringify(data) }, select: { id: true } });
+  }
+  if (provider === "postgresql") {
+    // an empty payload: several notices in one transaction fold into one wake-up
+    await tx.$executeRawUnsafe(`SELECT pg_notify('${LIVE_NOTIFY_CHANNEL}', '')`);
+  } else {
+    setImmediate(() => {
+      for (const poke of localPokes()) poke();
+    });
+  }
+}
+
+/**
+ * Deletes notices older than `olderThan`, keeping the newest one (so a resume
+ * cursor can always be told apart from "pruned"). Returns how many went.
+ * A client whose cursor is older than what is kept gets a reset and refetches.
+ */
+export async function pruneEvents(deps: Pick<TDeps, "db">, olderThan: Date): Promise<number> {
+  const newest = await deps.db.liveEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
+  if (!newest) return 0;
+  const res = await deps.db.liveEvent.deleteMany({ where: { at: { lt: olderThan }, id: { lt: newest.id } } });
+  return res.count;
+}
+
+/** How long notices are kept by default: a tab offline longer than this refetches instead of replaying. */
+export const LIVE_RETENTION_MS = 24 * 60 * 60 * 1000;
