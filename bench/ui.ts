@@ -9,7 +9,7 @@
  * Options: --no-build, --runs=N, --assets=N (default 400).
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as chromeLauncher from "chrome-launcher";
@@ -60,6 +60,7 @@ try {
   const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.startsWith("il_session="));
   if (!res.ok || !cookie) throw new Error(`sign-in failed (${res.status}): ${await res.text()}`);
 
+  mkdirSync(path.join(dir, "chrome"));
   chrome = await chromeLauncher.launch({ chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium", chromeFlags: FLAGS, userDataDir: path.join(dir, "chrome") });
   const pages = { asset_list: `${web.url}/assets`, asset_page: `${web.url}/assets/${assetId}` };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
