@@ -12,6 +12,8 @@ import { appRouter } from "@/server/router";
 import { runtimeDeps } from "@/server/runtime";
 import { createCallerFactory, createContext } from "@/server/trpc";
 
+export { safeNext } from "./next-path";
+
 const createCaller = createCallerFactory(appRouter);
 
 /** One caller (and one session look-up) per request. */
@@ -62,11 +64,4 @@ export async function load<T>(fn: (api: Awaited<ReturnType<typeof serverApi>>) =
     }
     throw e;
   }
-}
-
-/** Only a same-origin path is a place to go back to after sign-in. */
-export function safeNext(next: string | string[] | undefined | null): string {
-  const n = Array.isArray(next) ? next[0] : next;
-  if (!n || !n.startsWith("/") || n.startsWith("//") || n.startsWith("/\\") || /[\u0000-\u001f]/.test(n) || n.startsWith("/login")) return "/assets";
-  return n;
 }
