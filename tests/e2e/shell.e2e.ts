@@ -56,6 +56,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A server render on a busy 2-core machine can take seconds: wait for it, not for a fixed time. */
+const slow = <T>(fn: () => Promise<T>) => expect.poll(fn, { timeout: 30_000 });
+
 /** Records whether the signed-in header ever existed in this page's DOM, across navigations. */
 async function watchForHeader(page: Page) {
   await page.addInitScript(() => {
@@ -154,18 +157,18 @@ describe("data table", () => {
   it("keeps filter, sort and page in the URL; a reload shows the same rows", async () => {
     const page = await tabletPage(browser);
     await signIn(page, web.url, "victor", PASSWORD, "viewer");
-    await expect.poll(() => page.getByTestId("asset-count").textContent()).toContain("75 assets");
+    await slow(() => page.getByTestId("asset-count").textContent()).toContain("75 assets");
     await page.getByTestId("filter-status").selectOption("BURN_IN");
-    await expect.poll(() => page.getByTestId("asset-count").textContent()).toContain("60 assets · page 1 of 2");
+    await slow(() => page.getByTestId("asset-count").textContent()).toContain("60 assets · page 1 of 2");
     await page.getByTestId("sort-serial").tap();
     await page.waitForURL(/sort=serial/);
-    await expect.poll(() => page.getByTestId("asset-rows").locator("tr").first().textContent()).toContain("SHELL-SN-001");
+    await slow(() => page.getByTestId("asset-rows").locator("tr").first().textContent()).toContain("SHELL-SN-001");
     await page.getByTestId("sort-serial").tap(); // descending
     await page.waitForURL(/dir=desc/);
-    await expect.poll(() => page.getByTestId("asset-rows").locator("tr").first().textContent()).toContain("SHELL-SN-060");
+    await slow(() => page.getByTestId("asset-rows").locator("tr").first().textContent()).toContain("SHELL-SN-060");
     await page.getByRole("button", { name: "Next" }).first().tap();
     await page.waitForURL(/page=2/);
-    await expect.poll(() => page.getByTestId("asset-count").textContent()).toContain("page 2 of 2");
+    await slow(() => page.getByTestId("asset-count").textContent()).toContain("page 2 of 2");
     const rowsBefore = await page.getByTestId("asset-rows").locator("tr").allTextContents();
     expect(rowsBefore).toHaveLength(10);
     expect(rowsBefore[0]).toContain("SHELL-SN-010");
@@ -180,7 +183,7 @@ describe("data table", () => {
     // a text filter goes to the URL too, and back to page 1
     await page.getByTestId("filter-q").fill("SHELL-SN-05");
     await page.waitForURL(/q=SHELL-SN-05/);
-    await expect.poll(() => page.getByTestId("asset-count").textContent()).toContain("10 assets · page 1 of 1");
+    await slow(() => page.getByTestId("asset-count").textContent()).toContain("10 assets · page 1 of 1");
     expect(new URL(page.url()).searchParams.get("page")).toBeNull();
     await page.reload();
     expect(await page.getByTestId("filter-q").inputValue()).toBe("SHELL-SN-05");
