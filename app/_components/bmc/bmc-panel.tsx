@@ -10,7 +10,8 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { FINDING_META, SENSOR_STATUS_META, type TCommandAction, type TCommandStatus, type TFindingKind } from "@/server/domains/bmc/schema";
+import type { TCommandAction, TCommandStatus, TFindingKind } from "@/server/domains/bmc/schema";
+import { FINDING_META, SENSOR_STATUS_META } from "@/server/domains/bmc/status";
 import { BmcEndpointForm } from "./bmc-endpoint-form";
 import { errorInfo, useTRPC } from "../trpc";
 import { ConfirmDialog } from "../ui/confirm-dialog";

@@ -23,7 +23,8 @@ export const ASSET_STATUSES = [
   "RMA",
   "QUARANTINE",
 ] as const;
-export const ZAssetStatus = z.enum(ASSET_STATUSES);
+// pure: a bundle that uses only the labels (a page) leaves zod out
+export const ZAssetStatus = /* @__PURE__ */ z.enum(ASSET_STATUSES);
 export type TAssetStatus = z.infer<typeof ZAssetStatus>;
 
 type TTone = "slate" | "blue" | "indigo" | "amber" | "emerald" | "red" | "orange" | "zinc" | "purple";
