@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { TActor, TDeps } from "../context";
 import { ANY_ROLE, ASSET_CREATORS, type TRole } from "../auth/roles";
 import { transition, TRANSITION_ROLES } from "../domains/assets/lifecycle";
-import { ZAssetStatus } from "../domains/assets/status";
+import { ZAssetStatus } from "../domains/assets/schema";
 import { ASSET_SORT_FIELDS, ZAssetCreate, ZAssetEvent, ZAssetSummary } from "../domains/assets/schema";
 import { assetEvents, createAsset, findByCode, getAsset, listAssets } from "../domains/assets/service";
 

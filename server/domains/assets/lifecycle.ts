@@ -18,7 +18,8 @@ import { AppError } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
-import { STATUS_META, ZAssetStatus, type TAssetStatus } from "./status";
+import { STATUS_META, type TAssetStatus } from "./status";
+import { ZAssetStatus } from "./schema";
 
 
 /** The moves, and who may make them (admin may make every move). */

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { ZAssetStatus } from "./status";
+import { ASSET_STATUSES } from "./status";
+
+export const ZAssetStatus = z.enum(ASSET_STATUSES);
 
 /** Serials are compared trimmed and upper-case; inner whitespace is dropped (scanners and people add it). */
 export function normaliseSerial(raw: string): string {
