@@ -7,7 +7,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
-import { ErrorBox, Field, fieldError, fmtDate, OkBox, OnceSecret, ROLE_OPTIONS, roleLabel, Tabs, type TRoleValue } from "../../_components/ui/form";
+import { ErrorBox, Field, fieldError, fmtDate, OkBox, OnceSecret, Tabs } from "../../_components/ui/form";
+import { ROLE_OPTIONS, roleLabel, type TRoleValue } from "../../_components/admin/roles";
 import { errorInfo, useTRPC } from "../../_components/trpc";
 
 const TABS = [

@@ -12,7 +12,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { TCommandAction, TCommandStatus, TFindingKind } from "@/server/domains/bmc/schema";
 import { FINDING_META, SENSOR_STATUS_META } from "@/server/domains/bmc/status";
-import { BmcEndpointForm } from "./bmc-endpoint-form";
+import dynamic from "next/dynamic";
 import { errorInfo, useTRPC } from "../trpc";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { fmtTime } from "../ui/format";
@@ -21,6 +21,9 @@ import type { AppRouter } from "@/server/router";
 import type { inferRouterOutputs } from "@trpc/server";
 
 type TAssetBmc = inferRouterOutputs<AppRouter>["bmc"]["forAsset"];
+
+// the endpoint form loads only when someone opens it: the page's first load stays small
+const BmcEndpointForm = dynamic(() => import("./bmc-endpoint-form").then((m) => m.BmcEndpointForm), { loading: () => <p className="text-slate-600">Loading the form…</p> });
 
 /** the buttons: every action but "status" (a read) */
 type TPowerAction = Exclude<TCommandAction, "status">;

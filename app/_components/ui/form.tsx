@@ -6,13 +6,7 @@
  * ./confirm-dialog.tsx. Big touch targets, as everywhere.
  */
 import { useState } from "react";
-import { ROLE_LABELS, ROLES, type TRole } from "@/server/auth/roles";
 import { errorInfo } from "../trpc";
-
-/** Roles as people read them (server/auth/roles.ts is the one list). */
-export const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
-export type TRoleValue = TRole;
-export const roleLabel = (r: string) => ROLE_LABELS[r as TRole] ?? r;
 
 /** The first field error for `name` from a failed mutation, if any. */
 export function fieldError(error: unknown, name: string): string | undefined {
