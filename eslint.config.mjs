@@ -100,10 +100,21 @@ export default tseslint.config(
   {
     // pages and components: data comes through tRPC; only the router's type and pure status/label modules from server/
     files: ["app/**/*.ts", "app/**/*.tsx"],
-    ignores: ["app/api/**"],
+    // app/_lib/server-trpc.ts is the one server-side entry for Server Components: it builds a tRPC caller
+    // (server/router, server/trpc, server/runtime) from the request's cookie; it has its own zone below
+    ignores: ["app/api/**", "app/_lib/server-trpc.ts"],
     rules: restrict([
       ...DB,
       { regex: "^(@/|(\\.\\./)+)server/(?!router$|auth/roles$|live/schema$|domains/[a-z-]+/(status|schema)$)", message: "app/ pages get data through tRPC: import only the AppRouter type, auth/roles, live/schema and a domain's status/schema module from server/." },
+      { regex: "^(@/|(\\.\\./)+)(agents|workers)/", message: "pages do not import agents or workers." },
+    ]),
+  },
+  {
+    // the RSC entry: the router, its context and the process's deps; still never the database itself
+    files: ["app/_lib/server-trpc.ts"],
+    rules: restrict([
+      ...DB,
+      { regex: "^(@/|(\\.\\./)+)server/(?!router$|trpc$|runtime$)", message: "app/_lib/server-trpc.ts imports only server/router, server/trpc and server/runtime." },
       { regex: "^(@/|(\\.\\./)+)(agents|workers)/", message: "pages do not import agents or workers." },
     ]),
   },

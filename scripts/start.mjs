@@ -39,7 +39,7 @@ function sourceHash() {
       h.update(p).update(readFileSync(p));
     }
   };
-  for (const p of ["app", "server", "agents", "public", "generated", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"]) walk(path.join(root, p));
+  for (const p of ["app", "server", "agents", "public", "generated", "next.config.mjs", "proxy.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"]) walk(path.join(root, p));
   return h.digest("hex");
 }
 const stamp = path.join(root, ".next/ironledger-source-hash");

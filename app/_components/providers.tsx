@@ -1,23 +1,31 @@
 "use client";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { useState } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "@/server/router";
 import { LiveProvider } from "./live";
-import { TRPCProvider, trpcError } from "./trpc";
+import { TRPCProvider } from "./trpc";
+import { ToastProvider } from "./ui/toast";
+
+const codeOf = (err: unknown) => (err as { data?: { code?: string } } | null)?.data?.code;
+
+/** A session that expired while the page was open: sign in again and come back here. */
+function onUnauthorized(err: unknown) {
+  if (codeOf(err) !== "UNAUTHORIZED" || typeof window === "undefined" || window.location.pathname === "/login") return;
+  window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+}
 
 export function Providers({ children }: { children: React.ReactNode }) {
   const [queryClient] = useState(
     () =>
       new QueryClient({
+        queryCache: new QueryCache({ onError: onUnauthorized }),
+        mutationCache: new MutationCache({ onError: onUnauthorized }),
         defaultOptions: {
           queries: {
             staleTime: 5_000,
-            retry: (count, err) => {
-              const code = trpcError(err)?.data?.code;
-              return count < 2 && !["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "BAD_REQUEST"].includes(code ?? "");
-            },
+            retry: (count, err) => count < 2 && !["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "BAD_REQUEST"].includes(codeOf(err) ?? ""),
           },
         },
       }),
@@ -37,7 +45,9 @@ export function Providers({ children }: { children: React.ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <LiveProvider>{children}</LiveProvider>
+        <ToastProvider>
+          <LiveProvider>{children}</LiveProvider>
+        </ToastProvider>
       </TRPCProvider>
     </QueryClientProvider>
   );

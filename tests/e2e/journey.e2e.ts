@@ -105,7 +105,7 @@ describe("tablet journey", () => {
     const page = await tablet();
     await signIn(page, "victor");
     await page.getByTestId("filter-status").selectOption("BURN_IN");
-    await expect.poll(() => page.getByTestId("asset-count").textContent()).toContain("1 assets");
+    await expect.poll(() => page.getByTestId("asset-count").textContent()).toContain("1 asset ·");
     await page.getByTestId("asset-rows").getByText(serial).click();
     await expect.poll(() => page.getByTestId("asset-status").textContent()).toBe("Burn-in");
     expect(await page.locator("[data-testid^=transition-]").count()).toBe(0);

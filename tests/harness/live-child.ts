@@ -6,7 +6,7 @@
 import { createDatabase, tuneDatabase } from "../../server/db/client";
 import { systemClock } from "../../server/context";
 import { transition } from "../../server/domains/assets/lifecycle";
-import { ZAssetStatus } from "../../server/domains/assets/status";
+import { ZAssetStatus } from "../../server/domains/assets/schema";
 
 const [url, assetId, to] = process.argv.slice(2);
 if (!url || !assetId || !to) throw new Error("usage: live-child.ts DATABASE_URL ASSET_ID TO_STATUS");

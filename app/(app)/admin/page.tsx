@@ -7,7 +7,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { ConfirmDialog, ErrorBox, Field, fieldError, fmtDate, OkBox, OnceSecret, ROLE_OPTIONS, roleLabel, Tabs, type TRoleValue } from "../../_components/form-bits";
+import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
+import { ErrorBox, Field, fieldError, fmtDate, OkBox, OnceSecret, Tabs } from "../../_components/ui/form";
+import { ROLE_OPTIONS, roleLabel, type TRoleValue } from "../../_components/admin/roles";
 import { errorInfo, useTRPC } from "../../_components/trpc";
 
 const TABS = [
@@ -22,7 +24,7 @@ export default function AdminPage() {
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 60_000 }));
   const [tab, setTab] = useState<TTab>("users");
   if (!me.data) return <p className="text-slate-600">Loading…</p>;
-  if (me.data.role !== "admin") {
+  if (!me.data.can.administer) {
     return (
       <div className="card p-6 max-w-xl space-y-2" data-testid="admin-forbidden">
         <h1 className="text-2xl font-semibold">Administration</h1>
@@ -168,24 +170,19 @@ function UsersSection({ myId }: { myId: string }) {
       </section>
 
       {resetFor && (
-        <div className="fixed inset-0 z-30 flex items-center justify-center bg-black/40 p-4" role="dialog" aria-modal="true" aria-labelledby="reset-title">
-          <form
-            className="card w-full max-w-lg p-6 space-y-4"
-            onSubmit={(e) => {
-              e.preventDefault();
-              reset.mutate({ id: resetFor.id, data: { password: newPw } });
-            }}
-          >
-            <h2 id="reset-title" className="text-xl font-semibold">New password for {resetFor.name}</h2>
+        <ConfirmDialog
+          title={`New password for ${resetFor.name}`}
+          tone="primary"
+          confirmLabel="Set password"
+          pending={reset.isPending}
+          onConfirm={() => reset.mutate({ id: resetFor.id, data: { password: newPw } })}
+          onCancel={() => setResetFor(null)}
+          body={
             <Field label="New password" error={resetError} hint="At least 12 characters. Their open sessions are signed out.">
-              <input className="input" type="password" value={newPw} onChange={(e) => setNewPw(e.target.value)} autoComplete="new-password" autoFocus />
+              <input className="input" type="password" value={newPw} onChange={(e) => setNewPw(e.target.value)} autoComplete="new-password" />
             </Field>
-            <div className="flex justify-end gap-2">
-              <button type="button" className="btn btn-secondary" onClick={() => setResetFor(null)}>Cancel</button>
-              <button type="submit" className="btn btn-primary" disabled={reset.isPending || newPw.length === 0}>{reset.isPending ? "Saving…" : "Set password"}</button>
-            </div>
-          </form>
-        </div>
+          }
+        />
       )}
     </div>
   );

@@ -8,11 +8,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { MODEL_KINDS, type TModelKind } from "@/server/domains/catalog/schema";
 import { LOCATION_KINDS, PARENT_KINDS, type TLocation, type TLocationKind } from "@/server/domains/locations/schema";
-import { ErrorBox, Field, fieldError, OkBox, Tabs } from "../../_components/form-bits";
+import { ErrorBox, Field, fieldError, OkBox, Tabs } from "../../_components/ui/form";
 import { useTRPC } from "../../_components/trpc";
 
-const CATALOG_EDITORS = ["admin", "procurement", "warehouse"];
-const VENDOR_EDITORS = ["admin", "procurement"];
 const KIND_LABEL: Record<TLocationKind, string> = { SITE: "Site", ROOM: "Room", RACK: "Rack", BIN: "Bin" };
 const TABS = [
   { id: "places", label: "Places" },
@@ -25,12 +23,13 @@ export default function SetupPage() {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 60_000 }));
   const [tab, setTab] = useState<TTab>("places");
-  const role = me.data?.role ?? "viewer";
+  // what this user may add comes from the server (me.can), not from a role list here
+  const can = me.data?.can;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Setup</h1>
       <Tabs tabs={TABS} value={tab} onChange={setTab} />
-      {tab === "places" ? <Places canEdit={CATALOG_EDITORS.includes(role)} /> : <Catalogue canEdit={CATALOG_EDITORS.includes(role)} canEditVendors={VENDOR_EDITORS.includes(role)} />}
+      {tab === "places" ? <Places canEdit={can?.editPlaces ?? false} /> : <Catalogue canEdit={can?.editCatalog ?? false} canEditVendors={can?.editVendors ?? false} />}
     </div>
   );
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { isPlaceholderSerial, normaliseSerial } from "../../contracts/normalise";
-import { ZAssetStatus } from "./status";
+import { ASSET_STATUSES } from "./status";
+
+export const ZAssetStatus = z.enum(ASSET_STATUSES);
 
 /** Serials are compared by the rule BMC reports are read with (server/contracts/normalise.ts). */
 export { normaliseSerial };

@@ -3,7 +3,6 @@
  * Pure data (no server imports) so pages can use it; the rules for moving
  * between statuses live in ./lifecycle.ts.
  */
-import { z } from "zod";
 
 export const ASSET_STATUSES = [
   "PLANNED",
@@ -23,8 +22,8 @@ export const ASSET_STATUSES = [
   "RMA",
   "QUARANTINE",
 ] as const;
-export const ZAssetStatus = z.enum(ASSET_STATUSES);
-export type TAssetStatus = z.infer<typeof ZAssetStatus>;
+// ZAssetStatus (the zod enum) is in ./schema.ts: this module stays zod-free, so pages that show labels do not ship zod
+export type TAssetStatus = (typeof ASSET_STATUSES)[number];
 
 type TTone = "slate" | "blue" | "indigo" | "amber" | "emerald" | "red" | "orange" | "zinc" | "purple";
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { readHostPort } from "../../contracts/normalise";
-import { ZBmcProbeResult, ZBmcProtocol, ZPowerAction, ZPowerState, ZSensorStatus, type TPowerAction } from "../../contracts/bmc";
+import { ZBmcProbeResult, ZBmcProtocol, ZPowerAction, ZPowerState, type TPowerAction } from "../../contracts/bmc";
 
 export const FINDING_KINDS = ["SERIAL_MISMATCH", "COMPONENT_MISSING", "COMPONENT_UNEXPECTED", "UNREACHABLE", "TLS_MISMATCH"] as const;
 export const ZFindingKind = z.enum(FINDING_KINDS);
@@ -16,21 +16,8 @@ export const FINDING_STATUSES = ["OPEN", "ACCEPTED", "DISMISSED", "RESOLVED"] as
 export const ZFindingStatus = z.enum(FINDING_STATUSES);
 export type TFindingStatus = z.infer<typeof ZFindingStatus>;
 
-export const FINDING_META: Record<TFindingKind, { label: string; hint: string }> = {
-  SERIAL_MISMATCH: { label: "Serial differs", hint: "The BMC reports a serial that is not the one in the record. Check the label on the chassis, then correct the record or the BMC address." },
-  COMPONENT_MISSING: { label: "Part missing", hint: "A part the record lists was not reported by the BMC. Check whether it was removed, then update the record." },
-  COMPONENT_UNEXPECTED: { label: "Unknown part", hint: "The BMC reports a part the record does not list. Register it as a part of this asset, or find out who fitted it." },
-  UNREACHABLE: { label: "BMC unreachable", hint: "The site agent could not reach the BMC. Check the cable, address and credentials." },
-  TLS_MISMATCH: { label: "Certificate changed", hint: "The BMC presented a different certificate than the one pinned. Verify the BMC before trusting it." },
-};
-
-export const SENSOR_STATUS_META: Record<z.infer<typeof ZSensorStatus>, { label: string; className: string }> = {
-  ok: { label: "OK", className: "bg-green-100 text-green-800" },
-  nc: { label: "Non-critical", className: "bg-amber-100 text-amber-800" },
-  cr: { label: "Critical", className: "bg-red-100 text-red-800" },
-  nr: { label: "Non-recoverable", className: "bg-red-200 text-red-900" },
-  ns: { label: "No reading", className: "bg-slate-100 text-slate-600" },
-};
+// labels pages show: ./status.ts (no zod, so the browser bundle stays small)
+export { FINDING_META, SENSOR_STATUS_META } from "./status";
 
 const name = z.string().trim().min(2, "A name has at least 2 characters").max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, "Letters, digits, space, . _ - only");
 

@@ -1,4 +1,5 @@
 import { ADMIN_ONLY, ANY_ROLE } from "../../auth/roles";
+import { capabilitiesFor } from "../../auth/capabilities";
 import { procedure, publicProcedure, router } from "../../trpc";
 import { ZApiTokenCreate, ZApiTokenCreated, ZApiTokenRevoked, ZApiTokens, ZIdInput, ZLoginInput, ZLoginOutput, ZMe, ZOk, ZUser, ZUserCreate, ZUsers, ZUserUpdate } from "./schema";
 import { createApiToken, createUser, listApiTokens, listUsers, login, logout, revokeApiToken, SESSION_COOKIE, SESSION_TTL_MS, updateUser } from "./service";
@@ -18,7 +19,8 @@ export const authRouter = router({
     ctx.resHeaders?.append("set-cookie", sessionCookie("", 0, ctx.secureCookies));
     return { ok: true };
   }),
-  me: procedure(ANY_ROLE).output(ZMe).query(({ ctx }) => ctx.actor),
+  // the signed-in actor and what the UI may offer them (pages hold no role lists)
+  me: procedure(ANY_ROLE).output(ZMe).query(({ ctx }) => ({ ...ctx.actor, can: capabilitiesFor(ctx.actor.role) })),
 });
 
 export const usersRouter = router({

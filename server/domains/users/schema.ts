@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CAPABILITIES, type TCapability } from "../../auth/capabilities";
 import { ZRole } from "../../auth/roles";
 
 export const ZUsername = z
@@ -28,12 +29,16 @@ export const ZApiTokenCreate = z.object({
 const ZStoredRole = z.string().pipe(ZRole);
 
 /** Who is signed in. */
+/** What the UI may offer the signed-in user (server/auth/capabilities.ts): one boolean per capability. */
+export const ZCapabilities = z.object(Object.fromEntries(Object.keys(CAPABILITIES).map((k) => [k, z.boolean()])) as Record<TCapability, z.ZodBoolean>);
+
 export const ZMe = z.object({
   type: z.enum(["user", "token", "agent", "system"]),
   id: z.string(),
   name: z.string(),
   username: z.string().optional(),
   role: ZStoredRole,
+  can: ZCapabilities,
 });
 export type TMe = z.infer<typeof ZMe>;
 

@@ -8,7 +8,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { ConfirmDialog, ErrorBox, fmtDate, OkBox } from "../../../_components/form-bits";
+import { ErrorBox, fmtDate, OkBox } from "../../../_components/ui/form";
+import { ConfirmDialog } from "../../../_components/ui/confirm-dialog";
 import { useTRPC } from "../../../_components/trpc";
 
 const STATUSES = [
@@ -38,7 +39,7 @@ export default function JobsPage() {
   const [status, setStatus] = useState<TStatusFilter>("");
   const [kind, setKind] = useState("");
   const [page, setPage] = useState(1);
-  const isAdmin = me.data?.role === "admin";
+  const isAdmin = me.data?.can.administer === true;
   const jobs = useQuery({
     ...trpc.jobs.list.queryOptions({ status: status || undefined, kind: kind || undefined, page, pageSize: PAGE_SIZE }),
     enabled: isAdmin,

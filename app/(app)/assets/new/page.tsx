@@ -10,10 +10,9 @@ import Link from "next/link";
 import { useRef, useState } from "react";
 import { INITIAL_STATUSES } from "@/server/domains/assets/schema";
 import { STATUS_META } from "@/server/domains/assets/status";
-import { ErrorBox, errorDetails, Field, fieldError, OkBox } from "../../../_components/form-bits";
+import { ErrorBox, errorDetails, Field, fieldError, OkBox } from "../../../_components/ui/form";
 import { errorInfo, useTRPC } from "../../../_components/trpc";
 
-const CREATORS = ["admin", "procurement", "warehouse"];
 type TInitial = (typeof INITIAL_STATUSES)[number];
 type TParent = { id: string; serial: string; assetTag: string | null; label: string };
 
@@ -77,7 +76,7 @@ export default function RegisterAssetPage() {
   }
 
   if (!me.data) return <p className="text-slate-600">Loading…</p>;
-  if (!CREATORS.includes(me.data.role)) {
+  if (!me.data.can.registerAssets) {
     return (
       <div className="card p-6 max-w-xl space-y-2">
         <h1 className="text-2xl font-semibold">Register asset</h1>

@@ -8,7 +8,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { errorInfo, useTRPC } from "./trpc";
+import { errorInfo, useTRPC } from "../trpc";
 
 type TResult = { kind: "none"; code: string } | { kind: "many"; code: string; items: { id: string; serial: string; assetTag: string | null; model: { manufacturer: string; name: string } }[] } | { kind: "error"; message: string } | null;
 

@@ -1,17 +1,12 @@
 "use client";
 /**
  * Small shared pieces for forms and admin screens: a labelled field with its
- * error next to it, an alert box, a secret shown exactly once, and a
- * confirmation dialog. Big touch targets, as everywhere.
+ * error next to it (from the server's zod issues: `data.fields`), an alert
+ * box, a secret shown exactly once, tabs. The confirmation dialog is
+ * ./confirm-dialog.tsx. Big touch targets, as everywhere.
  */
 import { useState } from "react";
-import { ROLE_LABELS, ROLES, type TRole } from "@/server/auth/roles";
-import { errorInfo, trpcError } from "./trpc";
-
-/** Roles as people read them (server/auth/roles.ts is the one list). */
-export const ROLE_OPTIONS = ROLES.map((value) => ({ value, label: ROLE_LABELS[value] }));
-export type TRoleValue = TRole;
-export const roleLabel = (r: TRole) => ROLE_LABELS[r];
+import { errorInfo, trpcError } from "../trpc";
 
 /** The first field error for `name` from a failed mutation, if any. */
 export function fieldError(error: unknown, name: string): string | undefined {
@@ -97,46 +92,6 @@ export function OnceSecret({ title, secret, onDone }: { title: string; secret: s
       </div>
       {copied === "yes" && <p className="text-sm text-green-800">Copied to the clipboard.</p>}
       {copied === "no" && <p className="text-sm text-red-800">This browser did not allow copying; select the text and copy it by hand.</p>}
-    </div>
-  );
-}
-
-export function ConfirmDialog({
-  title,
-  body,
-  confirmLabel,
-  pending,
-  error,
-  onConfirm,
-  onCancel,
-}: {
-  title: string;
-  body: React.ReactNode;
-  confirmLabel: string;
-  pending: boolean;
-  error?: unknown;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  return (
-    <div className="fixed inset-0 z-30 flex items-center justify-center bg-black/40 p-4" role="dialog" aria-modal="true" aria-labelledby="confirm-dialog-title">
-      <form
-        className="card w-full max-w-lg p-6 space-y-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          onConfirm();
-        }}
-      >
-        <h2 id="confirm-dialog-title" className="text-xl font-semibold">{title}</h2>
-        <div>{body}</div>
-        {error ? <p role="alert" className="text-red-800">{errorInfo(error).message}</p> : null}
-        <div className="flex justify-end gap-2">
-          <button type="button" className="btn btn-secondary" onClick={onCancel}>Cancel</button>
-          <button type="submit" className="btn btn-danger" disabled={pending} data-testid="confirm-dialog-ok">
-            {pending ? "Working…" : confirmLabel}
-          </button>
-        </div>
-      </form>
     </div>
   );
 }

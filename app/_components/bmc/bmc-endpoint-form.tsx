@@ -6,8 +6,8 @@
  */
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ErrorBox, Field, fieldError } from "./form-bits";
-import { errorInfo, useTRPC } from "./trpc";
+import { ErrorBox, Field, fieldError } from "../ui/form";
+import { errorInfo, useTRPC } from "../trpc";
 
 type TEndpointLike = {
   id: string;

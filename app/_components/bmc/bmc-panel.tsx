@@ -5,15 +5,26 @@
  * admins, after a confirmation). Without an agent the server switches the
  * power directly; behind a site agent the action is queued as a command and
  * followed here (queued → sent → done / failed / expired) with the recent
- * command history. Data comes through tRPC typed by the procedures' output schemas
- * (dates arrive as Dates).
+ * command history. The page renders it first with the server's data
+ * (`initial`); what the user may do comes from the server (`can`).
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { FINDING_META, SENSOR_STATUS_META, type TCommandAction, type TCommandStatus, type TFindingKind } from "@/server/domains/bmc/schema";
-import { BmcEndpointForm } from "./bmc-endpoint-form";
-import { useLive } from "./live";
-import { errorInfo, useTRPC } from "./trpc";
+import type { TCommandAction, TCommandStatus, TFindingKind } from "@/server/domains/bmc/schema";
+import { FINDING_META, SENSOR_STATUS_META } from "@/server/domains/bmc/status";
+import dynamic from "next/dynamic";
+import { useLive } from "../live";
+import { errorInfo, useTRPC } from "../trpc";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { fmtTime } from "../ui/format";
+import { useToast } from "../ui/toast";
+import type { AppRouter } from "@/server/router";
+import type { inferRouterOutputs } from "@trpc/server";
+
+type TAssetBmc = inferRouterOutputs<AppRouter>["bmc"]["forAsset"];
+
+// the endpoint form loads only when someone opens it: the page's first load stays small
+const BmcEndpointForm = dynamic(() => import("./bmc-endpoint-form").then((m) => m.BmcEndpointForm), { loading: () => <p className="text-slate-600">Loading the form…</p> });
 
 /** the buttons: every action but "status" (a read) */
 type TPowerAction = Exclude<TCommandAction, "status">;
@@ -24,16 +35,13 @@ const POWER_LABELS: Record<TPowerAction, { label: string; question: string; dang
   cycle: { label: "Power cycle", question: "Power cycle", danger: true },
   reset: { label: "Reset", question: "Hard reset", danger: true },
 };
-const POWER_ROLES = ["admin", "technician"];
-const DECIDE_ROLES = ["admin", "technician"];
-const BMC_EDITORS = ["admin", "technician"];
 
 function when(iso: string | Date | null | undefined): string {
   if (!iso) return "never";
   const d = new Date(iso);
   const mins = Math.round((Date.now() - d.getTime()) / 60_000);
   const ago = mins < 1 ? "just now" : mins < 60 ? `${mins} min ago` : mins < 48 * 60 ? `${Math.round(mins / 60)} h ago` : `${Math.round(mins / 1440)} days ago`;
-  return `${d.toLocaleString()} (${ago})`;
+  return `${fmtTime(d)} (${ago})`;
 }
 
 const COMMAND_STEPS: { status: TCommandStatus[]; label: string }[] = [
@@ -72,15 +80,15 @@ function findingText(kind: TFindingKind, detail: Record<string, unknown>): strin
   }
 }
 
-export function BmcPanel({ assetId }: { assetId: string }) {
+export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?: TAssetBmc; can: { power: boolean; decideFindings: boolean; editBmc: boolean } }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
-  const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false, staleTime: 60_000 }));
-  const bmc = useQuery(trpc.bmc.forAsset.queryOptions({ assetId }));
+  const toast = useToast();
+  const bmc = useQuery(trpc.bmc.forAsset.queryOptions({ assetId }, { initialData: initial as TAssetBmc, staleTime: 10_000 }));
   const [confirm, setConfirm] = useState<TPowerAction | null>(null);
   const [editing, setEditing] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.bmc.forAsset.queryKey({ assetId }) });
-  const power = useMutation(trpc.bmc.power.mutationOptions({ onSuccess: async () => { setConfirm(null); await refresh(); } }));
+  const power = useMutation(trpc.bmc.power.mutationOptions({ onSuccess: async (_r, v) => { setConfirm(null); toast.success(`${POWER_LABELS[v.action as TPowerAction]?.label ?? v.action}: done.`); await refresh(); } }));
   const hasAgent = Boolean(bmc.data?.endpoint?.agentId);
   const commands = useQuery(
     trpc.bmc.commands.queryOptions(
@@ -101,7 +109,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
     if (e.type === "reset" || e.data.kind !== "bmc.command") void refresh();
     if (e.type === "reset" || e.data.kind === "bmc.command") void refreshCommands();
   });
-  const queue = useMutation(trpc.bmc.queueCommand.mutationOptions({ onSuccess: async () => { setConfirm(null); await refreshCommands(); } }));
+  const queue = useMutation(trpc.bmc.queueCommand.mutationOptions({ onSuccess: async (_r, v) => { setConfirm(null); toast.info(`${POWER_LABELS[v.action as TPowerAction]?.label ?? v.action}: queued for the site agent.`); await refreshCommands(); } }));
   const latest = commands.data?.[0] ?? null;
   const pending = latest !== null && isOpen(latest.status);
   // when a command finishes, the power state on the panel follows
@@ -109,12 +117,13 @@ export function BmcPanel({ assetId }: { assetId: string }) {
   useEffect(() => {
     if (latestKey.endsWith(":DONE")) void qc.invalidateQueries({ queryKey: trpc.bmc.forAsset.queryKey({ assetId }) });
   }, [latestKey, qc, trpc, assetId]);
-  const decide = useMutation(trpc.bmc.decideFinding.mutationOptions({ onSettled: refresh }));
+  const decide = useMutation(
+    trpc.bmc.decideFinding.mutationOptions({ onSuccess: (_r, v) => toast.success(v.decision === "ACCEPTED" ? "Finding accepted." : "Finding dismissed."), onSettled: refresh }),
+  );
 
-  const role = me.data?.role ?? "viewer";
-  const canPower = POWER_ROLES.includes(role);
-  const canDecide = DECIDE_ROLES.includes(role);
-  const canEdit = BMC_EDITORS.includes(role);
+  const canPower = can.power;
+  const canDecide = can.decideFindings;
+  const canEdit = can.editBmc;
 
   if (bmc.isError) return <section className="card p-5 lg:col-span-3"><p role="alert" className="rounded-lg bg-red-50 border border-red-200 text-red-800 px-3 py-2">{errorInfo(bmc.error).message}</p></section>;
   if (!bmc.data) return <section className="card p-5 lg:col-span-3"><p className="text-slate-600">Loading BMC…</p></section>;
@@ -204,8 +213,8 @@ export function BmcPanel({ assetId }: { assetId: string }) {
               </ol>
               {latest.status === "DONE" && latest.power && <p role="status">The BMC reports power {latest.power}.</p>}
               {latest.status === "FAILED" && <p role="alert" className="text-red-800">The agent could not carry it out: {latest.error ?? "no detail"}. Check that the BMC is reachable and its credentials have operator rights, then try again.</p>}
-              {latest.status === "EXPIRED" && <p role="status" className="text-amber-800">Nothing was done: the agent did not pick the command up before {new Date(latest.expiresAt).toLocaleTimeString()}. Check that the agent is running, then try again.</p>}
-              {pending && <p className="text-sm text-slate-600">Waiting for the agent; a command not carried out by {new Date(latest.expiresAt).toLocaleTimeString()} is dropped.</p>}
+              {latest.status === "EXPIRED" && <p role="status" className="text-amber-800">Nothing was done: the agent did not pick the command up before {fmtTime(latest.expiresAt)}. Check that the agent is running, then try again.</p>}
+              {pending && <p className="text-sm text-slate-600">Waiting for the agent; a command not carried out by {fmtTime(latest.expiresAt)} is dropped.</p>}
             </div>
           )}
           {commands.isError && <p role="alert" className="text-red-800">{errorInfo(commands.error).message}</p>}
@@ -215,7 +224,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
               <tbody>
                 {commands.data!.map((c) => (
                   <tr key={c.id} className="border-t border-slate-200">
-                    <td className="py-1 text-sm">{new Date(c.requestedAt).toLocaleString()}</td>
+                    <td className="py-1 text-sm">{fmtTime(c.requestedAt)}</td>
                     <td>{ACTION_LABELS[c.action] ?? c.action}</td>
                     <td>{c.requestedByName}</td>
                     <td><span className={`rounded px-2 py-0.5 text-sm ${COMMAND_STATUS_META[c.status].className}`}>{COMMAND_STATUS_META[c.status].label}</span></td>
@@ -241,7 +250,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
                 <div className="mr-auto">
                   <p className="font-medium">{FINDING_META[f.kind].label}</p>
                   <p className="text-sm">{findingText(f.kind, f.detail)}</p>
-                  <p className="text-sm text-slate-600">{FINDING_META[f.kind].hint} Seen since {new Date(f.firstSeenAt).toLocaleString()}, last {new Date(f.lastSeenAt).toLocaleString()}.</p>
+                  <p className="text-sm text-slate-600">{FINDING_META[f.kind].hint} Seen since {fmtTime(f.firstSeenAt)}, last {fmtTime(f.lastSeenAt)}.</p>
                 </div>
                 {canDecide && (
                   <div className="flex gap-2">
@@ -280,7 +289,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
             ) : (
               <ul className="space-y-1 text-base" data-testid="bmc-sel">
                 {probe.sel.map((e) => (
-                  <li key={e.id}><span className="text-sm text-slate-600 font-mono">{e.timestamp ? new Date(e.timestamp).toLocaleString() : "pre-init"}</span> · {e.sensorType}: {e.event}</li>
+                  <li key={e.id}><span className="text-sm text-slate-600 font-mono">{e.timestamp ? fmtTime(e.timestamp) : "pre-init"}</span> · {e.sensorType}: {e.event}</li>
                 ))}
               </ul>
             )}
@@ -304,26 +313,22 @@ export function BmcPanel({ assetId }: { assetId: string }) {
       )}
 
       {confirm && (
-        <div className="fixed inset-0 z-30 flex items-center justify-center bg-black/40 p-4" role="dialog" aria-modal="true" aria-labelledby="bmc-confirm-title">
-          <form
-            className="card w-full max-w-lg p-6 space-y-4"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (hasAgent) queue.mutate({ assetId, action: confirm, confirm: true });
-              else power.mutate({ assetId, action: confirm, confirm: true });
-            }}
-          >
-            <h2 id="bmc-confirm-title" className="text-xl font-semibold">{POWER_LABELS[confirm].question} this server?</h2>
-            <p>This acts on the real machine{POWER_LABELS[confirm].danger ? " and interrupts whatever runs on it" : ""}. It is recorded in the audit log under your name.</p>
-            {hasAgent && <p className="text-slate-700">The site agent {ep.agentName ?? ""} carries it out within 2 minutes, or not at all; follow it on this page.</p>}
-            {power.isError && <p role="alert" className="text-red-800">{errorInfo(power.error).message}</p>}
-            {queue.isError && <p role="alert" className="text-red-800">{errorInfo(queue.error).message}</p>}
-            <div className="flex justify-end gap-2">
-              <button type="button" className="btn btn-secondary" onClick={() => setConfirm(null)}>Cancel</button>
-              <button type="submit" className="btn btn-primary" disabled={power.isPending || queue.isPending} data-testid="bmc-power-confirm">{power.isPending || queue.isPending ? "Working…" : POWER_LABELS[confirm].label}</button>
-            </div>
-          </form>
-        </div>
+        <ConfirmDialog
+          title={`${POWER_LABELS[confirm].question} this server?`}
+          tone={POWER_LABELS[confirm].danger ? "danger" : "primary"}
+          confirmLabel={POWER_LABELS[confirm].label}
+          pending={power.isPending || queue.isPending}
+          error={power.error ?? queue.error}
+          testId="bmc-power-confirm"
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => (hasAgent ? queue.mutate({ assetId, action: confirm, confirm: true }) : power.mutate({ assetId, action: confirm, confirm: true }))}
+          body={
+            <>
+              <p>This acts on the real machine{POWER_LABELS[confirm].danger ? " and interrupts whatever runs on it" : ""}. It is recorded in the audit log under your name.</p>
+              {hasAgent && <p className="text-slate-700">The site agent {ep.agentName ?? ""} carries it out within 2 minutes, or not at all; follow it on this page.</p>}
+            </>
+          }
+        />
       )}
     </section>
   );

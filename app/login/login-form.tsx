@@ -1,0 +1,47 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { errorInfo, useTRPC } from "../_components/trpc";
+
+export function LoginForm({ next }: { next: string }) {
+  const trpc = useTRPC();
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  // a full load of `next`: its layout checks the new session on the server
+  const login = useMutation(trpc.auth.login.mutationOptions({ onSuccess: () => window.location.assign(next) }));
+  const err = login.error ? errorInfo(login.error) : null;
+  return (
+    <main className="min-h-full flex items-center justify-center p-6">
+      <form
+        className="card w-full max-w-md p-8 space-y-5"
+        onSubmit={(e) => {
+          e.preventDefault();
+          login.mutate({ username, password });
+        }}
+      >
+        <div>
+          <h1 className="text-2xl font-semibold">IronLedger</h1>
+          <p className="text-slate-600">Sign in to the hardware ledger</p>
+        </div>
+        <label className="block space-y-1">
+          <span className="font-medium">User name</span>
+          <input className="input" name="username" autoComplete="username" autoCapitalize="none" value={username} onChange={(e) => setUsername(e.target.value)} required />
+          {err?.fields?.username && <span className="text-sm text-red-700">{err.fields.username.join(", ")}</span>}
+        </label>
+        <label className="block space-y-1">
+          <span className="font-medium">Password</span>
+          <input className="input" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          {err?.fields?.password && <span className="text-sm text-red-700">{err.fields.password.join(", ")}</span>}
+        </label>
+        {err && (
+          <p role="alert" className="rounded-lg bg-red-50 border border-red-200 text-red-800 px-3 py-2">
+            {err.message}
+          </p>
+        )}
+        <button className="btn btn-primary w-full" type="submit" disabled={login.isPending || login.isSuccess}>
+          {login.isPending || login.isSuccess ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </main>
+  );
+}
