@@ -3,9 +3,9 @@
  * transport is server/agent-api/http.ts:
  *
  *   agentFromToken      the agent behind a bearer token (`ila_…`, stored as sha256)
- *   agentWork           GET  /work: targets with their credentials, opened here
- *   ingestObservations  POST /observations: TObservationBatch → TObservationAck
- *   pollCommands        GET  /commands?wait=SECONDS: the long poll (commands.ts)
+ *   agentWork           GET  work: targets with their credentials, opened here
+ *   ingestObservations  POST observations: TObservationBatch → TObservationAck
+ *   pollCommands        GET  commands?wait=SECONDS: the long poll (commands.ts)
  *
  * A batch is validated as a whole (400 with field errors, nothing
  * written), then stored in one transaction: each idempotency key once
