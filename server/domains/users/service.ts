@@ -22,8 +22,9 @@ const publicUser = { id: true, username: true, displayName: true, role: true, ac
 export async function createUser(deps: TDeps, actor: TActor, input: z.input<typeof ZUserCreate>) {
   const data = ZUserCreate.parse(input);
   try {
+    const passwordHash = await hashPassword(data.password); // before the transaction: keep it short
     return await deps.db.$transaction(async (tx) => {
-      const user = await tx.user.create({ data: { username: data.username, displayName: data.displayName, role: data.role, passwordHash: await hashPassword(data.password) }, select: publicUser });
+      const user = await tx.user.create({ data: { username: data.username, displayName: data.displayName, role: data.role, passwordHash }, select: publicUser });
       await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "create", entity: "User", entityId: user.id, after: user });
       return user;
     });
@@ -38,9 +39,10 @@ export async function updateUser(deps: TDeps, actor: TActor, input: z.input<type
   const before = await deps.db.user.findUnique({ where: { id }, select: publicUser });
   if (!before) throw new AppError("NOT_FOUND", `No user with id ${id}.`);
   if (actor.id === id && (data.role && data.role !== "admin" || data.active === false)) throw new AppError("BAD_REQUEST", "You cannot demote or deactivate yourself; ask another admin.");
+  const { password, ...rest } = data;
+  const passwordHash = password ? await hashPassword(password) : undefined; // before the transaction: keep it short
   return deps.db.$transaction(async (tx) => {
-    const { password, ...rest } = data;
-    const user = await tx.user.update({ where: { id }, data: { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) }, select: publicUser });
+    const user = await tx.user.update({ where: { id }, data: { ...rest, ...(passwordHash ? { passwordHash } : {}) }, select: publicUser });
     if (data.active === false || password || data.role) await tx.session.deleteMany({ where: { userId: id } });
     await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "update", entity: "User", entityId: id, before, after: { ...user, passwordChanged: Boolean(password) } });
     return user;
