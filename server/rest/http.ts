@@ -6,7 +6,7 @@
 import { ZodError, z } from "zod";
 import { AppError } from "../errors";
 import type { TDeps } from "../context";
-import { bearer, errorBody, fieldErrors, json } from "../http";
+import { bearer, BODY_LIMITS, BodyTooLargeError, errorBody, fieldErrors, json, readTextLimited, tooLargeResponse } from "../http";
 import { actorFromApiToken } from "../domains/users/service";
 import { ROUTES, type TRoute } from "./routes";
 import { openApiDocument } from "./openapi";
@@ -95,8 +95,9 @@ export async function handleRest(req: Request, deps: TDeps): Promise<Response> {
     if (route.body) {
       let raw: unknown;
       try {
-        raw = await req.json();
-      } catch {
+        raw = JSON.parse(await readTextLimited(req, BODY_LIMITS.rest));
+      } catch (e) {
+        if (e instanceof BodyTooLargeError) return tooLargeResponse(e);
         return json(400, errorBody("BAD_REQUEST", "The request body must be JSON (Content-Type: application/json)."));
       }
       input.body = parse(route.body, raw, "body");

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { TActor, TDeps } from "../context";
 import { ANY_ROLE, ASSET_CREATORS, type TRole } from "../auth/roles";
-import { transition, TRANSITION_ROLES } from "../domains/assets/lifecycle";
+import { transition, TRANSITION_ROLES, ZTransitionPayload } from "../domains/assets/lifecycle";
 import { ZAssetStatus } from "../domains/assets/status";
 import { ASSET_SORT_FIELDS, ZAssetCreate, ZAssetEvent, ZAssetSummary } from "../domains/assets/schema";
 import { assetEvents, createAsset, findByCode, getAsset, listAssets } from "../domains/assets/service";
@@ -54,7 +54,7 @@ const ZTransitionBody = z.object({
   to: ZAssetStatus,
   expectedVersion: z.number().int().nonnegative().optional().describe("the version you last saw; 409 CONFLICT if the asset changed since"),
   reason: z.string().trim().max(500).optional(),
-  payload: z.record(z.string(), z.unknown()).optional(),
+  payload: ZTransitionPayload.optional(),
 });
 
 

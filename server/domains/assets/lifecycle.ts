@@ -75,13 +75,31 @@ export function isDoaFailure(fromStatus: TAssetStatus, everInService: boolean): 
   return !everInService && ["RECEIVED", "BURN_IN", "RACKED", "CABLED", "SAT"].includes(fromStatus);
 }
 
+export const PAYLOAD_MAX_BYTES = 8 * 1024;
+export const PAYLOAD_MAX_DEPTH = 4;
+
+/** Levels of objects/arrays: {} is 1, {a:{}} is 2. Stops counting past the limit. */
+function jsonDepth(v: unknown, depth = 0): number {
+  if (v === null || typeof v !== "object") return depth;
+  if (depth > PAYLOAD_MAX_DEPTH) return depth + 1;
+  let max = depth + 1;
+  for (const x of Object.values(v as Record<string, unknown>)) max = Math.max(max, jsonDepth(x, depth + 1));
+  return max;
+}
+
+/** Free-form facts about a move, stored in the append-only history: small and shallow. */
+export const ZTransitionPayload = z
+  .record(z.string(), z.unknown())
+  .refine((p) => jsonDepth(p) <= PAYLOAD_MAX_DEPTH, { message: `Nest the payload at most ${PAYLOAD_MAX_DEPTH} levels deep.` })
+  .refine((p) => Buffer.byteLength(JSON.stringify(p) ?? "", "utf8") <= PAYLOAD_MAX_BYTES, { message: `The payload may be at most ${PAYLOAD_MAX_BYTES / 1024} KB as JSON.` });
+
 export const ZTransitionInput = z.object({
   assetId: z.string().min(1),
   to: ZAssetStatus,
   /** the version the caller saw; if the asset changed since, the transition is refused with CONFLICT */
   expectedVersion: z.number().int().nonnegative().optional(),
   reason: z.string().trim().max(500).optional(),
-  payload: z.record(z.string(), z.unknown()).optional(),
+  payload: ZTransitionPayload.optional(),
 });
 export type TTransitionInput = z.infer<typeof ZTransitionInput>;
 
@@ -95,6 +113,7 @@ export interface TTransitionResult {
 
 export async function transition(deps: TDeps, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
   const { db, provider, clock } = deps;
+  ZTransitionPayload.optional().parse(input.payload); // every caller (tRPC, REST, scripts) is held to the bounds
   return db.$transaction(async (tx) => {
     const asset = await tx.asset.findUnique({ where: { id: input.assetId }, select: { id: true, serial: true, assetTag: true, status: true, heldStatus: true, version: true } });
     if (!asset) throw new AppError("NOT_FOUND", `No asset with id ${input.assetId}.`);

@@ -19,7 +19,7 @@ import type { Tx } from "../../db/client";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { sha256 } from "../../auth/password";
-import { bearer, errorBody, fieldErrors, json } from "../../http";
+import { bearer, BODY_LIMITS, BodyTooLargeError, errorBody, fieldErrors, json, readTextLimited, tooLargeResponse } from "../../http";
 import { open } from "../../crypto/secrets";
 import { appendAudit } from "../audit/service";
 import { assetIdentity } from "../assets/service";
@@ -31,7 +31,6 @@ import type { TFindingKind } from "./schema";
 export const AGENT_API_PREFIX = "/api/agent/v1";
 /** how often an agent asks for its work again */
 export const AGENT_POLL_INTERVAL_SEC = 60;
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface TAgentIdentity {
   id: string;
@@ -241,8 +240,13 @@ export async function handleAgentApi(req: Request, deps: TDeps): Promise<Respons
     }
     if (path === `${AGENT_API_PREFIX}/observations`) {
       if (req.method !== "POST") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use POST for observations."), { allow: "POST" });
-      const text = await req.text();
-      if (text.length > MAX_BODY_BYTES) return json(413, errorBody("BAD_REQUEST", `A batch is at most ${MAX_BODY_BYTES} bytes; send fewer observations at once.`));
+      let text: string;
+      try {
+        text = await readTextLimited(req, BODY_LIMITS.agentObservations);
+      } catch (e) {
+        if (e instanceof BodyTooLargeError) return tooLargeResponse(e);
+        throw e;
+      }
       let body: unknown;
       try {
         body = JSON.parse(text);

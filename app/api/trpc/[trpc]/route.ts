@@ -1,21 +1,10 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { appRouter } from "@/server/router";
-import { createContext } from "@/server/trpc";
+import { handleTrpc } from "@/server/trpc-handler";
 import { runtimeDeps } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 async function handler(req: Request) {
-  const deps = await runtimeDeps();
-  return fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req,
-    router: appRouter,
-    createContext: ({ resHeaders }) => createContext(deps, req, resHeaders),
-    onError: ({ error, path }) => {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path} failed:`, error.cause ?? error);
-    },
-  });
+  return handleTrpc(req, await runtimeDeps());
 }
 export { handler as GET, handler as POST };
