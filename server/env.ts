@@ -8,8 +8,14 @@ const ZEnv = z.object({
   IRONLEDGER_DATA_DIR: z.string().default("./data"),
   IRONLEDGER_ADMIN_PASSWORD: z.string().min(12, "IRONLEDGER_ADMIN_PASSWORD must be at least 12 characters").optional(),
   IRONLEDGER_SECRET_KEY: z.string().optional(),
+  /** key of the audit hash chains; default: derived from the secret key */
+  IRONLEDGER_AUDIT_KEY: z.string().min(32, "IRONLEDGER_AUDIT_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
+  /** PostgreSQL: the owner role that runs migrations; DATABASE_URL is then the runtime role (docs/security.md) */
+  DATABASE_MIGRATION_URL: z.string().optional(),
   /** "auto" (default): Secure cookies when the request came over HTTPS (or X-Forwarded-Proto says so). */
   IRONLEDGER_SECURE_COOKIES: z.enum(["auto", "always", "never"]).default("auto"),
+  /** comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed */
+  IRONLEDGER_TRUSTED_PROXIES: z.string().optional(),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
 });
 export type TEnv = z.infer<typeof ZEnv>;

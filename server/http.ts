@@ -1,5 +1,8 @@
 /** Small helpers shared by the tRPC context, REST and agent API handlers. */
+import type { BlockList } from "node:net";
 import type { ZodError } from "zod";
+import { clientAddress, parseTrustedProxies } from "./auth/client-address";
+import { env } from "./env";
 
 /** A JSON response that is never cached. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -20,8 +23,12 @@ export function fieldErrors(e: ZodError, where = ""): Record<string, string[]> {
   }
   return out;
 }
+let proxies: { list: string | undefined; bl: BlockList } | undefined;
+/** The client's address (server/auth/client-address.ts): X-Forwarded-For only from IRONLEDGER_TRUSTED_PROXIES. */
 export function clientIp(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "local";
+  const list = env().IRONLEDGER_TRUSTED_PROXIES;
+  if (!proxies || proxies.list !== list) proxies = { list, bl: parseTrustedProxies(list) };
+  return clientAddress(headers, proxies.bl);
 }
 
 export function readCookie(headers: Headers, name: string): string | undefined {

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { ADMIN_ONLY, ANY_ROLE } from "../../auth/roles";
 import { procedure, publicProcedure, router } from "../../trpc";
 import { ZApiTokenCreate, ZLoginInput, ZUserCreate, ZUserUpdate } from "./schema";
-import { createApiToken, createUser, listApiTokens, listUsers, login, logout, revokeApiToken, SESSION_COOKIE, SESSION_TTL_MS, updateUser } from "./service";
+import { AppError } from "../../errors";
+import { createApiToken, createUser, listApiTokens, listUsers, login, logout, revokeApiToken, SESSION_COOKIE, SESSION_TTL_MS, unlockUser, updateUser } from "./service";
 
 function sessionCookie(value: string, maxAgeSec: number, secure: boolean): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSec}${secure ? "; Secure" : ""}`;
@@ -10,7 +11,11 @@ function sessionCookie(value: string, maxAgeSec: number, secure: boolean): strin
 
 export const authRouter = router({
   login: publicProcedure.input(ZLoginInput).mutation(async ({ ctx, input }) => {
-    const res = await login(ctx.deps, input, ctx.ip);
+    const res = await login(ctx.deps, input, ctx.ip).catch((e: unknown) => {
+      const wait = e instanceof AppError && e.code === "RATE_LIMITED" ? e.details?.retryAfterSec : undefined;
+      if (typeof wait === "number") ctx.resHeaders?.set("retry-after", String(wait));
+      throw e;
+    });
     ctx.resHeaders?.append("set-cookie", sessionCookie(res.token, Math.floor(SESSION_TTL_MS / 1000), ctx.secureCookies));
     return { user: res.user, expiresAt: res.expiresAt };
   }),
@@ -28,5 +33,7 @@ export const usersRouter = router({
   update: procedure(ADMIN_ONLY).input(ZUserUpdate).mutation(({ ctx, input }) => updateUser(ctx.deps, ctx.actor, input)),
   tokens: procedure(ADMIN_ONLY).query(({ ctx }) => listApiTokens(ctx.deps)),
   createToken: procedure(ADMIN_ONLY).input(ZApiTokenCreate).mutation(({ ctx, input }) => createApiToken(ctx.deps, ctx.actor, input)),
+  /** clears a user's failed sign-ins, by id or user name */
+  unlock: procedure(ADMIN_ONLY).input(z.object({ user: z.string().trim().min(1).max(64) })).mutation(({ ctx, input }) => unlockUser(ctx.deps, ctx.actor, input.user)),
   revokeToken: procedure(ADMIN_ONLY).input(z.object({ id: z.string().min(1) })).mutation(({ ctx, input }) => revokeApiToken(ctx.deps, ctx.actor, input.id)),
 });
