@@ -18,6 +18,7 @@ import { AppError } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
+import { nextEventLink } from "../audit/chain";
 import { STATUS_META, ZAssetStatus, type TAssetStatus } from "./status";
 
 
@@ -149,19 +150,17 @@ export async function transition(deps: TDeps, actor: TActor, input: TTransitionI
       const everInService = (await tx.assetEvent.count({ where: { assetId: asset.id, toStatus: "IN_SERVICE" } })) > 0;
       payload = { ...payload, doa: isDoaFailure(state.status, everInService) };
     }
-    const event = await tx.assetEvent.create({
-      data: {
-        assetId: asset.id,
-        at,
-        actorType: actor.type,
-        actorId: actor.id,
-        fromStatus: state.status,
-        toStatus: input.to,
-        reason: input.reason ?? null,
-        payload: Object.keys(payload).length ? JSON.stringify(payload) : null,
-      },
-      select: { id: true },
-    });
+    const eventData = {
+      assetId: asset.id,
+      at,
+      actorType: actor.type,
+      actorId: actor.id,
+      fromStatus: state.status,
+      toStatus: input.to,
+      reason: input.reason ?? null,
+      payload: Object.keys(payload).length ? JSON.stringify(payload) : null,
+    };
+    const event = await tx.assetEvent.create({ data: { ...eventData, ...(await nextEventLink(tx, provider, eventData)) }, select: { id: true } });
     await appendAudit(tx, provider, actor, at, {
       action: "transition",
       entity: "Asset",

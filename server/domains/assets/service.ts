@@ -7,6 +7,7 @@ import type { TActor, TDeps } from "../../context";
 import type { Db, Tx } from "../../db/client";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
+import { nextEventLink } from "../audit/chain";
 import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
@@ -119,7 +120,8 @@ export async function createAsset(deps: TDeps, actor: TActor, input: TAssetCreat
         },
         select: summarySelect,
       });
-      await tx.assetEvent.create({ data: initialStatusEvent(row.id, data.status, actor, at, "registered") });
+      const event = initialStatusEvent(row.id, data.status, actor, at, "registered");
+      await tx.assetEvent.create({ data: { ...event, ...(await nextEventLink(tx, deps.provider, event)) } });
       await appendAudit(tx, deps.provider, actor, at, { action: "create", entity: "Asset", entityId: row.id, after: { ...data, id: row.id } });
       return toSummary(row);
     });
