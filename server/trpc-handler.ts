@@ -15,9 +15,9 @@ export const TRPC_ENDPOINT = "/api/trpc";
 export const TRPC_MAX_BATCH = 20;
 
 export function handleTrpc(req: Request, deps: TDeps, limit: number = BODY_LIMITS.trpc): Promise<Response> {
-  const limited = withBodyLimit(req, Infinity, () => new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The request body is larger than ${formatBytes(limit)}, the limit for this API. Send less at once.` }));
+  const limited = withBodyLimit(req, limit, () => new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `The request body is larger than ${formatBytes(limit)}, the limit for this API. Send less at once.` }));
   const calls = new URL(req.url).searchParams.get("batch") === "1" ? new URL(req.url).pathname.slice(TRPC_ENDPOINT.length + 1).split(",").length : 1;
-  if (calls > 1e9) {
+  if (calls > TRPC_MAX_BATCH) {
     // tRPC's own check says only "Batch call exceeds maximum size"; say what to do
     return Promise.resolve(
       new Response(JSON.stringify({ error: { code: "BAD_REQUEST", message: `A batch may hold at most ${TRPC_MAX_BATCH} calls; this one has ${calls}. Send fewer calls at once.` } }), {
