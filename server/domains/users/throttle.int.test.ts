@@ -126,7 +126,7 @@ describe.each(DATABASES)("sign-in throttling on %s", (provider) => {
     // the spray holds at most its share of the hashing; the rest of it is refused at once
     expect(results.filter((r) => r.code === "RATE_LIMITED").length).toBeGreaterThan(0);
     const hashedAfterGood = order.slice(order.indexOf("GOOD") + 1).filter((c) => c === "UNAUTHORIZED").length;
-    expect(hashedAfterGood).toBeGreaterThanOrEqual(3);
+    expect(hashedAfterGood).toBeGreaterThanOrEqual(5); // its share (2) runs beside the good one; its queue (8) waits
   });
 
   it("a password hash made with older scrypt settings is upgraded at sign-in", async () => {
