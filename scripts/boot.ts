@@ -3,13 +3,13 @@
  * sure there is a first admin. Prints the generated password once.
  */
 import { createDatabase } from "../server/db/client";
-import { migrate } from "../server/db/migrate";
+import { migrateWithRoles } from "../server/db/migrate";
 import { env } from "../server/env";
 import { systemClock } from "../server/context";
 import { ensureFirstAdmin } from "../server/domains/users/service";
 
 const e = env();
-const applied = await migrate(e.DATABASE_URL, { log: (l) => console.log(`[migrate] ${l}`) });
+const applied = await migrateWithRoles(e.DATABASE_URL, e.DATABASE_MIGRATION_URL, { log: (l) => console.log(`[migrate] ${l}`) });
 if (!applied.length) console.log("[migrate] database is current");
 const database = createDatabase(e.DATABASE_URL);
 try {

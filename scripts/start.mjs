@@ -72,7 +72,7 @@ function stop(code = 0) {
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
-start("web", [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", port, "-H", process.env.IRONLEDGER_HOST || "0.0.0.0"]);
+start("web", [path.join(root, "scripts/web-server.mjs"), port, process.env.IRONLEDGER_HOST || "0.0.0.0"]);
 start("workers", [...tsx, "workers/main.ts"]);
 const db = process.env.DATABASE_URL?.startsWith("postgres") ? "PostgreSQL" : `SQLite (${process.env.DATABASE_URL ?? "file:./data/ironledger.db"})`;
 console.log(`\n  IronLedger is starting on http://localhost:${port}  (database: ${db})\n  Sign in as "admin" (password: IRONLEDGER_ADMIN_PASSWORD, or the one printed above on first start).\n`);

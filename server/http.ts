@@ -1,6 +1,9 @@
 /** Small helpers shared by the tRPC context, REST and agent API handlers, and their one error mapper. */
+import type { BlockList } from "node:net";
 import { ZodError } from "zod";
 import { AppError } from "./errors";
+import { clientAddress, parseTrustedProxies } from "./auth/client-address";
+import { env } from "./env";
 
 /** A JSON response that is never cached. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -43,8 +46,12 @@ export function errorResponse(e: unknown, opts: { where?: string; internalMessag
   return json(500, errorBody("INTERNAL", opts.internalMessage ?? INTERNAL_MESSAGE));
 }
 
+let proxies: { list: string | undefined; bl: BlockList } | undefined;
+/** The client's address (server/auth/client-address.ts): X-Forwarded-For only from IRONLEDGER_TRUSTED_PROXIES. */
 export function clientIp(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "local";
+  const list = env().IRONLEDGER_TRUSTED_PROXIES;
+  if (!proxies || proxies.list !== list) proxies = { list, bl: parseTrustedProxies(list) };
+  return clientAddress(headers, proxies.bl);
 }
 
 export function readCookie(headers: Headers, name: string): string | undefined {
@@ -65,4 +72,89 @@ export function bearer(headers: Headers): string | undefined {
   const h = headers.get("authorization");
   const m = h?.match(/^Bearer\s+(\S+)$/i);
   return m?.[1];
+}
+
+/** Body limits per API, in bytes. A body past its limit is refused with 413 while it is still arriving. */
+export const BODY_LIMITS = {
+  /** tRPC (the web UI): forms and batches of small calls */
+  trpc: 1024 * 1024,
+  /** REST /api/v1 */
+  rest: 1024 * 1024,
+  /** agent API: one batch of observations */
+  agentObservations: 8 * 1024 * 1024,
+} as const;
+
+export class BodyTooLargeError extends Error {
+  constructor(public readonly limit: number) {
+    super(`The request body is larger than ${formatBytes(limit)}, the limit for this API. Send less at once.`);
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
+/** Refuses at once when Content-Length already says too much (it is a hint; the stream is counted anyway). */
+function checkDeclaredLength(req: Request, limit: number): void {
+  const declared = Number(req.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLargeError(limit);
+}
+
+/**
+ * The request body, read up to `limit` bytes: the bytes are counted as they
+ * arrive and reading stops at the limit (Content-Length is not trusted), so
+ * an oversized or endless body never sits in memory whole.
+ * Throws BodyTooLargeError.
+ */
+export async function readBodyLimited(req: Request, limit: number): Promise<Buffer> {
+  checkDeclaredLength(req, limit);
+  if (!req.body) return Buffer.alloc(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      void reader.cancel().catch(() => {});
+      throw new BodyTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** The body as text (UTF-8), up to `limit` bytes. Throws BodyTooLargeError. */
+export async function readTextLimited(req: Request, limit: number): Promise<string> {
+  return (await readBodyLimited(req, limit)).toString("utf8");
+}
+
+/**
+ * The same request with a body stream that errors with `tooLarge()` once more
+ * than `limit` bytes have arrived, for handlers that read the body themselves
+ * (tRPC's fetch adapter).
+ */
+export function withBodyLimit(req: Request, limit: number, tooLarge: () => Error): Request {
+  if (!req.body) return req;
+  const declared = Number(req.headers.get("content-length") ?? "");
+  let size = 0;
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    start(controller) {
+      if (Number.isFinite(declared) && declared > limit) controller.error(tooLarge());
+    },
+    transform(chunk, controller) {
+      size += chunk.byteLength;
+      if (size > limit) controller.error(tooLarge());
+      else controller.enqueue(chunk);
+    },
+  });
+  return new Request(req.url, { method: req.method, headers: req.headers, body: req.body.pipeThrough(counter), signal: req.signal, duplex: "half" } as RequestInit);
+}
+
+/** 413 in the error shape of the HTTP APIs. */
+export function tooLargeResponse(e: BodyTooLargeError): Response {
+  return json(413, errorBody("PAYLOAD_TOO_LARGE", e.message, { details: { limitBytes: e.limit } }));
 }

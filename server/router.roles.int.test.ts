@@ -80,6 +80,7 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "catalog.createModel", allowed: ["admin", "procurement", "warehouse"] },
   { path: "catalog.createVendor", allowed: ["admin", "procurement"] },
   { path: "locations.create", allowed: ["admin", "procurement", "warehouse"] },
+  { path: "users.unlock", allowed: ["admin"] },
   { path: "audit.list", allowed: ["admin", "viewer"] },
   { path: "audit.verify", allowed: ["admin", "viewer"] },
   { path: "bmc.power", allowed: ["admin", "technician"] },

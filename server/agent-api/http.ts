@@ -13,10 +13,9 @@
 import { AGENT_COMMANDS_MAX_WAIT_SEC } from "../contracts/agent";
 import type { TDeps } from "../context";
 import { agentFromToken, agentWork, ingestObservations, pollCommands } from "../domains/bmc/agent-service";
-import { bearer, errorBody, errorResponse, json } from "../http";
+import { bearer, BODY_LIMITS, BodyTooLargeError, errorBody, errorResponse, json, readTextLimited, tooLargeResponse } from "../http";
 
 export const AGENT_API_PREFIX = "/api/agent/v1";
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** GET /api/agent/v1/work, POST /api/agent/v1/observations, GET /api/agent/v1/commands. */
 export async function handleAgentApi(req: Request, deps: TDeps): Promise<Response> {
@@ -36,8 +35,14 @@ export async function handleAgentApi(req: Request, deps: TDeps): Promise<Respons
     }
     if (path === `${AGENT_API_PREFIX}/observations`) {
       if (req.method !== "POST") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use POST for observations."), { allow: "POST" });
-      const text = await req.text();
-      if (text.length > MAX_BODY_BYTES) return json(413, errorBody("BAD_REQUEST", `A batch is at most ${MAX_BODY_BYTES} bytes; send fewer observations at once.`));
+      // counted while it arrives: a batch over the limit is refused before it is all read
+      let text: string;
+      try {
+        text = await readTextLimited(req, BODY_LIMITS.agentObservations);
+      } catch (e) {
+        if (e instanceof BodyTooLargeError) return tooLargeResponse(e);
+        throw e;
+      }
       let body: unknown;
       try {
         body = JSON.parse(text);

@@ -5,6 +5,7 @@
  */
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaClient as SqliteClient, type Prisma } from "../../generated/sqlite/client";
@@ -26,7 +27,7 @@ export function createDatabase(url: string): TDatabase {
   const target = parseDatabaseUrl(url);
   if (target.provider === "sqlite") {
     mkdirSync(path.dirname(target.location), { recursive: true });
-    const adapter = new PrismaBetterSqlite3({ url: target.location, timeout: 15_000 }, { timestampFormat: "iso8601" });
+    const adapter = serialisedSqlite(new PrismaBetterSqlite3({ url: target.location, timeout: 15_000 }, { timestampFormat: "iso8601" }));
     const db = new SqliteClient({ adapter });
     return { db, provider: "sqlite", url, close: () => db.$disconnect() };
   }
@@ -41,4 +42,90 @@ export async function tuneDatabase(database: TDatabase): Promise<void> {
   await database.db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await database.db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await database.db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+}
+
+/**
+ * better-sqlite3 is one synchronous connection. The Prisma adapter serialises
+ * transactions among themselves, but a plain query issued while a transaction
+ * is open runs on the same connection, INSIDE that transaction: it reads
+ * uncommitted rows and is rolled back with it. This wrapper makes every plain
+ * query wait while a transaction is open (and transactions wait for each
+ * other), so each request sees only committed data and keeps its own writes.
+ * A plain query holds the lock for one synchronous statement; a transaction
+ * holds it until commit or rollback, so keep transactions short and never use
+ * the outer client inside a transaction callback (it would wait for itself
+ * until the transaction times out).
+ */
+class Lock {
+  #tail: Promise<void> = Promise.resolve();
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const ready = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => held);
+    return ready;
+  }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const release = await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+function serialisedSqlite(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    async connect(): Promise<SqlDriverAdapter> {
+      const inner = await factory.connect();
+      const lock = new Lock();
+      const adapter: SqlDriverAdapter = {
+        provider: inner.provider,
+        adapterName: inner.adapterName,
+        queryRaw: (q: SqlQuery) => lock.run(() => inner.queryRaw(q)),
+        executeRaw: (q: SqlQuery) => lock.run(() => inner.executeRaw(q)),
+        executeScript: (script: string) => lock.run(() => inner.executeScript(script)),
+        getConnectionInfo: inner.getConnectionInfo?.bind(inner),
+        dispose: () => inner.dispose(),
+        async startTransaction(isolationLevel) {
+          const release = await lock.acquire();
+          let tx: Transaction;
+          try {
+            tx = await inner.startTransaction(isolationLevel);
+          } catch (e) {
+            release();
+            throw e;
+          }
+          let done = false;
+          const finish = async (end: () => Promise<void>) => {
+            try {
+              await end();
+            } finally {
+              if (!done) {
+                done = true;
+                release();
+              }
+            }
+          };
+          const wrapped: Transaction = {
+            provider: tx.provider,
+            adapterName: tx.adapterName,
+            options: tx.options,
+            queryRaw: (q) => tx.queryRaw(q),
+            executeRaw: (q) => tx.executeRaw(q),
+            commit: () => finish(() => tx.commit()),
+            rollback: () => finish(() => tx.rollback()),
+          };
+          if (tx.createSavepoint) wrapped.createSavepoint = (n) => tx.createSavepoint!(n);
+          if (tx.rollbackToSavepoint) wrapped.rollbackToSavepoint = (n) => tx.rollbackToSavepoint!(n);
+          if (tx.releaseSavepoint) wrapped.releaseSavepoint = (n) => tx.releaseSavepoint!(n);
+          return wrapped;
+        },
+      };
+      return adapter;
+    },
+  };
 }

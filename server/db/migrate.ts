@@ -178,3 +178,54 @@ export async function migrate(url: string, opts: { root?: string; log?: (line: s
     return done;
   });
 }
+
+// ---------------------------------------------------------------- PostgreSQL roles
+
+/** Tables the app only appends to: the runtime role may INSERT and SELECT, nothing else. */
+export const APPEND_ONLY_TABLES = ["AuditLog", "AssetEvent", "BmcObservation"] as const;
+
+/**
+ * With separate roles (DATABASE_MIGRATION_URL owns the tables, DATABASE_URL is
+ * the runtime role): grants the runtime role what the app needs and no more.
+ * SELECT/INSERT/UPDATE/DELETE on ordinary tables, SELECT/INSERT on the
+ * append-only ones, the sequences; never TRUNCATE, ALTER or DROP (only the
+ * owner can touch triggers). Run after every migration (new tables).
+ */
+export async function grantRuntimeRole(ownerUrl: string, runtimeUrl: string): Promise<string> {
+  const role = decodeURIComponent(new URL(runtimeUrl).username);
+  if (!role) throw new Error("DATABASE_URL names no user: the runtime role must be given (postgresql://ROLE:PASSWORD@host/db)");
+  const owner = decodeURIComponent(new URL(ownerUrl).username);
+  if (role === owner) throw new Error(`DATABASE_URL and DATABASE_MIGRATION_URL use the same role (${role}): give the app a role of its own`);
+  return withPg(ownerUrl, async (c) => {
+    const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+    const tables = (await c.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'`)).rows.map((r) => r.t);
+    const appendOnly = new Set<string>(APPEND_ONLY_TABLES);
+    await c.query("BEGIN");
+    try {
+      await c.query(`GRANT USAGE ON SCHEMA public TO ${ident(role)}`);
+      for (const t of tables) {
+        await c.query(`REVOKE ALL ON TABLE ${ident(t)} FROM ${ident(role)}`);
+        if (t === TABLE) await c.query(`GRANT SELECT ON TABLE ${ident(t)} TO ${ident(role)}`);
+        else if (appendOnly.has(t)) await c.query(`GRANT SELECT, INSERT ON TABLE ${ident(t)} TO ${ident(role)}`);
+        else await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE ${ident(t)} TO ${ident(role)}`);
+      }
+      await c.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${ident(role)}`);
+      await c.query("COMMIT");
+    } catch (e) {
+      await c.query("ROLLBACK").catch(() => {});
+      throw e;
+    }
+    return role;
+  });
+}
+
+/** Migrates with the owner role when one is configured, then grants the runtime role. */
+export async function migrateWithRoles(runtimeUrl: string, migrationUrl: string | undefined, opts: { log?: (line: string) => void } = {}): Promise<string[]> {
+  const ownerUrl = migrationUrl || runtimeUrl;
+  const applied = await migrate(ownerUrl, opts);
+  if (migrationUrl && parseDatabaseUrl(migrationUrl).provider === "postgresql" && migrationUrl !== runtimeUrl) {
+    const role = await grantRuntimeRole(migrationUrl, runtimeUrl);
+    opts.log?.(`granted the runtime role ${role} its privileges`);
+  }
+  return applied;
+}

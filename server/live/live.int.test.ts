@@ -15,7 +15,7 @@ import type { TDeps } from "../context";
 import { createAsset, updateAsset } from "../domains/assets/service";
 import { transition } from "../domains/assets/lifecycle";
 import { createUser, login, SESSION_COOKIE } from "../domains/users/service";
-import { handleTrpc } from "../trpc-http";
+import { handleTrpc } from "../trpc-handler";
 import { createLiveHub, type TLiveHub } from "./hub";
 import { publishEvent, pruneEvents } from "./publish";
 import { channelFilter, type TChannelFilter, type TLiveMessage } from "./schema";

@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import type { TDeps } from "../context";
-import { bearer, errorBody, errorResponse, fieldErrors, INTERNAL_MESSAGE, json } from "../http";
+import { bearer, BODY_LIMITS, BodyTooLargeError, errorBody, errorResponse, fieldErrors, INTERNAL_MESSAGE, json, readTextLimited, tooLargeResponse } from "../http";
 import { actorFromApiToken } from "../domains/users/service";
 import { ROUTES, type TRoute } from "./routes";
 import { openApiDocument } from "./openapi";
@@ -94,8 +94,9 @@ export async function handleRest(req: Request, deps: TDeps): Promise<Response> {
     if (route.body) {
       let raw: unknown;
       try {
-        raw = await req.json();
-      } catch {
+        raw = JSON.parse(await readTextLimited(req, BODY_LIMITS.rest));
+      } catch (e) {
+        if (e instanceof BodyTooLargeError) return tooLargeResponse(e);
         return json(400, errorBody("BAD_REQUEST", "The request body must be JSON (Content-Type: application/json)."));
       }
       input.body = parse(route.body, raw, "body");

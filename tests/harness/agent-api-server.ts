@@ -96,6 +96,36 @@ export function createMemoryAgentApi(opts: { token?: string; work?: TAgentWork }
   return { handler, store, setWork: (w) => void (work = w) };
 }
 
+/** The request body as a web stream, with backpressure; once the handler cancels it, the rest is read and dropped. */
+function streamBody(req: http.IncomingMessage): ReadableStream<Uint8Array> {
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (d: Buffer) => {
+        if (done) return;
+        controller.enqueue(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.on("end", () => {
+        if (!done) controller.close();
+        done = true;
+      });
+      req.on("error", (e) => {
+        if (!done) controller.error(e);
+        done = true;
+      });
+      req.pause();
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      done = true;
+      req.resume();
+    },
+  });
+}
+
 export interface AgentApiServer {
   url: string;
   port: number;
@@ -123,8 +153,6 @@ export async function startAgentApiServer(
         if (!res.writableFinished) gone.abort();
       });
       try {
-        const chunks: Buffer[] = [];
-        for await (const c of req) chunks.push(c as Buffer);
         const headers = new Headers();
         for (const [k, v] of Object.entries(req.headers)) {
           if (Array.isArray(v)) for (const x of v) headers.append(k, x);
@@ -135,11 +163,14 @@ export async function startAgentApiServer(
           method: req.method,
           headers,
           signal: gone.signal,
-          ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
-        });
+          // streamed as it arrives, as Next.js hands it to route handlers (body limits count while reading)
+          ...(hasBody ? { body: streamBody(req), duplex: "half" } : {}),
+        } as RequestInit);
         const response = await handler(request);
         const outHeaders: Record<string, string> = {};
         response.headers.forEach((v, k) => (outHeaders[k] = v));
+        // answered before the body ended (e.g. 413): the rest is dropped, so the connection is not reused
+        if (hasBody && !req.complete) outHeaders.connection = "close";
         res.writeHead(response.status, outHeaders);
         // streamed as it comes, like Next.js (server-sent events)
         const reader = response.body?.getReader();

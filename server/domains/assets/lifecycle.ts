@@ -18,8 +18,9 @@ import type { TActor, TDeps } from "../../context";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
 import { publishEvent } from "../../live/publish";
+import { nextEventLink } from "../../chains/chain";
 import { STATUS_META, type TAssetStatus } from "./status";
-import type { TTransitionInput, TTransitionResult } from "./schema";
+import { ZTransitionPayload, type TTransitionInput, type TTransitionResult } from "./schema";
 
 
 /** The moves, and who may make them (admin may make every move). */
@@ -76,10 +77,11 @@ export function isDoaFailure(fromStatus: TAssetStatus, everInService: boolean): 
   return !everInService && ["RECEIVED", "BURN_IN", "RACKED", "CABLED", "SAT"].includes(fromStatus);
 }
 
-export { ZTransitionInput, type TTransitionInput, type TTransitionResult } from "./schema";
+export { PAYLOAD_MAX_BYTES, PAYLOAD_MAX_DEPTH, ZTransitionInput, ZTransitionPayload, type TTransitionInput, type TTransitionResult } from "./schema";
 
 export async function transition(deps: TDeps, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
   const { db, provider, clock } = deps;
+  ZTransitionPayload.optional().parse(input.payload); // every caller (tRPC, REST, scripts) is held to the bounds
   return db.$transaction(async (tx) => {
     const asset = await tx.asset.findUnique({ where: { id: input.assetId }, select: { id: true, serial: true, assetTag: true, status: true, heldStatus: true, version: true } });
     if (!asset) throw new AppError("NOT_FOUND", `No asset with id ${input.assetId}.`);
@@ -115,19 +117,17 @@ export async function transition(deps: TDeps, actor: TActor, input: TTransitionI
       const everInService = (await tx.assetEvent.count({ where: { assetId: asset.id, toStatus: "IN_SERVICE" } })) > 0;
       payload = { ...payload, doa: isDoaFailure(state.status, everInService) };
     }
-    const event = await tx.assetEvent.create({
-      data: {
-        assetId: asset.id,
-        at,
-        actorType: actor.type,
-        actorId: actor.id,
-        fromStatus: state.status,
-        toStatus: input.to,
-        reason: input.reason ?? null,
-        payload: Object.keys(payload).length ? JSON.stringify(payload) : null,
-      },
-      select: { id: true },
-    });
+    const eventData = {
+      assetId: asset.id,
+      at,
+      actorType: actor.type,
+      actorId: actor.id,
+      fromStatus: state.status,
+      toStatus: input.to,
+      reason: input.reason ?? null,
+      payload: Object.keys(payload).length ? JSON.stringify(payload) : null,
+    };
+    const event = await tx.assetEvent.create({ data: { ...eventData, ...(await nextEventLink(tx, provider, eventData)) }, select: { id: true } });
     await appendAudit(tx, provider, actor, at, {
       action: "transition",
       entity: "Asset",

@@ -134,13 +134,31 @@ export const ZAssetDetail = ZAssetSummary.extend({
 });
 export type TAssetDetail = z.infer<typeof ZAssetDetail>;
 
+export const PAYLOAD_MAX_BYTES = 8 * 1024;
+export const PAYLOAD_MAX_DEPTH = 4;
+
+/** Levels of objects/arrays: {} is 1, {a:{}} is 2. Stops counting past the limit. */
+function jsonDepth(v: unknown, depth = 0): number {
+  if (v === null || typeof v !== "object") return depth;
+  if (depth > PAYLOAD_MAX_DEPTH) return depth + 1;
+  let max = depth + 1;
+  for (const x of Object.values(v as Record<string, unknown>)) max = Math.max(max, jsonDepth(x, depth + 1));
+  return max;
+}
+
+/** Free-form facts about a move, stored in the append-only history: small and shallow. */
+export const ZTransitionPayload = z
+  .record(z.string(), z.unknown())
+  .refine((p) => jsonDepth(p) <= PAYLOAD_MAX_DEPTH, { message: `Nest the payload at most ${PAYLOAD_MAX_DEPTH} levels deep.` })
+  .refine((p) => new TextEncoder().encode(JSON.stringify(p) ?? "").length <= PAYLOAD_MAX_BYTES, { message: `The payload may be at most ${PAYLOAD_MAX_BYTES / 1024} KB as JSON.` });
+
 export const ZTransitionInput = z.object({
   assetId: z.string().min(1),
   to: ZAssetStatus,
   /** the version the caller saw; if the asset changed since, the transition is refused with CONFLICT */
   expectedVersion: z.number().int().nonnegative().optional().describe("the version you last saw; 409 CONFLICT if the asset changed since"),
   reason: z.string().trim().max(500).optional(),
-  payload: z.record(z.string(), z.unknown()).optional(),
+  payload: ZTransitionPayload.optional(),
 });
 export type TTransitionInput = z.infer<typeof ZTransitionInput>;
 

@@ -9,6 +9,7 @@ import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
 import { actorDisplayNames } from "../users/service";
 import { publishEvent } from "../../live/publish";
+import { nextEventLink } from "../../chains/chain";
 import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
@@ -121,7 +122,8 @@ export async function createAsset(deps: TDeps, actor: TActor, input: TAssetCreat
         },
         select: summarySelect,
       });
-      await tx.assetEvent.create({ data: initialStatusEvent(row.id, data.status, actor, at, "registered") });
+      const event = initialStatusEvent(row.id, data.status, actor, at, "registered");
+      await tx.assetEvent.create({ data: { ...event, ...(await nextEventLink(tx, deps.provider, event)) } });
       await appendAudit(tx, deps.provider, actor, at, { action: "create", entity: "Asset", entityId: row.id, after: { ...data, id: row.id } });
       await publishEvent(tx, deps.provider, at, { scope: "asset", key: row.id, data: { kind: "asset.created", status: data.status } });
       return toSummary(row);

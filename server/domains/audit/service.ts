@@ -1,17 +1,15 @@
 /**
- * The audit log: every write, append-only and hash-chained.
- * hash(n) = sha256(hash(n-1) + "\n" + canonical JSON of entry n); the first entry chains from GENESIS.
- * Appends are serialised (PostgreSQL: a transaction-scoped advisory lock; SQLite: one writer)
- * so the chain never forks. Database triggers refuse UPDATE and DELETE on the table.
+ * The audit log: every write, append-only and hash-chained with a key that is
+ * not in the database (chain.ts). Appends are serialised (PostgreSQL: a
+ * transaction-scoped advisory lock; SQLite: one writer) so the chain never
+ * forks. Database triggers refuse UPDATE, DELETE and TRUNCATE on the table.
  */
-import { createHash } from "node:crypto";
 import type { Db, Tx } from "../../db/client";
 import type { TProvider } from "../../db/url";
 import type { TActor } from "../../context";
-import type { TAuditVerification } from "./schema";
+import { auditRowContent, canonicalJson, GENESIS, KEYED_VERSION, keyedHash, legacyHash, lockChain, verifyChain, type TChainVerification, type THead } from "../../chains/chain";
 
-export const GENESIS = "0".repeat(64);
-const AUDIT_LOCK = 724_551_002;
+export { canonicalJson, GENESIS };
 
 export interface TAuditEntry {
   action: string;
@@ -19,19 +17,6 @@ export interface TAuditEntry {
   entityId: string;
   before?: unknown;
   after?: unknown;
-}
-
-/** JSON with keys sorted at every level, so the same content always hashes the same. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== "object") return JSON.stringify(v ?? null);
-  if (v instanceof Date) return JSON.stringify(v.toISOString());
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o)
-    .filter((k) => o[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
-    .join(",")}}`;
 }
 
 /** Secrets never enter the audit log. */
@@ -53,8 +38,9 @@ interface THashable {
   after: string | null;
 }
 
+/** The version-1 (unkeyed, sha256) hash of entries written before keyed hashing. */
 export function entryHash(prevHash: string, e: THashable): string {
-  return createHash("sha256").update(prevHash).update("\n").update(canonicalJson(e)).digest("hex");
+  return legacyHash(prevHash, e);
 }
 
 /**
@@ -63,7 +49,7 @@ export function entryHash(prevHash: string, e: THashable): string {
  * order. One lock for both: re-entrant within a transaction, no lock-order deadlock.
  */
 export async function lockAppendOrder(tx: Tx, provider: TProvider): Promise<void> {
-  if (provider === "postgresql") await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  await lockChain(tx, provider, "audit");
 }
 
 /** Append one entry inside the caller's transaction. */
@@ -81,37 +67,14 @@ export async function appendAudit(tx: Tx, provider: TProvider, actor: TActor, at
     before: entry.before === undefined ? null : canonicalJson(redact(entry.before)),
     after: entry.after === undefined ? null : canonicalJson(redact(entry.after)),
   };
-  await tx.auditLog.create({ data: { ...row, at, prevHash, hash: entryHash(prevHash, row) } });
+  await tx.auditLog.create({ data: { ...row, at, prevHash, hash: keyedHash(prevHash, auditRowContent({ ...row, at })), hashVersion: KEYED_VERSION } });
 }
 
-export type { TAuditVerification };
+export type TAuditVerification = TChainVerification;
 
 /** Walks the whole chain in order; names the first entry whose hash or link does not hold. */
-export async function verifyAuditChain(db: Db, batch = 5000): Promise<TAuditVerification> {
-  let prevHash = GENESIS;
-  let afterSeq = 0;
-  let checked = 0;
-  for (;;) {
-    const rows = await db.auditLog.findMany({ where: { seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: batch });
-    if (rows.length === 0) return { ok: true, checked };
-    for (const r of rows) {
-      if (r.prevHash !== prevHash) return { ok: false, checked, firstBroken: { seq: r.seq, reason: "link broken: prevHash does not match the previous entry's hash (an entry was removed or reordered)" } };
-      const want = entryHash(prevHash, {
-        at: r.at.toISOString(),
-        actorType: r.actorType,
-        actorId: r.actorId,
-        action: r.action,
-        entity: r.entity,
-        entityId: r.entityId,
-        before: r.before,
-        after: r.after,
-      });
-      if (want !== r.hash) return { ok: false, checked, firstBroken: { seq: r.seq, reason: "content changed: the entry no longer matches its hash" } };
-      prevHash = r.hash;
-      checked++;
-      afterSeq = r.seq;
-    }
-  }
+export async function verifyAuditChain(db: Db, batch = 5000, head?: THead): Promise<TAuditVerification> {
+  return verifyChain(db, "audit", { batch, head });
 }
 
 export async function listAudit(db: Db, opts: { entity?: string; entityId?: string; take: number; beforeSeq?: number }) {

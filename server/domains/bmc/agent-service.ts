@@ -20,6 +20,7 @@ import type { TActor, TDeps } from "../../context";
 import { sha256 } from "../../auth/password";
 import { open } from "../../crypto/secrets";
 import { appendAudit } from "../audit/service";
+import { nextObservationLink } from "../../chains/chain";
 import { publishEvent } from "../../live/publish";
 import { assetIdentity } from "../assets/service";
 import { recordCommandResult, releaseCommands, takeCommands, waitForCommand } from "./commands";
@@ -136,10 +137,8 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
             : o.kind === "bmc.command"
               ? { commandId: o.commandId, ok: o.ok, power: o.power ?? null, error: o.error ?? null }
               : { reason: o.reason, message: o.message };
-        const row = await tx.bmcObservation.create({
-          data: { endpointId: ep.id, agentId: agent.id, idempotencyKey: o.idempotencyKey, kind: o.kind, observedAt, receivedAt: now, durationMs: Math.round(o.durationMs), payload: JSON.stringify(payload) },
-          select: { id: true },
-        });
+        const obsData = { endpointId: ep.id, agentId: agent.id, idempotencyKey: o.idempotencyKey, kind: o.kind, observedAt, receivedAt: now, durationMs: Math.round(o.durationMs), payload: JSON.stringify(payload) };
+        const row = await tx.bmcObservation.create({ data: { ...obsData, ...(await nextObservationLink(tx, deps.provider, obsData)) }, select: { id: true } });
         if (o.kind === "bmc.command") {
           // a command's result counts whenever it arrives; it changes no finding
           const status = await recordCommandResult(tx, deps.provider, agentActor(agent), now, agent.id, o, row.id);

@@ -6,6 +6,7 @@ import { DATABASES, freshDatabase, type TTestDb } from "../../../tests/harness/d
 import { actor, depsFor, FakeClock, seedCatalog } from "../../../tests/harness/fixtures";
 import { createAsset } from "../assets/service";
 import { verifyAuditChain } from "../audit/service";
+import { verifyChain } from "../../chains/chain";
 import { handleAgentApi } from "../../agent-api/http";
 import { assetBmc, createAgent, createEndpoint, decideFinding, getEndpoint, listEndpoints, listFindings, powerAction, revokeAgent, updateEndpoint } from "./service";
 
@@ -218,6 +219,11 @@ describe.each(DATABASES)("BMC agents and endpoints on %s", (provider) => {
     await post(agent.token, [probeObs(ep.id, "2026-01-05T10:04:00.000Z", probe({}, { productSerial: serial.toLowerCase() }))]);
     expect((await listFindings(deps(), { assetId: asset.id })).find((f) => f.id === mismatch.id)!.status).toBe("ACCEPTED");
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
+    // observations are chained too: every stored one, in order, keyed
+    const obs = await verifyChain(t.db, "observations");
+    expect(obs).toMatchObject({ ok: true, legacy: 0 });
+    expect(obs.checked).toBe(await t.db.bmcObservation.count());
+    expect(obs.checked).toBeGreaterThanOrEqual(4);
   });
 
   it("pins the Redfish certificate on first use and records a mismatch without trusting it", async () => {

@@ -1,8 +1,9 @@
 import { ADMIN_ONLY, ANY_ROLE } from "../../auth/roles";
 import { capabilitiesFor } from "../../auth/capabilities";
 import { procedure, publicProcedure, router } from "../../trpc";
-import { ZApiTokenCreate, ZApiTokenCreated, ZApiTokenRevoked, ZApiTokens, ZIdInput, ZLoginInput, ZLoginOutput, ZMe, ZOk, ZUser, ZUserCreate, ZUsers, ZUserUpdate } from "./schema";
-import { createApiToken, createUser, listApiTokens, listUsers, login, logout, revokeApiToken, SESSION_COOKIE, SESSION_TTL_MS, updateUser } from "./service";
+import { ZApiTokenCreate, ZApiTokenCreated, ZApiTokenRevoked, ZApiTokens, ZIdInput, ZLoginInput, ZLoginOutput, ZMe, ZOk, ZUnlockInput, ZUnlockOutput, ZUser, ZUserCreate, ZUsers, ZUserUpdate } from "./schema";
+import { AppError } from "../../errors";
+import { createApiToken, createUser, listApiTokens, listUsers, login, logout, revokeApiToken, SESSION_COOKIE, SESSION_TTL_MS, unlockUser, updateUser } from "./service";
 
 function sessionCookie(value: string, maxAgeSec: number, secure: boolean): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSec}${secure ? "; Secure" : ""}`;
@@ -10,7 +11,11 @@ function sessionCookie(value: string, maxAgeSec: number, secure: boolean): strin
 
 export const authRouter = router({
   login: publicProcedure.input(ZLoginInput).output(ZLoginOutput).mutation(async ({ ctx, input }) => {
-    const res = await login(ctx.deps, input, ctx.ip);
+    const res = await login(ctx.deps, input, ctx.ip).catch((e: unknown) => {
+      const wait = e instanceof AppError && e.code === "RATE_LIMITED" ? e.details?.retryAfterSec : undefined;
+      if (typeof wait === "number") ctx.resHeaders?.set("retry-after", String(wait));
+      throw e;
+    });
     ctx.resHeaders?.append("set-cookie", sessionCookie(res.token, Math.floor(SESSION_TTL_MS / 1000), ctx.secureCookies));
     return { user: res.user, expiresAt: res.expiresAt };
   }),
@@ -29,5 +34,7 @@ export const usersRouter = router({
   update: procedure(ADMIN_ONLY).input(ZUserUpdate).output(ZUser).mutation(({ ctx, input }) => updateUser(ctx.deps, ctx.actor, input)),
   tokens: procedure(ADMIN_ONLY).output(ZApiTokens).query(({ ctx }) => listApiTokens(ctx.deps)),
   createToken: procedure(ADMIN_ONLY).input(ZApiTokenCreate).output(ZApiTokenCreated).mutation(({ ctx, input }) => createApiToken(ctx.deps, ctx.actor, input)),
+  /** clears a user's failed sign-ins, by id or user name */
+  unlock: procedure(ADMIN_ONLY).input(ZUnlockInput).output(ZUnlockOutput).mutation(({ ctx, input }) => unlockUser(ctx.deps, ctx.actor, input.user)),
   revokeToken: procedure(ADMIN_ONLY).input(ZIdInput).output(ZApiTokenRevoked).mutation(({ ctx, input }) => revokeApiToken(ctx.deps, ctx.actor, input.id)),
 });

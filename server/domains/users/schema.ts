@@ -45,6 +45,8 @@ export type TMe = z.infer<typeof ZMe>;
 export const ZLoginUser = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: ZStoredRole });
 export const ZLoginOutput = z.object({ user: ZLoginUser, expiresAt: z.date() });
 export const ZOk = z.object({ ok: z.boolean() });
+export const ZUnlockInput = z.object({ user: z.string().trim().min(1, "Name the user (id or user name).").max(64) });
+export const ZUnlockOutput = z.object({ id: z.string(), username: z.string(), cleared: z.number().int() });
 
 export const ZUser = z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: ZStoredRole, active: z.boolean(), createdAt: z.date() });
 export const ZUsers = z.array(ZUser);

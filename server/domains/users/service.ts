@@ -6,15 +6,38 @@ import type { z } from "zod";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { ZRole, type TRole } from "../../auth/roles";
-import { generatePassword, hashPassword, randomToken, sha256, verifyPassword } from "../../auth/password";
+import { generatePassword, hashPassword, needsRehash, randomToken, SCRYPT_PARAMS, sha256, verifyPassword } from "../../auth/password";
+import { HashSlots, HashSlotsFullError } from "../../auth/hash-slots";
 import { appendAudit } from "../audit/service";
-import { ZApiTokenCreate, ZLoginInput, ZUserCreate, ZUsername, ZUserUpdate } from "./schema";
+import { ZApiTokenCreate, ZLoginInput, ZUserCreate, ZUserUpdate } from "./schema";
 
 export const SESSION_COOKIE = "il_session";
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000; // a shift
-const RATE_WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILS_PER_USER = 5;
-const MAX_FAILS_PER_IP = 30;
+/**
+ * Sign-in throttling. Failures count per user name AND client address, so a
+ * stranger guessing `admin` slows down only themself: after
+ * FREE_FAILS_PER_PAIR failures each further try from that address waits
+ * 1 s, 2 s, 4 s, … (at most 15 minutes) after the previous failure. One
+ * address with MAX_FAILS_PER_IP failures in the window (any user names) is
+ * refused until the oldest leaves the window. Refusals are 429 with
+ * Retry-After; an admin can clear a user's failures (unlockUser).
+ */
+export const RATE_WINDOW_MS = 15 * 60 * 1000;
+export const FREE_FAILS_PER_PAIR = 3;
+export const MAX_FAILS_PER_IP = 30;
+const MAX_DELAY_MS = RATE_WINDOW_MS;
+/** concurrent password hashing: 4 at once, 2 per client address (server/auth/hash-slots.ts) */
+const hashSlots = new HashSlots(4, 2, 8);
+
+/** The wait after `fails` failures of one user name from one address. */
+export function failureDelayMs(fails: number): number {
+  return fails < FREE_FAILS_PER_PAIR ? 0 : Math.min(1000 * 2 ** (fails - FREE_FAILS_PER_PAIR), MAX_DELAY_MS);
+}
+
+function rateLimited(message: string, retryAfterMs: number): AppError {
+  const retryAfterSec = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new AppError("RATE_LIMITED", message.replace("{wait}", retryAfterSec >= 90 ? `${Math.ceil(retryAfterSec / 60)} minutes` : retryAfterSec === 1 ? "1 second" : `${retryAfterSec} seconds`), { details: { retryAfterSec } });
+}
 export const API_TOKEN_PREFIX = "ilt_";
 
 const publicUser = { id: true, username: true, displayName: true, role: true, active: true, createdAt: true } as const;
@@ -41,7 +64,7 @@ export async function updateUser(deps: TDeps, actor: TActor, input: z.input<type
   if (!before) throw new AppError("NOT_FOUND", `No user with id ${id}.`);
   if (actor.id === id && (data.role && data.role !== "admin" || data.active === false)) throw new AppError("BAD_REQUEST", "You cannot demote or deactivate yourself; ask another admin.");
   const { password, ...rest } = data;
-  const passwordHash = password ? await hashPassword(password) : null;
+  const passwordHash = password ? await hashPassword(password) : undefined; // before the transaction: keep it short
   return deps.db.$transaction(async (tx) => {
     const user = await tx.user.update({ where: { id }, data: { ...rest, ...(passwordHash ? { passwordHash } : {}) }, select: publicUser });
     if (data.active === false || password || data.role) await tx.session.deleteMany({ where: { userId: id } });
@@ -75,17 +98,38 @@ export async function login(deps: TDeps, input: z.input<typeof ZLoginInput>, ip:
   // Claim the attempt first (as a failure), then count: of many parallel attempts the k-th claim
   // sees at least k failures, so no burst gets more than the limit through.
   const attempt = await deps.db.loginAttempt.create({ data: { username, ip, success: false, at: now }, select: { id: true } });
-  const [userFails, ipFails] = await Promise.all([
-    deps.db.loginAttempt.count({ where: { username, success: false, at: { gte: since } } }),
-    deps.db.loginAttempt.count({ where: { ip, success: false, at: { gte: since } } }),
+  const failed = { success: false, at: { gte: since } };
+  const [pairFails, ipFails, lastOther, oldestIp] = await Promise.all([
+    deps.db.loginAttempt.count({ where: { username, ip, ...failed } }),
+    deps.db.loginAttempt.count({ where: { ip, ...failed } }),
+    deps.db.loginAttempt.findFirst({ where: { username, ip, ...failed, id: { not: attempt.id } }, orderBy: { at: "desc" }, select: { at: true } }),
+    deps.db.loginAttempt.findFirst({ where: { ip, ...failed }, orderBy: { at: "asc" }, select: { at: true } }),
   ]);
-  if (userFails > MAX_FAILS_PER_USER || ipFails > MAX_FAILS_PER_IP) {
-    await deps.db.loginAttempt.delete({ where: { id: attempt.id } }); // a refused attempt does not extend the lock
-    throw new AppError("RATE_LIMITED", "Too many failed sign-ins. Wait 15 minutes, or ask an administrator to reset your password.");
+  const refuse = async (e: AppError) => {
+    await deps.db.loginAttempt.delete({ where: { id: attempt.id } }); // a refused attempt does not extend the wait
+    return e;
+  };
+  if (ipFails > MAX_FAILS_PER_IP) {
+    throw await refuse(rateLimited("Too many failed sign-ins from your address. Try again in {wait}.", (oldestIp?.at.getTime() ?? now.getTime()) + RATE_WINDOW_MS - now.getTime()));
+  }
+  const delay = failureDelayMs(pairFails - 1);
+  if (delay > 0 && lastOther && now.getTime() - lastOther.at.getTime() < delay) {
+    throw await refuse(rateLimited("Too many wrong passwords for this user from your address. Try again in {wait}, or ask an administrator to unlock the account.", lastOther.at.getTime() + delay - now.getTime()));
   }
   const user = await deps.db.user.findUnique({ where: { username } });
-  // verify against a dummy hash when the user does not exist, so timing does not reveal user names
-  const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
+  let ok: boolean;
+  let rehashed: string | null = null;
+  try {
+    // verify against a dummy hash when the user does not exist, so timing does not reveal user names
+    ok = await hashSlots.run(ip, async () => {
+      const good = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
+      if (good && user && needsRehash(user.passwordHash)) rehashed = await hashPassword(password);
+      return good;
+    });
+  } catch (e) {
+    if (e instanceof HashSlotsFullError) throw await refuse(rateLimited("Too many sign-ins at once from your address. Try again in {wait}.", 1000));
+    throw e;
+  }
   if (!user || !ok || !user.active) {
     throw new AppError("UNAUTHORIZED", user && ok && !user.active ? "This account is deactivated. Ask an administrator." : "Wrong user name or password.");
   }
@@ -95,11 +139,26 @@ export async function login(deps: TDeps, input: z.input<typeof ZLoginInput>, ip:
   await deps.db.$transaction(async (tx) => {
     await tx.session.create({ data: { id: sha256(token), userId: user.id, createdAt: now, expiresAt, lastSeenAt: now } });
     await tx.loginAttempt.update({ where: { id: attempt.id }, data: { success: true } });
-    await appendAudit(tx, deps.provider, actor, now, { action: "login", entity: "User", entityId: user.id, after: { ip } });
+    // a success from this address forgives its earlier failures for this user
+    await tx.loginAttempt.deleteMany({ where: { username, ip, success: false } });
+    if (rehashed) await tx.user.update({ where: { id: user.id }, data: { passwordHash: rehashed } });
+    await appendAudit(tx, deps.provider, actor, now, { action: "login", entity: "User", entityId: user.id, after: { ip, ...(rehashed ? { passwordRehashed: true } : {}) } });
   });
   return { token, expiresAt, user: { id: user.id, username: user.username, displayName: user.displayName, role: actor.role } };
 }
-const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+const DUMMY_HASH = `scrypt$${SCRYPT_PARAMS.N}$${SCRYPT_PARAMS.r}$${SCRYPT_PARAMS.p}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
+
+/** Clears a user's failed sign-ins (every address), so they can sign in at once. Audited. */
+export async function unlockUser(deps: TDeps, actor: TActor, user: string): Promise<{ id: string; username: string; cleared: number }> {
+  const key = user.trim();
+  const found = await deps.db.user.findFirst({ where: { OR: [{ id: key }, { username: key.toLowerCase() }] }, select: { id: true, username: true } });
+  if (!found) throw new AppError("NOT_FOUND", `No user with id or user name "${key}".`);
+  return deps.db.$transaction(async (tx) => {
+    const { count } = await tx.loginAttempt.deleteMany({ where: { username: found.username, success: false } });
+    await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "unlock", entity: "User", entityId: found.id, after: { clearedFailures: count } });
+    return { id: found.id, username: found.username, cleared: count };
+  });
+}
 
 export async function logout(deps: TDeps, token: string): Promise<void> {
   const session = await deps.db.session.findUnique({ where: { id: sha256(token) }, select: { id: true, user: { select: { id: true, displayName: true, role: true } } } });
@@ -160,21 +219,6 @@ export async function actorFromApiToken(deps: TDeps, token: string): Promise<TAc
   if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= now) || !t.createdBy.active) return null;
   if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > 60_000) await deps.db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: now } }).catch(() => {});
   return { type: "token", id: t.id, name: t.name, role: ZRole.parse(t.role) };
-}
-
-/**
- * Lifts a sign-in lock: forgets the user name's failed sign-in attempts (the
- * rate limit counts them). Audited. Returns how many were forgotten.
- */
-export async function unlockUser(deps: TDeps, actor: TActor, username: string): Promise<{ userId: string; cleared: number }> {
-  const name = ZUsername.parse(username);
-  const user = await deps.db.user.findUnique({ where: { username: name }, select: { id: true } });
-  if (!user) throw new AppError("NOT_FOUND", `No user named ${name}.`);
-  return deps.db.$transaction(async (tx) => {
-    const r = await tx.loginAttempt.deleteMany({ where: { username: name, success: false } });
-    await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "unlock", entity: "User", entityId: user.id, after: { username: name, failedAttemptsCleared: r.count } });
-    return { userId: user.id, cleared: r.count };
-  });
 }
 
 /** Housekeeping: expired sessions and login attempts older than a day (rate limiting needs only 15 minutes). */

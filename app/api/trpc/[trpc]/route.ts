@@ -1,4 +1,4 @@
-import { handleTrpc } from "@/server/trpc-http";
+import { handleTrpc } from "@/server/trpc-handler";
 import { runtimeDeps } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
