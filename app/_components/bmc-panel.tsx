@@ -214,7 +214,7 @@ export function BmcPanel({ assetId }: { assetId: string }) {
         </div>
       )}
 
-      {editing && canEdit && <BmcEndpointForm assetId={assetId} canChooseAgent endpoint={ep} onDone={() => { setEditing(false); void refresh(); }} />}
+      {editing && canEdit && <BmcEndpointForm assetId={assetId} canChooseAgent canApprove={role === "admin"} endpoint={ep} onDone={() => { setEditing(false); void refresh(); }} />}
 
       {findings.length > 0 && (
         <div className="space-y-2" data-testid="bmc-findings">

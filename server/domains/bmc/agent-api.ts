@@ -20,7 +20,7 @@ import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { sha256 } from "../../auth/password";
 import { bearer, errorBody, fieldErrors, json } from "../../http";
-import { open } from "../../crypto/secrets";
+import { openEndpointPassword } from "./credentials";
 import { appendAudit } from "../audit/service";
 import { assetIdentity } from "../assets/service";
 import { recordCommandResult, releaseCommands, takeCommands, waitForCommand } from "./commands";
@@ -64,7 +64,7 @@ export async function agentWork(deps: TDeps, agent: TAgentIdentity): Promise<TAg
   for (const r of rows) {
     let password: string;
     try {
-      password = open(r.passwordEnc);
+      password = await openEndpointPassword(deps.db, r);
     } catch {
       // the key changed since the password was stored; the endpoint needs its password entered again
       console.error(`agent API: the stored password of BMC endpoint ${r.id} cannot be opened with the current secret key; left out of the work of agent ${agent.name}`);

@@ -16,9 +16,10 @@ import { ZBmcProbeResult, type TBmcProbeResult } from "../../contracts/bmc";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { randomToken, sha256 } from "../../auth/password";
-import { open, seal } from "../../crypto/secrets";
+import { openEndpointPassword, sealEndpointPassword } from "./credentials";
+import { serverTarget, unreachable } from "./reach";
 import { appendAudit } from "../audit/service";
-import { assetIdentity } from "../assets/service";
+import { assetIdentity, assetSite } from "../assets/service";
 import { getLocation } from "../locations/service";
 import {
   ZAgentCreate,
@@ -26,6 +27,7 @@ import {
   ZEndpointUpdate,
   ZFindingDecision,
   ZPowerInput,
+  addressProblem,
   type TAgentCreate,
   type TEndpointCreate,
   type TEndpointPublic,
@@ -107,11 +109,18 @@ function toPublic(r: TEndpointRow): TEndpointPublic {
   return { ...rest, agentName: agent?.name ?? null, hasPassword: true };
 }
 
-async function checkAgent(deps: TDeps, agentId: string | null | undefined) {
+/** The agent must exist, be live, and work in the site where the asset stands (it reaches only that site's BMC network). */
+async function checkAgent(deps: TDeps, agentId: string | null | undefined, assetId: string) {
   if (!agentId) return;
-  const a = await deps.db.agent.findUnique({ where: { id: agentId }, select: { revokedAt: true } });
+  const a = await deps.db.agent.findUnique({ where: { id: agentId }, select: { name: true, siteId: true, revokedAt: true, site: { select: { name: true } } } });
   if (!a) throw new AppError("BAD_REQUEST", "That agent does not exist.", { fields: { agentId: ["Unknown agent"] } });
   if (a.revokedAt) throw new AppError("BAD_REQUEST", "That agent's token was revoked; choose another agent.", { fields: { agentId: ["Revoked agent"] } });
+  if (!a.siteId) return;
+  const site = await assetSite(deps, assetId);
+  if (site && site.id !== a.siteId)
+    throw new AppError("BAD_REQUEST", `The agent ${a.name} works in ${a.site?.name ?? "another site"}, but this asset stands in ${site.name}; choose an agent of ${site.name}.`, {
+      fields: { agentId: [`Not an agent of ${site.name}`] },
+    });
 }
 
 export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpointCreate): Promise<TEndpointPublic> {
@@ -119,12 +128,14 @@ export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpoin
   await assetIdentity(deps.db, data.assetId).catch(() => {
     throw new AppError("BAD_REQUEST", "That asset does not exist.", { fields: { assetId: ["Unknown asset"] } });
   });
-  await checkAgent(deps, data.agentId);
+  await checkAgent(deps, data.agentId, data.assetId);
   const now = deps.clock.now();
   try {
     return await deps.db.$transaction(async (tx) => {
       const { password, ...plain } = data;
-      const row = await tx.bmcEndpoint.create({ data: { ...plain, agentId: data.agentId ?? null, passwordEnc: seal(password), createdAt: now, updatedAt: now }, select: endpointSelect });
+      const created = await tx.bmcEndpoint.create({ data: { ...plain, agentId: data.agentId ?? null, passwordEnc: "", createdAt: now, updatedAt: now }, select: { id: true } });
+      // sealed for this endpoint's id, which exists only now
+      const row = await tx.bmcEndpoint.update({ where: { id: created.id }, data: { passwordEnc: sealEndpointPassword(created.id, password) }, select: endpointSelect });
       const pub = toPublic(row);
       await appendAudit(tx, deps.provider, actor, now, { action: "create", entity: "BmcEndpoint", entityId: row.id, after: { ...plain, id: row.id } });
       return pub;
@@ -139,17 +150,44 @@ export async function updateEndpoint(deps: TDeps, actor: TActor, input: TEndpoin
   const { id, data } = ZEndpointUpdate.parse(input);
   const before = await deps.db.bmcEndpoint.findUnique({ where: { id }, select: endpointSelect });
   if (!before) throw new AppError("NOT_FOUND", `No BMC endpoint with id ${id}.`);
-  if (data.agentId !== undefined) await checkAgent(deps, data.agentId);
-  const { password, resetTlsPin, ...plain } = data;
+  const { password, resetTlsPin, keepCredentials, ...plain } = data;
+  const protocol = plain.protocol ?? (before.protocol as "ipmi" | "redfish");
+  if (plain.address !== undefined || plain.protocol !== undefined) {
+    const problem = addressProblem(protocol, plain.address ?? before.address);
+    if (problem) throw new AppError("BAD_REQUEST", problem, { fields: { address: [problem] } });
+  }
+  if (plain.agentId !== undefined) await checkAgent(deps, plain.agentId, before.assetId);
+  // the stored password goes only where it went before, unless someone who knows it (or an admin) says otherwise
+  const redirected = [
+    plain.protocol !== undefined && plain.protocol !== before.protocol && "protocol",
+    plain.address !== undefined && plain.address !== before.address && "address",
+    plain.agentId !== undefined && (plain.agentId ?? null) !== before.agentId && "agent",
+    resetTlsPin && "TLS pin",
+  ].filter((x): x is string => Boolean(x));
+  if (redirected.length > 0 && !password) {
+    if (!keepCredentials)
+      throw new AppError("BAD_REQUEST", `Changing the ${redirected.join(", ")} sends the stored BMC password somewhere new: enter the BMC password again (or ask an administrator to approve keeping it).`, {
+        fields: { password: ["Enter the BMC password again"] },
+      });
+    if (actor.role !== "admin") throw new AppError("FORBIDDEN", "Only an administrator may approve sending the stored BMC password to a new place; enter the BMC password instead.");
+  }
+  const keptBy = redirected.length > 0 && !password ? actor.id : undefined;
+  if (plain.protocol === "redfish") plain.allowCipherZero = false;
   return deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();
     const row = await tx.bmcEndpoint.update({
       where: { id },
-      data: { ...plain, ...(password ? { passwordEnc: seal(password) } : {}), ...(resetTlsPin ? { tlsFingerprint: null } : {}), updatedAt: now },
+      data: { ...plain, ...(password ? { passwordEnc: sealEndpointPassword(id, password) } : {}), ...(resetTlsPin ? { tlsFingerprint: null } : {}), updatedAt: now },
       select: endpointSelect,
     });
     const { agent: _a, ...b } = before;
-    await appendAudit(tx, deps.provider, actor, now, { action: "update", entity: "BmcEndpoint", entityId: id, before: b, after: { ...plain, passwordChanged: Boolean(password), tlsPinReset: Boolean(resetTlsPin) } });
+    await appendAudit(tx, deps.provider, actor, now, {
+      action: "update",
+      entity: "BmcEndpoint",
+      entityId: id,
+      before: b,
+      after: { ...plain, passwordChanged: Boolean(password), tlsPinReset: Boolean(resetTlsPin), ...(keptBy ? { reapprovedBy: keptBy } : {}) },
+    });
     return toPublic(row);
   });
 }
@@ -226,13 +264,6 @@ export async function decideFinding(deps: TDeps, actor: TActor, input: TFindingD
 
 // ------------------------------------------------------------------ power
 
-/** Splits "host[:port]" (IPv6 in brackets). */
-export function ipmiHostPort(address: string): { host: string; port: number } {
-  const m = address.match(/^\[([^\]]+)\](?::(\d+))?$/) ?? address.match(/^([^:]+)(?::(\d+))?$/);
-  if (!m) throw new AppError("BAD_REQUEST", `The IPMI address ${address} is not host or host:port.`);
-  return { host: m[1]!, port: m[2] ? Number(m[2]) : 623 };
-}
-
 export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput): Promise<{ power: "on" | "off" }> {
   const { assetId, action } = ZPowerInput.parse(input);
   const ep = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { id: true, agentId: true, protocol: true, address: true, username: true, passwordEnc: true, allowCipherZero: true, tlsFingerprint: true, lastPower: true, agent: { select: { name: true } } } });
@@ -243,20 +274,24 @@ export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput
       `This BMC is on a site network that only the agent ${ep.agent?.name ?? ep.agentId} reaches. Queue the power action for the agent instead (the asset page does this), or run it on the agent host: npx ironledger bmc power ${action} --${ep.protocol} ${ep.address} --user ${ep.username} --password-env BMC_PASSWORD`,
     );
   }
+  // only to networks an administrator allowed (IRONLEDGER_BMC_NETWORKS), before anything is sent
+  const target = await serverTarget(ep.protocol, ep.address);
   // the attempt is on record before the BMC is touched
   await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power", entity: "BmcEndpoint", entityId: ep.id, before: { power: ep.lastPower }, after: { assetId, requested: action } }));
   let power: "on" | "off";
   try {
-    const password = open(ep.passwordEnc);
-    if (ep.protocol === "redfish") {
-      ({ power } = await redfishPower({ url: ep.address, username: ep.username, password, pinnedFingerprint: ep.tlsFingerprint, timeoutMs: 10_000 }, action));
+    const password = await openEndpointPassword(deps.db, ep);
+    if (target.protocol === "redfish") {
+      ({ power } = await redfishPower({ url: target.url, username: ep.username, password, pinnedFingerprint: ep.tlsFingerprint, timeoutMs: 10_000 }, action));
     } else {
-      ({ power } = await ipmiPower({ ...ipmiHostPort(ep.address), username: ep.username, password, allowCipherZero: ep.allowCipherZero, privilege: "operator" }, action));
+      ({ power } = await ipmiPower({ host: target.host, port: target.port, username: ep.username, password, allowCipherZero: ep.allowCipherZero, privilege: "operator" }, action));
     }
   } catch (e) {
-    const reason = e instanceof AppError ? e.message : ((e as { code?: string }).code ?? "error");
-    await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power.failed", entity: "BmcEndpoint", entityId: ep.id, after: { assetId, requested: action, reason } }));
-    throw new AppError("UNAVAILABLE", `The BMC did not carry out "${action}" (${reason}). Check that it is reachable and the credentials have operator rights, then try again.`);
+    // the cause (refused, timed out, not a BMC, wrong password) stays in the server log: told to a person, it would map the network
+    const reason = (e as { code?: unknown }).code;
+    console.error(`BMC power ${action} on endpoint ${ep.id} failed: ${typeof reason === "string" ? reason : "error"}: ${e instanceof Error ? e.message : String(e)}`);
+    await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power.failed", entity: "BmcEndpoint", entityId: ep.id, after: { assetId, requested: action } }));
+    throw unreachable(action);
   }
   await deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();
