@@ -32,6 +32,8 @@ export const AGENT_API_PREFIX = "/api/agent/v1";
 /** how often an agent asks for its work again */
 export const AGENT_POLL_INTERVAL_SEC = 60;
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
+/** How far ahead of the server's clock an observation may be dated (agent clocks drift a little). */
+export const OBSERVATION_MAX_SKEW_MS = 5 * 60_000;
 
 export interface TAgentIdentity {
   id: string;
@@ -92,6 +94,14 @@ export async function ingestObservations(deps: TDeps, agent: TAgentIdentity, inp
     if (!owned.has(o.endpointId)) foreign[`observations.${i}.endpointId`] = [`BMC endpoint ${o.endpointId} is not assigned to agent ${agent.name}`];
   });
   if (Object.keys(foreign).length) throw new AppError("BAD_REQUEST", "Some observations are for BMC endpoints this agent does not poll.", { fields: foreign });
+  // one observation dated ahead would outrank every later one: refuse it, and say why
+  const limit = deps.clock.now().getTime() + OBSERVATION_MAX_SKEW_MS;
+  const future: Record<string, string[]> = {};
+  batch.observations.forEach((o, i) => {
+    if (new Date(o.observedAt).getTime() > limit) future[`observations.${i}.observedAt`] = [`Dated in the future (${o.observedAt}); check the clock of the agent host (NTP)`];
+  });
+  if (Object.keys(future).length)
+    throw new AppError("BAD_REQUEST", `Some observations are dated more than ${OBSERVATION_MAX_SKEW_MS / 60_000} minutes ahead of the server's clock; set the agent host's clock right (NTP).`, { fields: future });
 
   const keys = batch.observations.map((o) => o.idempotencyKey);
   for (let attempt = 0; ; attempt++) {
@@ -107,7 +117,8 @@ export async function ingestObservations(deps: TDeps, agent: TAgentIdentity, inp
 }
 
 async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObservation[], owned: Map<string, TEndpointState>): Promise<number> {
-  const held = await deps.db.bmcObservation.findMany({ where: { idempotencyKey: { in: observations.map((o) => o.idempotencyKey) } }, select: { idempotencyKey: true } });
+  // idempotency keys are the agent's own: another agent may use the same ones
+  const held = await deps.db.bmcObservation.findMany({ where: { agentId: agent.id, idempotencyKey: { in: observations.map((o) => o.idempotencyKey) } }, select: { idempotencyKey: true } });
   const seen = new Set(held.map((h) => h.idempotencyKey));
   const fresh: TObservation[] = [];
   for (const o of observations) {
@@ -126,7 +137,8 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
       for (const o of fresh) {
         const ep = owned.get(o.endpointId)!;
         if (!latest.has(ep.id)) {
-          const last = await tx.bmcObservation.findFirst({ where: { endpointId: ep.id }, orderBy: { observedAt: "desc" }, select: { observedAt: true } });
+          // rows dated ahead (stored before they were refused) must not outrank what is observed now
+          const last = await tx.bmcObservation.findFirst({ where: { endpointId: ep.id, observedAt: { lte: new Date(now.getTime() + OBSERVATION_MAX_SKEW_MS) } }, orderBy: { observedAt: "desc" }, select: { observedAt: true } });
           latest.set(ep.id, last?.observedAt ?? null);
           summary.endpoints.push(ep.id);
         }
