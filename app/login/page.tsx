@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { Suspense, useState } from "react";
 import { errorInfo, useTRPC } from "../_components/trpc";
+import { safeNextPath } from "@/server/domains/users/schema";
 
 function LoginForm() {
   const trpc = useTRPC();
@@ -12,7 +13,7 @@ function LoginForm() {
   const [password, setPassword] = useState("");
   const login = useMutation(
     trpc.auth.login.mutationOptions({
-      onSuccess: () => router.replace(next && next.startsWith("/") && !next.startsWith("//") ? next : "/assets"),
+      onSuccess: () => router.replace(safeNextPath(next)),
     }),
   );
   const err = login.error ? errorInfo(login.error) : null;
