@@ -24,6 +24,8 @@ const ZEnv = z.object({
     .string()
     .default("")
     .refine((v) => v.split(/[\s,]+/).filter(Boolean).every(isCidr), "IRONLEDGER_BMC_NETWORKS is a comma-separated list of networks in CIDR form, e.g. 10.20.0.0/16,fd00::/8"),
+  /** A session ends this many hours after sign-in, however active (default 12: a shift). */
+  IRONLEDGER_SESSION_MAX_HOURS: z.coerce.number().min(0.25, "IRONLEDGER_SESSION_MAX_HOURS is at least 0.25 (15 minutes)").max(720, "IRONLEDGER_SESSION_MAX_HOURS is at most 720 (30 days)").default(12),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
 });
 export type TEnv = z.infer<typeof ZEnv>;
