@@ -6,6 +6,8 @@ import superjson from "superjson";
 import type { AppRouter } from "@/server/router";
 import { TRPCProvider } from "./trpc";
 
+// the server refuses tRPC mutations without it (server/csrf.ts): a form on another site cannot add it
+
 export function Providers({ children }: { children: React.ReactNode }) {
   const [queryClient] = useState(
     () =>
@@ -21,7 +23,7 @@ export function Providers({ children }: { children: React.ReactNode }) {
         },
       }),
   );
-  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }));
+  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: { "x-ironledger-request": "1" } })] }));
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
