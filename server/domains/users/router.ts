@@ -2,16 +2,17 @@ import { z } from "zod";
 import { ADMIN_ONLY, ANY_ROLE } from "../../auth/roles";
 import { procedure, publicProcedure, router } from "../../trpc";
 import { ZApiTokenCreate, ZLoginInput, ZUserCreate, ZUserUpdate } from "./schema";
-import { createApiToken, createUser, listApiTokens, listUsers, login, logout, revokeApiToken, SESSION_COOKIE, SESSION_TTL_MS, updateUser } from "./service";
+import { createApiToken, createUser, listApiTokens, listUsers, login, logout, revokeApiToken, SESSION_COOKIE, sessionMaxAgeMs, updateUser } from "./service";
 
 function sessionCookie(value: string, maxAgeSec: number, secure: boolean): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSec}${secure ? "; Secure" : ""}`;
 }
 
+// the cookie lives as long as the session may (the server ends idle sessions earlier)
 export const authRouter = router({
   login: publicProcedure.input(ZLoginInput).mutation(async ({ ctx, input }) => {
     const res = await login(ctx.deps, input, ctx.ip);
-    ctx.resHeaders?.append("set-cookie", sessionCookie(res.token, Math.floor(SESSION_TTL_MS / 1000), ctx.secureCookies));
+    ctx.resHeaders?.append("set-cookie", sessionCookie(res.token, Math.floor(sessionMaxAgeMs() / 1000), ctx.secureCookies));
     return { user: res.user, expiresAt: res.expiresAt };
   }),
   logout: procedure(ANY_ROLE).mutation(async ({ ctx }) => {

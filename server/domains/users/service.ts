@@ -12,7 +12,8 @@ import { env } from "../../env";
 import { ZApiTokenCreate, ZLoginInput, ZUserCreate, ZUserUpdate } from "./schema";
 
 export const SESSION_COOKIE = "il_session";
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000; // a shift
+/** A session unused this long ends (sliding); it ends at sessionMaxAgeMs() after sign-in in any case. */
+export const SESSION_TTL_MS = 4 * 60 * 60 * 1000;
 /** A session ends this long after sign-in however active it is (IRONLEDGER_SESSION_MAX_HOURS, default 12). */
 export function sessionMaxAgeMs(): number {
   return env().IRONLEDGER_SESSION_MAX_HOURS * 60 * 60 * 1000;
@@ -92,7 +93,7 @@ export async function login(deps: TDeps, input: z.input<typeof ZLoginInput>, ip:
     throw new AppError("UNAUTHORIZED", user && ok && !user.active ? "This account is deactivated. Ask an administrator." : "Wrong user name or password.");
   }
   const token = randomToken();
-  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  const expiresAt = new Date(now.getTime() + Math.min(SESSION_TTL_MS, sessionMaxAgeMs()));
   const actor: TActor = { type: "user", id: user.id, name: user.displayName, role: ZRole.parse(user.role) };
   await deps.db.$transaction(async (tx) => {
     await tx.session.create({ data: { id: sha256(token), userId: user.id, createdAt: now, expiresAt, lastSeenAt: now } });
