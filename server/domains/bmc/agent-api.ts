@@ -202,6 +202,8 @@ async function applyObservation(
     const asset = await assetIdentity(tx, ep.assetId);
     facts = probeFacts({ serial: asset.serial, parts: asset.parts }, o.result);
     judged = kindsJudgedBy({ kind: "bmc.probe", hasComponents: o.result.components !== undefined });
+    // the certificate presented is the pinned one (again, or newly after a reset): a mismatch about it is over
+    if (fp) judged = [...judged, "TLS_MISMATCH"];
     await tx.bmcEndpoint.update({
       where: { id: ep.id },
       data: { lastSeenAt: at, lastPower: o.result.power, lastStatus: "ok", lastError: null, lastProbeId: observationId, ...(pin ? { tlsFingerprint: pin } : {}), updatedAt: now },

@@ -14,7 +14,7 @@ import { uniqueViolation } from "../../errors";
 import { createAsset } from "../assets/service";
 import { handleAgentApi, OBSERVATION_MAX_SKEW_MS } from "./agent-api";
 import { queueCommand } from "./commands";
-import { createAgent, createEndpoint, getEndpoint, updateEndpoint } from "./service";
+import { createAgent, createEndpoint, getEndpoint, listFindings, updateEndpoint } from "./service";
 
 process.env.IRONLEDGER_SECRET_KEY ??= randomBytes(32).toString("base64");
 
@@ -122,7 +122,11 @@ describe.each(DATABASES)("BMC hardening on %s", (provider) => {
     await t.db.bmcObservation.create({
       data: { endpointId: ep.id, agentId: agent.id, idempotencyKey: "from-2031", kind: "bmc.unreachable", observedAt: new Date("2031-01-01T00:00:00Z"), receivedAt: clock.now(), durationMs: 1, payload: JSON.stringify({ reason: "timeout", message: "x" }) },
     });
-    // the BMC is replaced: an admin forgets the pin; the next good probe pins the new certificate
+    // the BMC is replaced: its new certificate is not trusted…
+    await post(agent.token, [probeObs(ep.id, clock.now(), serial, { tlsFingerprint: fp(2) } as Partial<TObservation>)]);
+    expect((await getEndpoint(deps(), ep.id)).lastStatus).toBe("tls-mismatch");
+    expect((await listFindings(deps(), { assetId: ep.assetId, status: ["OPEN"] })).map((f) => f.kind)).toEqual(["TLS_MISMATCH"]);
+    // …until an admin forgets the pin; the next good probe pins the new certificate
     await updateEndpoint(deps(), admin, { id: ep.id, data: { resetTlsPin: true, password: PASSWORD } });
     clock.advance(60_000);
     const r = await post(agent.token, [probeObs(ep.id, clock.now(), serial, { tlsFingerprint: fp(2) } as Partial<TObservation>)]);
@@ -131,5 +135,8 @@ describe.each(DATABASES)("BMC hardening on %s", (provider) => {
     expect(after.tlsFingerprint).toBe(fp(2));
     expect(after.lastSeenAt?.toISOString()).toBe(clock.now().toISOString());
     expect(after.lastStatus).toBe("ok");
+    // and the mismatch about that certificate is over
+    expect(await listFindings(deps(), { assetId: ep.assetId, status: ["OPEN"] })).toEqual([]);
+    expect((await listFindings(deps(), { assetId: ep.assetId, status: ["RESOLVED"] })).map((f) => f.kind)).toEqual(["TLS_MISMATCH"]);
   });
 });
