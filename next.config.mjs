@@ -6,15 +6,6 @@ const config = {
   // native and database drivers stay plain Node modules, loaded at run time
   serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "@prisma/client", "net-snmp", "bwip-js"],
   typescript: { ignoreBuildErrors: true }, // `npm run typecheck` (tsc --noEmit) is the type gate, run in npm test
-  headers: async () => [
-    {
-      source: "/:path*",
-      headers: [
-        { key: "X-Content-Type-Options", value: "nosniff" },
-        { key: "X-Frame-Options", value: "DENY" },
-        { key: "Referrer-Policy", value: "same-origin" },
-      ],
-    },
-  ],
+  // security headers (CSP, HSTS, Permissions-Policy, …) are set in one place: server/security-headers.ts via proxy.ts
 };
 export default config;

@@ -7,6 +7,7 @@ import { migrateWithRoles } from "../server/db/migrate";
 import { env } from "../server/env";
 import { systemClock } from "../server/context";
 import { ensureFirstAdmin } from "../server/domains/users/service";
+import { resealLegacyPasswords } from "../server/domains/bmc/credentials";
 
 const e = env();
 const applied = await migrateWithRoles(e.DATABASE_URL, e.DATABASE_MIGRATION_URL, { log: (l) => console.log(`[migrate] ${l}`) });
@@ -24,6 +25,10 @@ try {
   } else if (admin) {
     console.log(`[boot] first administrator "${admin.username}" created with IRONLEDGER_ADMIN_PASSWORD`);
   }
+  // BMC passwords sealed before v2 (no associated data) are sealed again for their endpoint
+  const sealed = await resealLegacyPasswords(database.db);
+  if (sealed.resealed) console.log(`[boot] sealed ${sealed.resealed} BMC password(s) again for their endpoint`);
+  if (sealed.unreadable) console.log(`[boot] ${sealed.unreadable} BMC password(s) do not open with the current secret key; enter them again on the asset page`);
 } finally {
   await database.close();
 }

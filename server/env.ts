@@ -1,6 +1,15 @@
 /** Environment, parsed once. Nothing else reads process.env for configuration. */
 import path from "node:path";
+import { isIP } from "node:net";
 import { z } from "zod";
+
+/** "10.0.0.0/8", "fd00::/8" or a bare address. */
+export function isCidr(s: string): boolean {
+  const [addr = "", len, extra] = s.split("/");
+  const v = isIP(addr);
+  if (!v || extra !== undefined) return false;
+  return len === undefined || (/^\d{1,3}$/.test(len) && Number(len) <= (v === 4 ? 32 : 128));
+}
 
 const ZEnv = z.object({
   DATABASE_URL: z.string().default("file:./data/ironledger.db"),
@@ -20,6 +29,13 @@ const ZEnv = z.object({
   IRONLEDGER_WORKER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed */
   IRONLEDGER_TRUSTED_PROXIES: z.string().optional(),
+  /** Networks (CIDRs, comma-separated) the server itself may connect to for BMCs without a site agent; default none. */
+  IRONLEDGER_BMC_NETWORKS: z
+    .string()
+    .default("")
+    .refine((v) => v.split(/[\s,]+/).filter(Boolean).every(isCidr), "IRONLEDGER_BMC_NETWORKS is a comma-separated list of networks in CIDR form, e.g. 10.20.0.0/16,fd00::/8"),
+  /** A session ends this many hours after sign-in, however active (default 12: a shift). */
+  IRONLEDGER_SESSION_MAX_HOURS: z.coerce.number().min(0.25, "IRONLEDGER_SESSION_MAX_HOURS is at least 0.25 (15 minutes)").max(720, "IRONLEDGER_SESSION_MAX_HOURS is at most 720 (30 days)").default(12),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
 });
 export type TEnv = z.infer<typeof ZEnv>;

@@ -16,6 +16,8 @@ function onUnauthorized(err: unknown) {
   window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
 }
 
+// the server refuses tRPC mutations without it (server/csrf.ts): a form on another site cannot add it
+
 export function Providers({ children }: { children: React.ReactNode }) {
   const [queryClient] = useState(
     () =>
@@ -37,7 +39,8 @@ export function Providers({ children }: { children: React.ReactNode }) {
           // subscriptions (live updates) as server-sent events; queries and mutations batched
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
-          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+          // the custom header is part of the CSRF defence (server/csrf.ts): a cross-site form cannot send it
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: { "x-ironledger-request": "1" } }),
         }),
       ],
     }),

@@ -1,17 +1,13 @@
 /**
- * Where to go after sign-in: only a path on this site. Anything else (another
- * origin, a protocol-relative "//host", a backslash trick, control characters,
- * the sign-in page itself) goes to the asset list.
+ * Where to go after sign-in: only a path on this site (the one rule is
+ * safeNextPath in server/domains/users/schema.ts). Anything else (another
+ * origin, a protocol-relative "//host", a backslash trick, control characters)
+ * and the sign-in page itself go to the asset list.
  */
+import { safeNextPath } from "@/server/domains/users/schema";
+
 export function safeNext(next: string | string[] | undefined | null): string {
   const n = Array.isArray(next) ? next[0] : next;
-  if (!n || n.length > 2048 || !n.startsWith("/") || n.startsWith("//") || n.startsWith("/\\") || /[\u0000-\u001f\u007f]/.test(n) || /^\/login(\?|$|\/)/.test(n)) return "/assets";
-  // resolve against a dummy origin: whatever resolves elsewhere is refused
-  try {
-    const u = new URL(n, "http://ironledger.invalid");
-    if (u.origin !== "http://ironledger.invalid") return "/assets";
-    return `${u.pathname}${u.search}${u.hash}`;
-  } catch {
-    return "/assets";
-  }
+  if (n && /^\/login(\?|$|\/|#)/.test(n)) return "/assets";
+  return safeNextPath(n);
 }

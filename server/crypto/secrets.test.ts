@@ -1,9 +1,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { loadOrCreateKeyFile, open, parseKey, seal } from "./secrets";
+import { isLegacy, loadOrCreateKeyFile, open, parseKey, seal } from "./secrets";
+
+/** A value as seal() wrote it before v2: no associated data. */
+function sealV1(plain: string, key: Buffer): string {
+  const iv = randomBytes(12);
+  const c = createCipheriv("aes-256-gcm", key, iv);
+  const ct = Buffer.concat([c.update(plain, "utf8"), c.final()]);
+  return ["v1", iv.toString("base64"), c.getAuthTag().toString("base64"), ct.toString("base64")].join(":");
+}
 
 describe("secrets (AES-256-GCM)", () => {
   const key = randomBytes(32);
@@ -34,6 +42,28 @@ describe("secrets (AES-256-GCM)", () => {
     } catch (e) {
       expect(String(e)).not.toContain("hunter22");
     }
+  });
+
+  it("binds a value to its owner's id (associated data) with a fixed 16-byte tag", () => {
+    const s = seal("bmc-pass", key, "endpoint-1");
+    expect(s).toMatch(/^v2:/);
+    expect(isLegacy(s)).toBe(false);
+    expect(open(s, key, "endpoint-1")).toBe("bmc-pass");
+    // copied onto another row, it does not open
+    expect(() => open(s, key, "endpoint-2")).toThrow(/changed|another key/);
+    expect(() => open(s, key)).toThrow(/changed|another key/);
+    const [v, iv, tag, ct] = s.split(":") as [string, string, string, string];
+    expect(Buffer.from(tag, "base64").length).toBe(16);
+    // a shortened tag (GCM would accept 4..16 bytes) is refused
+    const short = Buffer.from(tag, "base64").subarray(0, 12).toString("base64");
+    expect(() => open([v, iv, short, ct].join(":"), key, "endpoint-1")).toThrow(/changed|another key/);
+  });
+
+  it("still opens values sealed before v2 and marks them for sealing again", () => {
+    const old = sealV1("legacy-pass", key);
+    expect(isLegacy(old)).toBe(true);
+    expect(open(old, key)).toBe("legacy-pass");
+    expect(open(old, key, "endpoint-1")).toBe("legacy-pass");
   });
 
   it("takes a 32-byte key as base64 or hex and refuses anything else", () => {

@@ -3,8 +3,12 @@
  *
  * The key comes from IRONLEDGER_SECRET_KEY (32 bytes, base64 or hex) or, for
  * the embedded default, from `<data dir>/secret.key`, created with mode 0600
- * on first use. A sealed value is `v1:<iv b64>:<tag b64>:<ciphertext b64>`;
- * opening a tampered value, or with another key, throws.
+ * on first use. A sealed value is `v2:<iv b64>:<tag b64>:<ciphertext b64>`:
+ * a 96-bit IV, a 16-byte tag (fixed: a shorter tag is refused), and the
+ * owner's id (e.g. the BMC endpoint's) as associated data, so a ciphertext
+ * copied onto another row does not open there. `v1:` values (no associated
+ * data) still open, for rows sealed before v2; isLegacy() tells callers to
+ * seal them again. Opening a tampered value, or with another key, throws.
  * Nothing here logs a secret or a key.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
@@ -12,7 +16,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { dataDir, env } from "../env";
 
-const VERSION = "v1";
+const VERSION = "v2";
+const LEGACY = "v1";
+const TAG_BYTES = 16;
 const KEY_FILE = "secret.key";
 
 export class SecretKeyError extends Error {
@@ -67,22 +73,31 @@ export function secretKey(): Buffer {
   return cachedKey;
 }
 
-/** Encrypts `plain` with AES-256-GCM and a fresh 96-bit IV. */
-export function seal(plain: string, key: Buffer = secretKey()): string {
+/** Encrypts `plain` with AES-256-GCM, a fresh 96-bit IV and `aad` (the owner's id) as associated data. */
+export function seal(plain: string, key: Buffer = secretKey(), aad = ""): string {
   const iv = randomBytes(12);
-  const c = createCipheriv("aes-256-gcm", key, iv);
+  const c = createCipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+  c.setAAD(Buffer.from(aad, "utf8"));
   const ct = Buffer.concat([c.update(plain, "utf8"), c.final()]);
   return [VERSION, iv.toString("base64"), c.getAuthTag().toString("base64"), ct.toString("base64")].join(":");
 }
 
-/** Decrypts what seal() produced; throws when it was tampered with or sealed with another key. */
-export function open(sealed: string, key: Buffer = secretKey()): string {
+/** True for a value sealed before v2 (no associated data): open it and seal it again. */
+export function isLegacy(sealed: string): boolean {
+  return sealed.startsWith(`${LEGACY}:`);
+}
+
+/** Decrypts what seal() produced with the same `aad`; throws when it was tampered with, sealed with another key or for another owner. */
+export function open(sealed: string, key: Buffer = secretKey(), aad = ""): string {
   const parts = sealed.split(":");
-  if (parts.length !== 4 || parts[0] !== VERSION) throw new SecretKeyError("not a sealed secret");
-  const [, iv, tag, ct] = parts as [string, string, string, string];
+  if (parts.length !== 4 || (parts[0] !== VERSION && parts[0] !== LEGACY)) throw new SecretKeyError("not a sealed secret");
+  const [version, iv, tag, ct] = parts as [string, string, string, string];
+  const tagBytes = Buffer.from(tag, "base64");
+  if (tagBytes.length !== TAG_BYTES) throw new SecretKeyError("a sealed secret could not be opened: it was changed, or sealed with another key");
   try {
-    const d = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"));
-    d.setAuthTag(Buffer.from(tag, "base64"));
+    const d = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"), { authTagLength: TAG_BYTES });
+    if (version === VERSION) d.setAAD(Buffer.from(aad, "utf8"));
+    d.setAuthTag(tagBytes);
     return Buffer.concat([d.update(Buffer.from(ct, "base64")), d.final()]).toString("utf8");
   } catch {
     throw new SecretKeyError("a sealed secret could not be opened: it was changed, or sealed with another key");

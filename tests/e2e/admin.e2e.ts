@@ -138,8 +138,19 @@ describe("admin journey", () => {
 
   it("creates a site agent (token shown once) and adds a BMC endpoint to the asset through the panel", async () => {
     const page = await tablet();
+    // the CSP (server/security-headers.ts) must not block anything the app itself runs
+    const cspViolations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     await signIn(page, "ada", PASSWORD, "admin");
-    await page.goto(`${web.url}/admin`);
+    const res = await page.goto(`${web.url}/admin`);
+    const headers = res!.headers();
+    expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(headers["permissions-policy"]).toContain("camera=(self)");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["strict-transport-security"]).toBeUndefined(); // plain HTTP on loopback
     await page.getByTestId("tab-agents").tap();
     await page.getByTestId("new-agent-name").fill("fra1-oob-1");
     await page.getByTestId("new-agent-submit").tap();
@@ -174,6 +185,16 @@ describe("admin journey", () => {
     await page.getByTestId("bmc-interval").fill("120");
     await page.getByTestId("bmc-save").tap();
     await expect.poll(() => page.getByTestId("bmc-panel").textContent()).toContain("every 120 s");
+
+    // a new address would take the stored password elsewhere: the form asks for it again (an admin may approve keeping it)
+    await page.getByTestId("bmc-edit").tap();
+    await page.getByTestId("bmc-address").fill("127.0.0.1:6231");
+    await page.getByTestId("bmc-save").tap();
+    await expect.poll(() => page.getByTestId("bmc-form").getByTestId("field-error").first().textContent()).toContain("Enter the BMC password again");
+    await page.getByTestId("bmc-keep-password").check();
+    await page.getByTestId("bmc-save").tap();
+    await expect.poll(() => page.getByTestId("bmc-panel").textContent()).toContain("127.0.0.1:6231");
+    expect(cspViolations).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, "admin-06-bmc-panel.png") });
     await page.context().close();
   });

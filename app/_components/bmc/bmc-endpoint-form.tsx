@@ -3,6 +3,9 @@
  * Add or edit an asset's BMC endpoint (admins and technicians). The password
  * is write-only: never prefilled, and left empty on edit to keep the stored one.
  * Agents can be listed by admins only, so technicians leave the agent as it is.
+ * Changing where the password goes (address, port, agent) or forgetting the
+ * TLS pin asks for the password again; an admin may instead approve keeping
+ * the stored one (the server insists on the same).
  */
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -21,7 +24,20 @@ type TEndpointLike = {
   tlsFingerprint: string | null;
 };
 
-export function BmcEndpointForm({ assetId, endpoint, canChooseAgent, onDone }: { assetId: string; endpoint: TEndpointLike | null; canChooseAgent: boolean; onDone: () => void }) {
+export function BmcEndpointForm({
+  assetId,
+  endpoint,
+  canChooseAgent,
+  canApprove = false,
+  onDone,
+}: {
+  assetId: string;
+  endpoint: TEndpointLike | null;
+  canChooseAgent: boolean;
+  /** an admin may keep the stored password when the address or agent changes */
+  canApprove?: boolean;
+  onDone: () => void;
+}) {
   const trpc = useTRPC();
   const agents = useQuery(trpc.bmc.agents.queryOptions(undefined, { enabled: canChooseAgent }));
   const [protocol, setProtocol] = useState<"ipmi" | "redfish">(endpoint?.protocol === "redfish" ? "redfish" : "ipmi");
@@ -32,7 +48,12 @@ export function BmcEndpointForm({ assetId, endpoint, canChooseAgent, onDone }: {
   const [agentId, setAgentId] = useState(endpoint?.agentId ?? "");
   const [cipherZero, setCipherZero] = useState(endpoint?.allowCipherZero ?? false);
   const [resetPin, setResetPin] = useState(false);
+  const [keepPassword, setKeepPassword] = useState(false);
   const [nothing, setNothing] = useState(false);
+  const [needPassword, setNeedPassword] = useState(false);
+  // the stored password would go somewhere new: ask for it again
+  const redirects =
+    endpoint !== null && (address.trim() !== endpoint.address || (canChooseAgent && (agentId || null) !== endpoint.agentId) || resetPin);
 
   const create = useMutation(trpc.bmc.createEndpoint.mutationOptions({ onSuccess: onDone }));
   const update = useMutation(trpc.bmc.updateEndpoint.mutationOptions({ onSuccess: onDone }));
@@ -42,6 +63,7 @@ export function BmcEndpointForm({ assetId, endpoint, canChooseAgent, onDone }: {
 
   const submit = () => {
     setNothing(false);
+    setNeedPassword(false);
     const intervalSec = Number(interval);
     if (!endpoint) {
       create.mutate({
@@ -64,6 +86,7 @@ export function BmcEndpointForm({ assetId, endpoint, canChooseAgent, onDone }: {
       allowCipherZero?: boolean;
       agentId?: string | null;
       resetTlsPin?: true;
+      keepCredentials?: true;
     } = {};
     if (address.trim() !== endpoint.address) data.address = address.trim();
     if (username !== endpoint.username) data.username = username;
@@ -72,6 +95,13 @@ export function BmcEndpointForm({ assetId, endpoint, canChooseAgent, onDone }: {
     if (protocol === "ipmi" && cipherZero !== endpoint.allowCipherZero) data.allowCipherZero = cipherZero;
     if (canChooseAgent && (agentId || null) !== endpoint.agentId) data.agentId = agentId || null;
     if (resetPin) data.resetTlsPin = true;
+    if (redirects && !password) {
+      if (!(canApprove && keepPassword)) {
+        setNeedPassword(true);
+        return;
+      }
+      data.keepCredentials = true;
+    }
     if (Object.keys(data).length === 0) {
       setNothing(true);
       return;
@@ -102,7 +132,11 @@ export function BmcEndpointForm({ assetId, endpoint, canChooseAgent, onDone }: {
         <Field label="BMC user name" error={fe("username")}>
           <input className="input" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" data-testid="bmc-username" />
         </Field>
-        <Field label="BMC password" error={fe("password")} hint={endpoint ? "Leave empty to keep the stored password" : "Stored encrypted; never shown again"}>
+        <Field
+          label="BMC password"
+          error={needPassword ? "Enter the BMC password again: the address, agent or certificate pin changed" : fe("password")}
+          hint={!endpoint ? "Stored encrypted; never shown again" : redirects ? "Required: the stored password would go to a new address, agent or certificate" : "Leave empty to keep the stored password"}
+        >
           <input className="input" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" data-testid="bmc-password" />
         </Field>
         <Field label="Poll every (seconds)" error={fe("intervalSec")} hint="5 to 86400">
@@ -138,6 +172,12 @@ export function BmcEndpointForm({ assetId, endpoint, canChooseAgent, onDone }: {
         <label className="flex items-center gap-3 min-h-11">
           <input type="checkbox" className="h-6 w-6" checked={resetPin} onChange={(e) => setResetPin(e.target.checked)} />
           <span>Forget the pinned certificate (only after the BMC was replaced; the next probe pins again)</span>
+        </label>
+      )}
+      {redirects && canApprove && !password && (
+        <label className="flex items-center gap-3 min-h-11">
+          <input type="checkbox" className="h-6 w-6" checked={keepPassword} onChange={(e) => setKeepPassword(e.target.checked)} data-testid="bmc-keep-password" />
+          <span>Keep the stored password: I approve sending it to the new address, agent or certificate</span>
         </label>
       )}
       {err && <ErrorBox error={err}>{errorInfo(err).fields?.data ? <span className="block">{errorInfo(err).fields!.data![0]}</span> : null}</ErrorBox>}

@@ -80,7 +80,7 @@ function findingText(kind: TFindingKind, detail: Record<string, unknown>): strin
   }
 }
 
-export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?: TAssetBmc; can: { power: boolean; decideFindings: boolean; editBmc: boolean } }) {
+export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?: TAssetBmc; can: { power: boolean; decideFindings: boolean; editBmc: boolean; approveCredentials: boolean } }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
@@ -239,7 +239,7 @@ export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?:
         </div>
       )}
 
-      {editing && canEdit && <BmcEndpointForm assetId={assetId} canChooseAgent endpoint={ep} onDone={() => { setEditing(false); void refresh(); }} />}
+      {editing && canEdit && <BmcEndpointForm assetId={assetId} canChooseAgent canApprove={can.approveCredentials} endpoint={ep} onDone={() => { setEditing(false); void refresh(); }} />}
 
       {findings.length > 0 && (
         <div className="space-y-2" data-testid="bmc-findings">

@@ -260,3 +260,15 @@ export async function assetIdentity(db: Db | Tx, assetId: string) {
   if (!a) throw new AppError("NOT_FOUND", `No asset with id ${assetId}.`);
   return { id: a.id, serial: a.serial, status: a.status as TAssetStatus, parts: a.parts.map((p) => ({ id: p.id, serial: p.serial, assetTag: p.assetTag, kind: p.model.kind })) };
 }
+
+/** The site an asset stands in (its location's site, or the location itself when that is a site); null when it has no location. */
+export async function assetSite(deps: TDeps, assetId: string): Promise<{ id: string; name: string } | null> {
+  const a = await deps.db.asset.findUnique({ where: { id: assetId }, select: { locationId: true } });
+  if (!a) throw new AppError("NOT_FOUND", `No asset with id ${assetId}.`);
+  if (!a.locationId) return null;
+  const loc = await getLocation(deps, a.locationId);
+  if (loc.kind === "SITE") return { id: loc.id, name: loc.name };
+  if (!loc.siteId) return null;
+  const site = await getLocation(deps, loc.siteId);
+  return { id: site.id, name: site.name };
+}

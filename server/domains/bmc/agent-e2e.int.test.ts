@@ -25,6 +25,8 @@ import { COMMAND_TTL_MS, listCommands, queueCommand } from "./commands";
 import { assetBmc, createAgent, createEndpoint, listFindings, powerAction } from "./service";
 
 process.env.IRONLEDGER_SECRET_KEY ??= randomBytes(32).toString("base64");
+// the server itself reaches only the BMC networks an administrator allowed; here the simulators on loopback
+process.env.IRONLEDGER_BMC_NETWORKS ??= "127.0.0.0/8";
 
 
 let t: TTestDb;

@@ -18,7 +18,7 @@ import type { Tx } from "../../db/client";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { sha256 } from "../../auth/password";
-import { open } from "../../crypto/secrets";
+import { openEndpointPassword } from "./credentials";
 import { appendAudit } from "../audit/service";
 import { nextObservationLink } from "../../chains/chain";
 import { publishEvent } from "../../live/publish";
@@ -30,6 +30,8 @@ import type { TFindingKind } from "./schema";
 
 /** how often an agent asks for its work again */
 export const AGENT_POLL_INTERVAL_SEC = 60;
+/** How far ahead of the server's clock an observation may be dated (agent clocks drift a little). */
+export const OBSERVATION_MAX_SKEW_MS = 5 * 60_000;
 
 export interface TAgentIdentity {
   id: string;
@@ -62,7 +64,7 @@ export async function agentWork(deps: TDeps, agent: TAgentIdentity): Promise<TAg
   for (const r of rows) {
     let password: string;
     try {
-      password = open(r.passwordEnc);
+      password = await openEndpointPassword(deps.db, r);
     } catch {
       // the key changed since the password was stored; the endpoint needs its password entered again
       console.error(`agent API: the stored password of BMC endpoint ${r.id} cannot be opened with the current secret key; left out of the work of agent ${agent.name}`);
@@ -90,6 +92,14 @@ export async function ingestObservations(deps: TDeps, agent: TAgentIdentity, inp
     if (!owned.has(o.endpointId)) foreign[`observations.${i}.endpointId`] = [`BMC endpoint ${o.endpointId} is not assigned to agent ${agent.name}`];
   });
   if (Object.keys(foreign).length) throw new AppError("BAD_REQUEST", "Some observations are for BMC endpoints this agent does not poll.", { fields: foreign });
+  // one observation dated ahead would outrank every later one: refuse it, and say why
+  const limit = deps.clock.now().getTime() + OBSERVATION_MAX_SKEW_MS;
+  const future: Record<string, string[]> = {};
+  batch.observations.forEach((o, i) => {
+    if (new Date(o.observedAt).getTime() > limit) future[`observations.${i}.observedAt`] = [`Dated in the future (${o.observedAt}); check the clock of the agent host (NTP)`];
+  });
+  if (Object.keys(future).length)
+    throw new AppError("BAD_REQUEST", `Some observations are dated more than ${OBSERVATION_MAX_SKEW_MS / 60_000} minutes ahead of the server's clock; set the agent host's clock right (NTP).`, { fields: future });
 
   const keys = batch.observations.map((o) => o.idempotencyKey);
   for (let attempt = 0; ; attempt++) {
@@ -105,7 +115,8 @@ export async function ingestObservations(deps: TDeps, agent: TAgentIdentity, inp
 }
 
 async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObservation[], owned: Map<string, TEndpointState>): Promise<number> {
-  const held = await deps.db.bmcObservation.findMany({ where: { idempotencyKey: { in: observations.map((o) => o.idempotencyKey) } }, select: { idempotencyKey: true } });
+  // idempotency keys are the agent's own: another agent may use the same ones
+  const held = await deps.db.bmcObservation.findMany({ where: { agentId: agent.id, idempotencyKey: { in: observations.map((o) => o.idempotencyKey) } }, select: { idempotencyKey: true } });
   const seen = new Set(held.map((h) => h.idempotencyKey));
   const fresh: TObservation[] = [];
   for (const o of observations) {
@@ -126,7 +137,8 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
       for (const o of fresh) {
         const ep = owned.get(o.endpointId)!;
         if (!latest.has(ep.id)) {
-          const last = await tx.bmcObservation.findFirst({ where: { endpointId: ep.id }, orderBy: { observedAt: "desc" }, select: { observedAt: true } });
+          // rows dated ahead (stored before they were refused) must not outrank what is observed now
+          const last = await tx.bmcObservation.findFirst({ where: { endpointId: ep.id, observedAt: { lte: new Date(now.getTime() + OBSERVATION_MAX_SKEW_MS) } }, orderBy: { observedAt: "desc" }, select: { observedAt: true } });
           latest.set(ep.id, last?.observedAt ?? null);
           summary.endpoints.push(ep.id);
         }
@@ -200,6 +212,8 @@ async function applyObservation(
     const asset = await assetIdentity(tx, ep.assetId);
     facts = probeFacts({ serial: asset.serial, parts: asset.parts }, o.result);
     judged = kindsJudgedBy({ kind: "bmc.probe", hasComponents: o.result.components !== undefined });
+    // the certificate presented is the pinned one (again, or newly after a reset): a mismatch about it is over
+    if (fp) judged = [...judged, "TLS_MISMATCH"];
     await tx.bmcEndpoint.update({
       where: { id: ep.id },
       data: { lastSeenAt: at, lastPower: o.result.power, lastStatus: "ok", lastError: null, lastProbeId: observationId, ...(pin ? { tlsFingerprint: pin } : {}), updatedAt: now },

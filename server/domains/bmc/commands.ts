@@ -19,7 +19,7 @@
 import { z } from "zod";
 import type { TAgentCommand, TObservation } from "../../contracts/agent";
 import type { Tx } from "../../db/client";
-import { AppError } from "../../errors";
+import { AppError, uniqueViolation } from "../../errors";
 import { SYSTEM_ACTOR, type TActor, type TDeps } from "../../context";
 import type { TProvider } from "../../db/url";
 import { defineJob, enqueue } from "../../jobs/queue";
@@ -115,7 +115,7 @@ async function expireOverdue(deps: TDeps, where: { endpointId?: string; agentId?
   if (overdue.length === 0) return;
   await deps.db.$transaction(async (tx) => {
     for (const c of overdue) {
-      const res = await tx.bmcCommand.updateMany({ where: { id: c.id, status: c.status }, data: { status: "EXPIRED", finishedAt: now } });
+      const res = await tx.bmcCommand.updateMany({ where: { id: c.id, status: c.status }, data: { status: "EXPIRED", finishedAt: now, openSlot: null } });
       if (res.count !== 1) continue;
       await appendAudit(tx, deps.provider, SYSTEM_ACTOR, now, { action: "power.expired", entity: "BmcCommand", entityId: c.id, before: { status: c.status }, after: { status: "EXPIRED", endpointId: c.endpointId, assetId: c.assetId, action: c.action } });
       await publishEvent(tx, deps.provider, now, { scope: "bmc", key: c.assetId, data: { kind: "bmc.command", commandId: c.id, status: "EXPIRED" } });
@@ -154,26 +154,38 @@ export async function queueCommand(deps: TDeps, actor: TActor, input: TCommandQu
   if (ep.agent?.revokedAt) throw new AppError("BAD_REQUEST", `The agent ${ep.agent.name} of this BMC is revoked; assign the BMC to a working agent first.`);
   await expireOverdue(deps, { endpointId: ep.id });
   const ttlMs = opts.ttlMs ?? COMMAND_TTL_MS;
-  const cmd = await deps.db.$transaction(async (tx) => {
-    const now = deps.clock.now();
-    const open = await tx.bmcCommand.findFirst({ where: { endpointId: ep.id, status: { in: OPEN }, expiresAt: { gt: now } }, select: { action: true, requestedByName: true, expiresAt: true } });
-    if (open)
-      throw new AppError("CONFLICT", `A "${open.action}" command from ${open.requestedByName} is still waiting for this BMC; wait until it is done or it expires at ${open.expiresAt.toISOString()}, then try again.`);
-    const row = await tx.bmcCommand.create({
-      data: { endpointId: ep.id, assetId, agentId: ep.agentId!, action, status: "QUEUED", requestedBy: actor.id, requestedByName: actor.name, requestedAt: now, expiresAt: new Date(now.getTime() + ttlMs) },
-      select: commandSelect,
+  const busy = (open: { action: string; requestedByName: string; expiresAt: Date } | null) =>
+    new AppError(
+      "CONFLICT",
+      open
+        ? `A "${open.action}" command from ${open.requestedByName} is still waiting for this BMC; wait until it is done or it expires at ${open.expiresAt.toISOString()}, then try again.`
+        : "Another power command for this BMC was queued at the same moment; wait until it is done, then try again.",
+    );
+  const cmd = await deps.db
+    .$transaction(async (tx) => {
+      const now = deps.clock.now();
+      const open = await tx.bmcCommand.findFirst({ where: { endpointId: ep.id, status: { in: OPEN }, expiresAt: { gt: now } }, select: { action: true, requestedByName: true, expiresAt: true } });
+      if (open) throw busy(open);
+      // openSlot is unique: of two requests racing past the check above, the database lets one in
+      const row = await tx.bmcCommand.create({
+        data: { endpointId: ep.id, assetId, agentId: ep.agentId!, action, status: "QUEUED", requestedBy: actor.id, requestedByName: actor.name, requestedAt: now, expiresAt: new Date(now.getTime() + ttlMs), openSlot: ep.id },
+        select: commandSelect,
+      });
+      await appendAudit(tx, deps.provider, actor, now, {
+        action: "power.queue",
+        entity: "BmcCommand",
+        entityId: row.id,
+        before: { power: ep.lastPower },
+        after: { endpointId: ep.id, assetId, agentId: ep.agentId, agent: ep.agent?.name ?? null, requested: action, expiresAt: row.expiresAt.toISOString() },
+      });
+      await enqueue(tx, expireCommandJob, { commandId: row.id }, { now, runAt: row.expiresAt, dedupeKey: row.id });
+      await publishEvent(tx, deps.provider, now, { scope: "bmc", key: assetId, data: { kind: "bmc.command", commandId: row.id, status: "QUEUED" } });
+      return toCommand(row, now);
+    })
+    .catch((e: unknown) => {
+      if (uniqueViolation(e)) throw busy(null);
+      throw e;
     });
-    await appendAudit(tx, deps.provider, actor, now, {
-      action: "power.queue",
-      entity: "BmcCommand",
-      entityId: row.id,
-      before: { power: ep.lastPower },
-      after: { endpointId: ep.id, assetId, agentId: ep.agentId, agent: ep.agent?.name ?? null, requested: action, expiresAt: row.expiresAt.toISOString() },
-    });
-    await enqueue(tx, expireCommandJob, { commandId: row.id }, { now, runAt: row.expiresAt, dedupeKey: row.id });
-    await publishEvent(tx, deps.provider, now, { scope: "bmc", key: assetId, data: { kind: "bmc.command", commandId: row.id, status: "QUEUED" } });
-    return toCommand(row, now);
-  });
   notifyAgent(cmd.agentId);
   return cmd;
 }
@@ -244,7 +256,7 @@ export async function recordCommandResult(
   if (c.status === "DONE" || c.status === "FAILED") return null;
   const status: TCommandStatus = o.ok ? "DONE" : o.error?.reason === "expired" ? "EXPIRED" : "FAILED";
   const error = o.ok ? null : o.error ? `${o.error.reason}: ${o.error.message}`.slice(0, 500) : "failed";
-  await tx.bmcCommand.update({ where: { id: c.id }, data: { status, finishedAt: new Date(o.observedAt), power: o.power ?? null, error, observationId } });
+  await tx.bmcCommand.update({ where: { id: c.id }, data: { status, finishedAt: new Date(o.observedAt), power: o.power ?? null, error, observationId, openSlot: null } });
   if (o.ok && o.power) await tx.bmcEndpoint.update({ where: { id: c.endpointId }, data: { lastPower: o.power, updatedAt: now } });
   await appendAudit(tx, provider, actor, now, {
     action: status === "DONE" ? "power.done" : status === "EXPIRED" ? "power.expired" : "power.failed",

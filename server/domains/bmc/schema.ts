@@ -45,17 +45,24 @@ export const ZEndpointCreate = z
 export type TEndpointCreate = z.input<typeof ZEndpointCreate>;
 
 function checkAddress(protocol: "ipmi" | "redfish", addr: string, ctx: z.RefinementCtx) {
+  const problem = addressProblem(protocol, addr);
+  if (problem) ctx.addIssue({ code: "custom", path: ["address"], message: problem });
+}
+
+/** Why `addr` is not a valid address for `protocol`, or null; used on create and on update. */
+export function addressProblem(protocol: "ipmi" | "redfish", addr: string): string | null {
   if (protocol === "redfish") {
     let ok = false;
     try {
-      ok = new URL(addr).protocol === "https:";
+      const u = new URL(addr);
+      ok = u.protocol === "https:" && !u.username && !u.password;
     } catch {
       /* not a URL */
     }
-    if (!ok) ctx.addIssue({ code: "custom", path: ["address"], message: "A Redfish address is an https:// URL, e.g. https://10.0.0.5" });
-  } else if (!readHostPort(addr).ok) {
-    ctx.addIssue({ code: "custom", path: ["address"], message: "An IPMI address is host or host:port, e.g. 10.0.0.5:623" });
+    return ok ? null : "A Redfish address is an https:// URL, e.g. https://10.0.0.5";
   }
+  // the one host:port rule, shared with the agents (server/contracts/normalise.ts)
+  return readHostPort(addr).ok ? null : "An IPMI address is host or host:port, e.g. 10.0.0.5:623";
 }
 
 export const ZEndpointUpdate = z.object({
@@ -63,6 +70,7 @@ export const ZEndpointUpdate = z.object({
   data: z
     .object({
       agentId: z.string().min(1).nullable().optional(),
+      protocol: ZBmcProtocol.optional(),
       address: address.optional(),
       username: z.string().min(1).max(64).optional(),
       password: z.string().min(1).max(128).optional(),
@@ -70,6 +78,12 @@ export const ZEndpointUpdate = z.object({
       allowCipherZero: z.boolean().optional(),
       /** forget the pinned certificate (after a BMC was replaced); the next probe pins again */
       resetTlsPin: z.literal(true).optional(),
+      /**
+       * Changing where the credentials go (protocol, address, port, agent) or
+       * resetting the TLS pin needs the password entered again; an admin may
+       * instead approve sending the stored one to the new place.
+       */
+      keepCredentials: z.literal(true).optional(),
     })
     .refine((d) => Object.keys(d).length > 0, "Nothing to change"),
 });

@@ -11,16 +11,16 @@
  * agent assigned, the action goes through the agent's command channel instead
  * (commands.ts queueCommand).
  */
-import { readHostPort } from "../../contracts/normalise";
 import type { z } from "zod";
 import { ZBmcProbeResult, type TBmcProbeResult, type TBmcTarget } from "../../contracts/bmc";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { randomToken, sha256 } from "../../auth/password";
-import { open, seal } from "../../crypto/secrets";
+import { openEndpointPassword, sealEndpointPassword } from "./credentials";
+import { serverTarget, unreachable } from "./reach";
 import { appendAudit } from "../audit/service";
 import { publishEvent } from "../../live/publish";
-import { assetIdentity } from "../assets/service";
+import { assetIdentity, assetSite } from "../assets/service";
 import { getLocation } from "../locations/service";
 import {
   ZAgentCreate,
@@ -30,6 +30,7 @@ import {
   ZPowerInput,
   type ZAssetBmc,
   type ZEndpointPublic,
+  addressProblem,
   type TAgentCreate,
   type TAssetBmc,
   type TEndpointCreate,
@@ -113,11 +114,18 @@ function toPublic(r: TEndpointRow): TEndpointOut {
   return { ...rest, agentName: agent?.name ?? null, hasPassword: true };
 }
 
-async function checkAgent(deps: TDeps, agentId: string | null | undefined) {
+/** The agent must exist, be live, and work in the site where the asset stands (it reaches only that site's BMC network). */
+async function checkAgent(deps: TDeps, agentId: string | null | undefined, assetId: string) {
   if (!agentId) return;
-  const a = await deps.db.agent.findUnique({ where: { id: agentId }, select: { revokedAt: true } });
+  const a = await deps.db.agent.findUnique({ where: { id: agentId }, select: { name: true, siteId: true, revokedAt: true, site: { select: { name: true } } } });
   if (!a) throw new AppError("BAD_REQUEST", "That agent does not exist.", { fields: { agentId: ["Unknown agent"] } });
   if (a.revokedAt) throw new AppError("BAD_REQUEST", "That agent's token was revoked; choose another agent.", { fields: { agentId: ["Revoked agent"] } });
+  if (!a.siteId) return;
+  const site = await assetSite(deps, assetId);
+  if (site && site.id !== a.siteId)
+    throw new AppError("BAD_REQUEST", `The agent ${a.name} works in ${a.site?.name ?? "another site"}, but this asset stands in ${site.name}; choose an agent of ${site.name}.`, {
+      fields: { agentId: [`Not an agent of ${site.name}`] },
+    });
 }
 
 export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpointCreate): Promise<TEndpointOut> {
@@ -125,12 +133,14 @@ export async function createEndpoint(deps: TDeps, actor: TActor, input: TEndpoin
   await assetIdentity(deps.db, data.assetId).catch(() => {
     throw new AppError("BAD_REQUEST", "That asset does not exist.", { fields: { assetId: ["Unknown asset"] } });
   });
-  await checkAgent(deps, data.agentId);
+  await checkAgent(deps, data.agentId, data.assetId);
   const now = deps.clock.now();
   try {
     return await deps.db.$transaction(async (tx) => {
       const { password, ...plain } = data;
-      const row = await tx.bmcEndpoint.create({ data: { ...plain, agentId: data.agentId ?? null, passwordEnc: seal(password), createdAt: now, updatedAt: now }, select: endpointSelect });
+      const created = await tx.bmcEndpoint.create({ data: { ...plain, agentId: data.agentId ?? null, passwordEnc: "", createdAt: now, updatedAt: now }, select: { id: true } });
+      // sealed for this endpoint's id, which exists only now
+      const row = await tx.bmcEndpoint.update({ where: { id: created.id }, data: { passwordEnc: sealEndpointPassword(created.id, password) }, select: endpointSelect });
       const pub = toPublic(row);
       await appendAudit(tx, deps.provider, actor, now, { action: "create", entity: "BmcEndpoint", entityId: row.id, after: { ...plain, id: row.id } });
       await publishEvent(tx, deps.provider, now, { scope: "bmc", key: row.assetId, data: { kind: "bmc.endpoint", endpointId: row.id } });
@@ -146,17 +156,44 @@ export async function updateEndpoint(deps: TDeps, actor: TActor, input: TEndpoin
   const { id, data } = ZEndpointUpdate.parse(input);
   const before = await deps.db.bmcEndpoint.findUnique({ where: { id }, select: endpointSelect });
   if (!before) throw new AppError("NOT_FOUND", `No BMC endpoint with id ${id}.`);
-  if (data.agentId !== undefined) await checkAgent(deps, data.agentId);
-  const { password, resetTlsPin, ...plain } = data;
+  const { password, resetTlsPin, keepCredentials, ...plain } = data;
+  const protocol = plain.protocol ?? (before.protocol as "ipmi" | "redfish");
+  if (plain.address !== undefined || plain.protocol !== undefined) {
+    const problem = addressProblem(protocol, plain.address ?? before.address);
+    if (problem) throw new AppError("BAD_REQUEST", problem, { fields: { address: [problem] } });
+  }
+  if (plain.agentId !== undefined) await checkAgent(deps, plain.agentId, before.assetId);
+  // the stored password goes only where it went before, unless someone who knows it (or an admin) says otherwise
+  const redirected = [
+    plain.protocol !== undefined && plain.protocol !== before.protocol && "protocol",
+    plain.address !== undefined && plain.address !== before.address && "address",
+    plain.agentId !== undefined && (plain.agentId ?? null) !== before.agentId && "agent",
+    resetTlsPin && "TLS pin",
+  ].filter((x): x is string => Boolean(x));
+  if (redirected.length > 0 && !password) {
+    if (!keepCredentials)
+      throw new AppError("BAD_REQUEST", `Changing the ${redirected.join(", ")} sends the stored BMC password somewhere new: enter the BMC password again (or ask an administrator to approve keeping it).`, {
+        fields: { password: ["Enter the BMC password again"] },
+      });
+    if (actor.role !== "admin") throw new AppError("FORBIDDEN", "Only an administrator may approve sending the stored BMC password to a new place; enter the BMC password instead.");
+  }
+  const keptBy = redirected.length > 0 && !password ? actor.id : undefined;
+  if (plain.protocol === "redfish") plain.allowCipherZero = false;
   return deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();
     const row = await tx.bmcEndpoint.update({
       where: { id },
-      data: { ...plain, ...(password ? { passwordEnc: seal(password) } : {}), ...(resetTlsPin ? { tlsFingerprint: null } : {}), updatedAt: now },
+      data: { ...plain, ...(password ? { passwordEnc: sealEndpointPassword(id, password) } : {}), ...(resetTlsPin ? { tlsFingerprint: null } : {}), updatedAt: now },
       select: endpointSelect,
     });
     const { agent: _a, ...b } = before;
-    await appendAudit(tx, deps.provider, actor, now, { action: "update", entity: "BmcEndpoint", entityId: id, before: b, after: { ...plain, passwordChanged: Boolean(password), tlsPinReset: Boolean(resetTlsPin) } });
+    await appendAudit(tx, deps.provider, actor, now, {
+      action: "update",
+      entity: "BmcEndpoint",
+      entityId: id,
+      before: b,
+      after: { ...plain, passwordChanged: Boolean(password), tlsPinReset: Boolean(resetTlsPin), ...(keptBy ? { reapprovedBy: keptBy } : {}) },
+    });
     await publishEvent(tx, deps.provider, now, { scope: "bmc", key: row.assetId, data: { kind: "bmc.endpoint", endpointId: id } });
     return toPublic(row);
   });
@@ -235,13 +272,6 @@ export async function decideFinding(deps: TDeps, actor: TActor, input: TFindingD
 
 // ------------------------------------------------------------------ power
 
-/** Splits "host[:port]" (IPv6 in brackets) by the rule agents use too (server/contracts/normalise.ts). */
-export function ipmiHostPort(address: string): { host: string; port: number } {
-  const r = readHostPort(address);
-  if (!r.ok) throw new AppError("BAD_REQUEST", `The IPMI address is not host or host:port: ${r.error}.`);
-  return { host: r.host, port: r.port };
-}
-
 export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput): Promise<{ power: "on" | "off" }> {
   const { assetId, action } = ZPowerInput.parse(input);
   const ep = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { id: true, agentId: true, protocol: true, address: true, username: true, passwordEnc: true, allowCipherZero: true, tlsFingerprint: true, lastPower: true, agent: { select: { name: true } } } });
@@ -254,20 +284,24 @@ export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput
     );
   }
   if (!clients) throw new AppError("UNAVAILABLE", "This IronLedger process has no BMC protocol clients; power actions run in the web app.");
+  // only to networks an administrator allowed (IRONLEDGER_BMC_NETWORKS), before anything is sent
+  const target = await serverTarget(ep.protocol, ep.address);
   // the attempt is on record before the BMC is touched
   await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power", entity: "BmcEndpoint", entityId: ep.id, before: { power: ep.lastPower }, after: { assetId, requested: action } }));
   let power: "on" | "off";
   try {
-    const password = open(ep.passwordEnc);
-    const target: TBmcTarget =
-      ep.protocol === "redfish"
-        ? { protocol: "redfish", url: ep.address, username: ep.username, password, pinnedFingerprint: ep.tlsFingerprint, timeoutMs: 10_000 }
-        : { protocol: "ipmi", ...ipmiHostPort(ep.address), username: ep.username, password, allowCipherZero: ep.allowCipherZero, privilege: "operator" };
-    ({ power } = await clients.power(target, action));
+    const password = await openEndpointPassword(deps.db, ep);
+    const bmcTarget: TBmcTarget =
+      target.protocol === "redfish"
+        ? { protocol: "redfish", url: target.url, username: ep.username, password, pinnedFingerprint: ep.tlsFingerprint, timeoutMs: 10_000 }
+        : { protocol: "ipmi", host: target.host, port: target.port, username: ep.username, password, allowCipherZero: ep.allowCipherZero, privilege: "operator" };
+    ({ power } = await clients.power(bmcTarget, action));
   } catch (e) {
-    const reason = e instanceof AppError ? e.message : ((e as { code?: string }).code ?? "error");
-    await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power.failed", entity: "BmcEndpoint", entityId: ep.id, after: { assetId, requested: action, reason } }));
-    throw new AppError("UNAVAILABLE", `The BMC did not carry out "${action}" (${reason}). Check that it is reachable and the credentials have operator rights, then try again.`);
+    // the cause (refused, timed out, not a BMC, wrong password) stays in the server log: told to a person, it would map the network
+    const reason = (e as { code?: unknown }).code;
+    console.error(`BMC power ${action} on endpoint ${ep.id} failed: ${typeof reason === "string" ? reason : "error"}: ${e instanceof Error ? e.message : String(e)}`);
+    await deps.db.$transaction((tx) => appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "power.failed", entity: "BmcEndpoint", entityId: ep.id, after: { assetId, requested: action } }));
+    throw unreachable(action);
   }
   await deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();

@@ -3,12 +3,13 @@ import { capabilitiesFor } from "../../auth/capabilities";
 import { procedure, publicProcedure, router } from "../../trpc";
 import { ZApiTokenCreate, ZApiTokenCreated, ZApiTokenRevoked, ZApiTokens, ZIdInput, ZLoginInput, ZLoginOutput, ZMe, ZOk, ZUnlockInput, ZUnlockOutput, ZUser, ZUserCreate, ZUsers, ZUserUpdate } from "./schema";
 import { AppError } from "../../errors";
-import { createApiToken, createUser, listApiTokens, listUsers, login, logout, revokeApiToken, SESSION_COOKIE, SESSION_TTL_MS, unlockUser, updateUser } from "./service";
+import { createApiToken, createUser, listApiTokens, listUsers, login, logout, revokeApiToken, SESSION_COOKIE, sessionMaxAgeMs, unlockUser, updateUser } from "./service";
 
 function sessionCookie(value: string, maxAgeSec: number, secure: boolean): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSec}${secure ? "; Secure" : ""}`;
 }
 
+// the cookie lives as long as the session may (the server ends idle sessions earlier)
 export const authRouter = router({
   login: publicProcedure.input(ZLoginInput).output(ZLoginOutput).mutation(async ({ ctx, input }) => {
     const res = await login(ctx.deps, input, ctx.ip).catch((e: unknown) => {
@@ -16,7 +17,7 @@ export const authRouter = router({
       if (typeof wait === "number") ctx.resHeaders?.set("retry-after", String(wait));
       throw e;
     });
-    ctx.resHeaders?.append("set-cookie", sessionCookie(res.token, Math.floor(SESSION_TTL_MS / 1000), ctx.secureCookies));
+    ctx.resHeaders?.append("set-cookie", sessionCookie(res.token, Math.floor(sessionMaxAgeMs() / 1000), ctx.secureCookies));
     return { user: res.user, expiresAt: res.expiresAt };
   }),
   logout: procedure(ANY_ROLE).output(ZOk).mutation(async ({ ctx }) => {

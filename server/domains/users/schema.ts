@@ -69,3 +69,25 @@ export type TApiToken = z.infer<typeof ZApiToken>;
 export const ZApiTokenCreated = ZApiToken.omit({ lastUsedAt: true, revokedAt: true }).extend({ token: z.string() });
 export const ZApiTokenRevoked = z.object({ id: z.string(), name: z.string(), revokedAt: z.date().nullable() });
 export const ZIdInput = z.object({ id: z.string().min(1) });
+
+const SAME_ORIGIN_BASE = "http://ironledger.invalid";
+/**
+ * Where to go after sign-in: `raw` (the login page's `next`) when it is a path
+ * on this site, else `fallback`. Refuses `//host`, `/\host`, encoded slashes
+ * and backslashes (`/%2F…`), control characters and any scheme (`javascript:`).
+ */
+export function safeNextPath(raw: string | null | undefined, fallback = "/assets"): string {
+  if (!raw || raw.length > 2048) return fallback;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return fallback;
+  }
+  for (const s of [raw, decoded]) {
+    if (!s.startsWith("/") || s.startsWith("//") || /[\\\u0000-\u001f\u007f]/.test(s)) return fallback;
+  }
+  const u = new URL(raw, SAME_ORIGIN_BASE);
+  if (u.origin !== SAME_ORIGIN_BASE) return fallback;
+  return u.pathname + u.search + u.hash;
+}

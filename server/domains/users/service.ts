@@ -9,10 +9,16 @@ import { ZRole, type TRole } from "../../auth/roles";
 import { generatePassword, hashPassword, needsRehash, randomToken, SCRYPT_PARAMS, sha256, verifyPassword } from "../../auth/password";
 import { HashSlots, HashSlotsFullError } from "../../auth/hash-slots";
 import { appendAudit } from "../audit/service";
+import { env } from "../../env";
 import { ZApiTokenCreate, ZLoginInput, ZUserCreate, ZUserUpdate } from "./schema";
 
 export const SESSION_COOKIE = "il_session";
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000; // a shift
+/** A session unused this long ends (sliding); it ends at sessionMaxAgeMs() after sign-in in any case. */
+export const SESSION_TTL_MS = 4 * 60 * 60 * 1000;
+/** A session ends this long after sign-in however active it is (IRONLEDGER_SESSION_MAX_HOURS, default 12). */
+export function sessionMaxAgeMs(): number {
+  return env().IRONLEDGER_SESSION_MAX_HOURS * 60 * 60 * 1000;
+}
 /**
  * Sign-in throttling. Failures count per user name AND client address, so a
  * stranger guessing `admin` slows down only themself: after
@@ -134,7 +140,7 @@ export async function login(deps: TDeps, input: z.input<typeof ZLoginInput>, ip:
     throw new AppError("UNAUTHORIZED", user && ok && !user.active ? "This account is deactivated. Ask an administrator." : "Wrong user name or password.");
   }
   const token = randomToken();
-  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  const expiresAt = new Date(now.getTime() + Math.min(SESSION_TTL_MS, sessionMaxAgeMs()));
   const actor: TActor = { type: "user", id: user.id, name: user.displayName, role: ZRole.parse(user.role) };
   await deps.db.$transaction(async (tx) => {
     await tx.session.create({ data: { id: sha256(token), userId: user.id, createdAt: now, expiresAt, lastSeenAt: now } });
@@ -173,10 +179,12 @@ export async function logout(deps: TDeps, token: string): Promise<void> {
 export async function actorFromSession(deps: TDeps, token: string | undefined): Promise<(TActor & { username: string }) | null> {
   if (!token || token.length > 100) return null;
   const now = deps.clock.now();
-  const s = await deps.db.session.findUnique({ where: { id: sha256(token) }, select: { id: true, expiresAt: true, lastSeenAt: true, user: { select: { id: true, username: true, displayName: true, role: true, active: true } } } });
-  if (!s || s.expiresAt <= now || !s.user.active) return null;
+  const s = await deps.db.session.findUnique({ where: { id: sha256(token) }, select: { id: true, createdAt: true, expiresAt: true, lastSeenAt: true, user: { select: { id: true, username: true, displayName: true, role: true, active: true } } } });
+  const endOfLife = s ? s.createdAt.getTime() + sessionMaxAgeMs() : 0;
+  if (!s || s.expiresAt <= now || now.getTime() >= endOfLife || !s.user.active) return null;
   if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
-    await deps.db.session.update({ where: { id: s.id }, data: { lastSeenAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) } }).catch(() => {});
+    // sliding, but never past the absolute lifetime
+    await deps.db.session.update({ where: { id: s.id }, data: { lastSeenAt: now, expiresAt: new Date(Math.min(now.getTime() + SESSION_TTL_MS, endOfLife)) } }).catch(() => {});
   }
   return { type: "user", id: s.user.id, name: s.user.displayName, username: s.user.username, role: ZRole.parse(s.user.role) };
 }
@@ -215,10 +223,17 @@ export async function revokeApiToken(deps: TDeps, actor: TActor, id: string) {
 export async function actorFromApiToken(deps: TDeps, token: string): Promise<TActor | null> {
   if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 100) return null;
   const now = deps.clock.now();
-  const t = await deps.db.apiToken.findUnique({ where: { tokenHash: sha256(token) }, select: { id: true, name: true, role: true, revokedAt: true, expiresAt: true, lastUsedAt: true, createdBy: { select: { active: true } } } });
+  const t = await deps.db.apiToken.findUnique({ where: { tokenHash: sha256(token) }, select: { id: true, name: true, role: true, revokedAt: true, expiresAt: true, lastUsedAt: true, createdBy: { select: { active: true, role: true } } } });
   if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= now) || !t.createdBy.active) return null;
+  // a token is never worth more than its creator is now
+  if (!creatorMayHold(ZRole.parse(t.createdBy.role), ZRole.parse(t.role))) return null;
   if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > 60_000) await deps.db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: now } }).catch(() => {});
   return { type: "token", id: t.id, name: t.name, role: ZRole.parse(t.role) };
+}
+
+/** Whether someone of `creator`'s role may still hold a token of `token`'s role: an admin any, others their own role or viewer. */
+function creatorMayHold(creator: TRole, token: TRole): boolean {
+  return creator === "admin" || creator === token || token === "viewer";
 }
 
 /** Housekeeping: expired sessions and login attempts older than a day (rate limiting needs only 15 minutes). */

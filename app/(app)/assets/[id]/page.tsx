@@ -92,7 +92,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
         </ol>
       </section>
 
-      <BmcPanel assetId={a.id} initial={bmc.ok ? bmc.data : undefined} can={{ power: me.can.power, decideFindings: me.can.decideFindings, editBmc: me.can.editBmc }} />
+      <BmcPanel assetId={a.id} initial={bmc.ok ? bmc.data : undefined} can={{ power: me.can.power, decideFindings: me.can.decideFindings, editBmc: me.can.editBmc, approveCredentials: me.can.administer }} />
     </div>
   );
 }
