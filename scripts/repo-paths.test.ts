@@ -4,7 +4,7 @@
  * everything a file names. Scans every tracked (and new, not ignored) file.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -91,12 +91,13 @@ describe("paths in the repository", () => {
     expect(problems.map((p) => `${p.file}:${p.line}: ${p.problem}: ${p.text}`)).toEqual([]);
   });
 
-  it("README and CONTRIBUTING link only to files that exist in the repository", () => {
-    for (const doc of ["README.md", "CONTRIBUTING.md"]) {
+  it("README, CONTRIBUTING and docs/ link only to files that exist in the repository", () => {
+    const docs = ["README.md", "CONTRIBUTING.md", ...readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+    for (const doc of docs) {
       const links = [...readFileSync(path.join(root, doc), "utf8").matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) => !/^[a-z]+:|^#/.test(l));
-      expect(links.length, doc).toBeGreaterThan(0);
+      if (!doc.startsWith("docs/")) expect(links.length, doc).toBeGreaterThan(0);
       for (const link of links) {
-        const target = path.posix.normalize(link.split("#")[0]!);
+        const target = path.posix.normalize(path.posix.join(path.posix.dirname(doc), link.split("#")[0]!));
         expect(target.startsWith("../"), `${doc} links outside the repository: ${link}`).toBe(false);
         expect(existsSync(path.join(root, target)), `${doc} links to a missing file: ${link}`).toBe(true);
       }
