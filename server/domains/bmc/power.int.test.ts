@@ -15,6 +15,8 @@ import { createAsset } from "../assets/service";
 import { createEndpoint, powerAction } from "./service";
 
 process.env.IRONLEDGER_SECRET_KEY ??= randomBytes(32).toString("base64");
+// the server connects directly only to networks an administrator allowed: here, the simulators on loopback
+process.env.IRONLEDGER_BMC_NETWORKS = "127.0.0.0/8";
 
 describe("direct BMC power through TDeps.bmc", () => {
   let t: TTestDb;
