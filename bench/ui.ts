@@ -56,7 +56,7 @@ const web = await startWeb(url);
 let chrome: chromeLauncher.LaunchedChrome | undefined;
 try {
   // sign in once through the API; Lighthouse sends the session cookie with every request
-  const res = await fetch(`${web.url}/api/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: { username: "bench", password: PASSWORD } }) });
+  const res = await fetch(`${web.url}/api/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json", "x-ironledger-request": "1" }, body: JSON.stringify({ json: { username: "bench", password: PASSWORD } }) });
   const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.startsWith("il_session="));
   if (!res.ok || !cookie) throw new Error(`sign-in failed (${res.status}): ${await res.text()}`);
 
