@@ -47,7 +47,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
             {a.parent && (
               <>
                 <dt className="text-slate-600">Part of</dt>
-                <dd><Link className="text-blue-800 underline" href={`/assets/${a.parent.id}`}>{a.parent.assetTag ?? a.parent.serial}</Link></dd>
+                <dd><Link className="text-blue-800 underline" href={`/assets/${a.parent.id}`} prefetch={false}>{a.parent.assetTag ?? a.parent.serial}</Link></dd>
               </>
             )}
             {a.notes && (
@@ -68,7 +68,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
               <ul className="divide-y divide-slate-100">
                 {a.parts.map((p) => (
                   <li key={p.id} className="py-2 flex items-center gap-3">
-                    <Link className="font-mono text-blue-800 underline min-h-11 inline-flex items-center" href={`/assets/${p.id}`}>{p.assetTag ?? p.serial}</Link>
+                    <Link className="font-mono text-blue-800 underline min-h-11 inline-flex items-center" href={`/assets/${p.id}`} prefetch={false}>{p.assetTag ?? p.serial}</Link>
                     <span>{p.model.manufacturer} {p.model.name}</span>
                     <StatusBadge status={p.status} />
                   </li>
