@@ -41,7 +41,7 @@ async function trpc(base: string, cookie: string, path: string, input: unknown, 
   const res =
     method === "GET"
       ? await fetch(`${base}/api/trpc/${path}?input=${encodeURIComponent(body)}`, { headers: { cookie } })
-      : await fetch(`${base}/api/trpc/${path}`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body });
+      : await fetch(`${base}/api/trpc/${path}`, { method: "POST", headers: { cookie, "content-type": "application/json", "x-ironledger-request": "1" }, body });
   const json = (await res.json()) as { result?: { data?: { json?: unknown } }; error?: unknown };
   return { status: res.status, data: json.result?.data?.json ?? json.error, setCookie: res.headers.get("set-cookie") };
 }
