@@ -64,19 +64,22 @@ try {
   chrome = await chromeLauncher.launch({ chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium", chromeFlags: FLAGS, userDataDir: path.join(dir, "chrome") });
   const pages = { asset_list: `${web.url}/assets`, asset_page: `${web.url}/assets/${assetId}` };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const results: Record<string, { performance: number; interactive_ms: number; total_blocking_time_ms: number; first_contentful_paint_ms: number; largest_contentful_paint_ms: number; runs: number[] }> = {};
+  const results: Record<string, { performance: number; interactive_ms: number; total_blocking_time_ms: number; first_contentful_paint_ms: number; largest_contentful_paint_ms: number; script_kb: number; runs: number[] }> = {};
   for (const [name, pageUrl] of Object.entries(pages)) {
     // one warm-up load so the server has compiled its routes and filled its caches
     await fetch(pageUrl, { headers: { cookie } });
-    const runs: { perf: number; tti: number; tbt: number; fcp: number; lcp: number }[] = [];
+    const runs: { perf: number; tti: number; tbt: number; fcp: number; lcp: number; js: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
       const r = await lighthouse(pageUrl, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance"], extraHeaders: { Cookie: cookie } });
       const lhr = r!.lhr;
       if (lhr.runtimeError) throw new Error(`${name}: ${lhr.runtimeError.message}`);
       if (!lhr.finalDisplayedUrl.startsWith(pageUrl)) throw new Error(`${name}: ended on ${lhr.finalDisplayedUrl}, not ${pageUrl} (signed out?)`);
       const num = (id: string) => Math.round(lhr.audits[id]?.numericValue ?? NaN);
-      runs.push({ perf: Math.round((lhr.categories.performance?.score ?? 0) * 100), tti: num("interactive"), tbt: num("total-blocking-time"), fcp: num("first-contentful-paint"), lcp: num("largest-contentful-paint") });
-      log(`${name} run ${i + 1}: performance ${runs.at(-1)!.perf}, interactive ${runs.at(-1)!.tti} ms, TBT ${runs.at(-1)!.tbt} ms`);
+      // JavaScript the page loaded (compressed bytes on the wire), the figure the client bundle work moves
+      const requests = ((lhr.audits["network-requests"]?.details as { items?: { resourceType?: string; transferSize?: number }[] } | undefined)?.items ?? []);
+      const js = Math.round(requests.filter((q) => q.resourceType === "Script").reduce((n, q) => n + (q.transferSize ?? 0), 0) / 1024);
+      runs.push({ perf: Math.round((lhr.categories.performance?.score ?? 0) * 100), tti: num("interactive"), tbt: num("total-blocking-time"), fcp: num("first-contentful-paint"), lcp: num("largest-contentful-paint"), js });
+      log(`${name} run ${i + 1}: performance ${runs.at(-1)!.perf}, interactive ${runs.at(-1)!.tti} ms, TBT ${runs.at(-1)!.tbt} ms, JS ${js} KiB, load average ${os.loadavg()[0]!.toFixed(2)}`);
     }
     results[name] = {
       performance: median(runs.map((r) => r.perf)),
@@ -84,6 +87,7 @@ try {
       total_blocking_time_ms: median(runs.map((r) => r.tbt)),
       first_contentful_paint_ms: median(runs.map((r) => r.fcp)),
       largest_contentful_paint_ms: median(runs.map((r) => r.lcp)),
+      script_kb: median(runs.map((r) => r.js)),
       runs: runs.map((r) => r.perf),
     };
   }
@@ -96,7 +100,8 @@ try {
     { metric: `${name}.performance`, target: ">= 90", actual: r.performance, met: r.performance >= 90 },
     { metric: `${name}.interactive_ms`, target: "<= 1500", actual: r.interactive_ms, met: r.interactive_ms <= 1500 },
   ]);
-  console.log(JSON.stringify({ bench: "ui", results, baseline, targets }));
+  // the scores depend on how busy the machine is: say so next to them
+  console.log(JSON.stringify({ bench: "ui", results, baseline, targets, load_average: os.loadavg().map((l) => Number(l.toFixed(2))) }));
 } finally {
   chrome?.kill();
   await web.stop();

@@ -11,14 +11,30 @@
  * backoff); when the server cannot replay what was missed, every listener gets
  * a `reset` and refetches. A tab's first subscription replays the last few
  * seconds' notices, which covers changes between the page's fetch and it.
+ *
+ * The transport (tRPC client + superjson, live-client.ts) is a separate chunk,
+ * loaded once the page is idle after hydration: it is not part of the first
+ * load and does not compete with the first tap. The replay above covers
+ * whatever changed in between.
  */
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { TLiveChange, TLiveMessage } from "@/server/live/schema";
-import { useTRPCClient } from "./trpc";
+import type { TLiveClient } from "./live-client";
 
 export type TLiveEvent = TLiveChange | { type: "reset" };
 type TListener = (e: TLiveEvent) => void;
-type TClient = ReturnType<typeof useTRPCClient>;
+
+/** The transport, after the browser is idle (at most ~1 s after hydration). */
+let clientPromise: Promise<TLiveClient> | null = null;
+function loadClient(): Promise<TLiveClient> {
+  clientPromise ??= new Promise<void>((resolve) => {
+    if (typeof window.requestIdleCallback === "function") window.requestIdleCallback(() => resolve(), { timeout: 1000 });
+    else setTimeout(resolve, 200);
+  })
+    .then(() => import("./live-client"))
+    .then((m) => m.createLiveClient());
+  return clientPromise;
+}
 export type TLiveState = "idle" | "connecting" | "live" | "offline";
 
 const STOP_CODES = ["UNAUTHORIZED", "FORBIDDEN", "BAD_REQUEST"];
@@ -36,7 +52,8 @@ class LiveBus {
   state: TLiveState = "idle";
   private stateListeners = new Set<() => void>();
 
-  constructor(private client: TClient) {}
+  private client: TLiveClient | null = null;
+  private loading = false;
 
   follow(channels: string[], fn: TListener): () => void {
     for (const c of channels) {
@@ -77,6 +94,24 @@ class LiveBus {
   }
 
   private reconcile(force = false) {
+    if (!this.client) {
+      if (this.listeners.size === 0 || this.loading) return;
+      this.loading = true;
+      this.setState("connecting");
+      loadClient().then(
+        (c) => {
+          this.loading = false;
+          this.client = c;
+          this.reconcile(true);
+        },
+        () => {
+          this.loading = false;
+          clientPromise = null;
+          this.retryLater();
+        },
+      );
+      return;
+    }
     const channels = [...this.listeners.keys()].sort();
     const key = channels.join(" ");
     if (!force && key === this.key && (this.sub || this.retryTimer)) return;
@@ -146,8 +181,7 @@ class LiveBus {
 const LiveContext = createContext<LiveBus | null>(null);
 
 export function LiveProvider({ children }: { children: React.ReactNode }) {
-  const client = useTRPCClient();
-  const [bus] = useState(() => new LiveBus(client));
+  const [bus] = useState(() => new LiveBus());
   useEffect(() => () => bus.close(), [bus]);
   return <LiveContext.Provider value={bus}>{children}</LiveContext.Provider>;
 }

@@ -1,9 +1,9 @@
 "use client";
 /** The interactive bits of the signed-in header: the current section and Sign out. */
-import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useTRPC } from "./trpc";
+import { useState } from "react";
+import { rpcMutation } from "./rpc-fetch";
 
 export function NavLinks({ items }: { items: { href: string; label: string }[] }) {
   const pathname = usePathname();
@@ -19,11 +19,17 @@ export function NavLinks({ items }: { items: { href: string; label: string }[] }
 }
 
 export function SignOutButton() {
-  const trpc = useTRPC();
-  // a full page load: nothing of this user's data stays in the browser's caches
-  const logout = useMutation(trpc.auth.logout.mutationOptions({ onSettled: () => window.location.assign("/login") }));
+  const [pending, setPending] = useState(false);
+  // auth.logout by plain fetch with the CSRF header (rpc-fetch.ts); then a full page load:
+  // nothing of this user's data stays in the browser's caches
+  const signOut = () => {
+    setPending(true);
+    rpcMutation("auth.logout")
+      .catch(() => undefined)
+      .finally(() => window.location.assign("/login"));
+  };
   return (
-    <button type="button" className="btn btn-secondary px-3 text-sm" disabled={logout.isPending} onClick={() => logout.mutate()}>
+    <button type="button" className="btn btn-secondary px-3 text-sm" disabled={pending} onClick={signOut} data-testid="sign-out">
       Sign out
     </button>
   );

@@ -114,6 +114,23 @@ describe("server-checked session", () => {
     await page.context().close();
   });
 
+  it("signs out on the server: the old session cookie no longer opens the app", async () => {
+    const page = await tabletPage(browser);
+    await signIn(page, web.url, "victor", PASSWORD, "viewer");
+    const session = (await page.context().cookies()).find((c) => c.name === "il_session");
+    expect(session?.value).toBeTruthy();
+    await page.getByTestId("sign-out").click();
+    await page.waitForURL(/\/login/);
+    await page.context().close();
+    // the same cookie in a fresh browser: the server revoked it (sign-out is not only a cleared cookie)
+    const replay = await tabletPage(browser);
+    await replay.context().addCookies([{ name: "il_session", value: session!.value, url: web.url }]);
+    await replay.goto(`${web.url}/assets`);
+    expect(new URL(replay.url()).pathname).toBe("/login");
+    expect(await replay.getByTestId("whoami").count()).toBe(0);
+    await replay.context().close();
+  });
+
   it("accepts only same-origin paths as the place to go back to", async () => {
     for (const next of ["//evil.example/x", "https://evil.example/", "/\\evil.example"]) {
       const page = await tabletPage(browser);

@@ -11,6 +11,18 @@ import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
 import { ErrorBox, Field, fieldError, fmtDate, OkBox, OnceSecret, Tabs } from "../../_components/ui/form";
 import { ROLE_OPTIONS, roleLabel, type TRoleValue } from "../../_components/admin/roles";
 import { errorInfo, useTRPC } from "../../_components/trpc";
+import { DataTable } from "../../_components/ui/data-table";
+import type { ColumnDef } from "@tanstack/react-table";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/router";
+
+type TOut = inferRouterOutputs<AppRouter>;
+type TUser = TOut["users"]["list"][number];
+type TToken = TOut["users"]["tokens"][number];
+type TAgent = TOut["bmc"]["agents"][number];
+/** the admin lists are short and come whole from the server: a plain DataTable, no URL paging or sorting */
+const CELL = { className: "px-3 py-2" };
+const SMALL = { className: "px-3 py-2 text-sm" };
 
 const TABS = [
   { id: "users", label: "Users" },
@@ -78,6 +90,47 @@ function UsersSection({ myId }: { myId: string }) {
       },
     }),
   );
+  const userColumns: ColumnDef<TUser, unknown>[] = [
+    { id: "username", header: "User name", cell: ({ row: { original: u } }) => u.username, meta: { className: "px-3 py-2 font-mono" } },
+    { id: "displayName", header: "Name", cell: ({ row: { original: u } }) => u.displayName, meta: CELL },
+    {
+      id: "role",
+      header: "Role",
+      meta: CELL,
+      cell: ({ row: { original: u } }) => (
+        <select
+          className="input w-44"
+          aria-label={`Role of ${u.username}`}
+          value={u.role}
+          disabled={u.id === myId || update.isPending}
+          title={u.id === myId ? "You cannot change your own role; ask another administrator." : undefined}
+          onChange={(e) => update.mutate({ id: u.id, data: { role: e.target.value as TRoleValue } })}
+        >
+          {ROLE_OPTIONS.map((r) => (
+            <option key={r.value} value={r.value}>{r.label}</option>
+          ))}
+        </select>
+      ),
+    },
+    { id: "active", header: "Active", cell: ({ row: { original: u } }) => (u.active ? "Yes" : "No"), meta: CELL },
+    {
+      id: "actions",
+      header: "Actions",
+      meta: CELL,
+      cell: ({ row: { original: u } }) => (
+        <div className="flex gap-2">
+          {u.id !== myId && (
+            <button type="button" className="btn btn-secondary" disabled={update.isPending} onClick={() => update.mutate({ id: u.id, data: { active: !u.active } })}>
+              {u.active ? "Deactivate" : "Reactivate"}
+            </button>
+          )}
+          <button type="button" className="btn btn-secondary" onClick={() => { reset.reset(); setResetDone(null); setNewPw(""); setResetFor({ id: u.id, name: u.displayName }); }}>
+            Reset password
+          </button>
+        </div>
+      ),
+    },
+  ];
   const resetError = reset.error ? (errorInfo(reset.error).fields?.data?.[0] ?? errorInfo(reset.error).fields?.password?.[0] ?? errorInfo(reset.error).message) : undefined;
 
   return (
@@ -87,52 +140,16 @@ function UsersSection({ myId }: { myId: string }) {
         {users.isError && <ErrorBox error={users.error} />}
         {update.isError && <ErrorBox error={update.error} />}
         {resetDone && <OkBox>{resetDone}</OkBox>}
-        <table className="w-full text-left" data-testid="user-rows">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th className="px-3 py-2 font-medium">User name</th>
-              <th className="px-3 py-2 font-medium">Name</th>
-              <th className="px-3 py-2 font-medium">Role</th>
-              <th className="px-3 py-2 font-medium">Active</th>
-              <th className="px-3 py-2 font-medium">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data?.map((u) => (
-              <tr key={u.id} className={`border-t border-slate-100 ${u.active ? "" : "text-slate-500"}`} data-testid={`user-${u.username}`}>
-                <td className="px-3 py-2 font-mono">{u.username}</td>
-                <td className="px-3 py-2">{u.displayName}</td>
-                <td className="px-3 py-2">
-                  <select
-                    className="input w-44"
-                    aria-label={`Role of ${u.username}`}
-                    value={u.role}
-                    disabled={u.id === myId || update.isPending}
-                    title={u.id === myId ? "You cannot change your own role; ask another administrator." : undefined}
-                    onChange={(e) => update.mutate({ id: u.id, data: { role: e.target.value as TRoleValue } })}
-                  >
-                    {ROLE_OPTIONS.map((r) => (
-                      <option key={r.value} value={r.value}>{r.label}</option>
-                    ))}
-                  </select>
-                </td>
-                <td className="px-3 py-2">{u.active ? "Yes" : "No"}</td>
-                <td className="px-3 py-2">
-                  <div className="flex gap-2">
-                    {u.id !== myId && (
-                      <button type="button" className="btn btn-secondary" disabled={update.isPending} onClick={() => update.mutate({ id: u.id, data: { active: !u.active } })}>
-                        {u.active ? "Deactivate" : "Reactivate"}
-                      </button>
-                    )}
-                    <button type="button" className="btn btn-secondary" onClick={() => { reset.reset(); setResetDone(null); setNewPw(""); setResetFor({ id: u.id, name: u.displayName }); }}>
-                      Reset password
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable<TUser>
+          columns={userColumns}
+          rows={users.data ?? []}
+          rowKey={(u) => u.id}
+          testId="user-rows"
+          noun={["user", "users"]}
+          empty={users.isPending ? "Loading…" : "No users."}
+          caption="Users"
+          rowProps={(u) => ({ className: u.active ? "" : "text-slate-500", "data-testid": `user-${u.username}` })}
+        />
       </section>
 
       <section className="card p-4 space-y-3">
@@ -190,6 +207,8 @@ function UsersSection({ myId }: { myId: string }) {
 
 // ------------------------------------------------------------------ API tokens
 
+const isExpired = (at: Date | string | null | undefined) => !!at && new Date(at).getTime() < Date.now();
+
 function TokensSection() {
   const trpc = useTRPC();
   const qc = useQueryClient();
@@ -208,6 +227,24 @@ function TokensSection() {
   );
   const [revoking, setRevoking] = useState<{ id: string; name: string } | null>(null);
   const revoke = useMutation(trpc.users.revokeToken.mutationOptions({ onSuccess: async () => { setRevoking(null); await refresh(); } }));
+  const tokenColumns: ColumnDef<TToken, unknown>[] = [
+    { id: "name", header: "Name", cell: ({ row: { original: t } }) => t.name, meta: CELL },
+    { id: "role", header: "Role", cell: ({ row: { original: t } }) => roleLabel(t.role), meta: CELL },
+    { id: "prefix", header: "Prefix", cell: ({ row: { original: t } }) => `${t.prefix}…`, meta: { className: "px-3 py-2 font-mono" } },
+    { id: "created", header: "Created", cell: ({ row: { original: t } }) => fmtDate(t.createdAt), meta: SMALL },
+    { id: "lastUsed", header: "Last used", cell: ({ row: { original: t } }) => fmtDate(t.lastUsedAt, "never"), meta: SMALL },
+    { id: "expires", header: "Expires", cell: ({ row: { original: t } }) => `${fmtDate(t.expiresAt, "never")}${isExpired(t.expiresAt) ? " (expired)" : ""}`, meta: SMALL },
+    { id: "revoked", header: "Revoked", cell: ({ row: { original: t } }) => fmtDate(t.revokedAt, "—"), meta: SMALL },
+    {
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      meta: CELL,
+      cell: ({ row: { original: t } }) =>
+        !t.revokedAt && (
+          <button type="button" className="btn btn-secondary text-red-800" onClick={() => { revoke.reset(); setRevoking({ id: t.id, name: t.name }); }}>Revoke</button>
+        ),
+    },
+  ];
   const daysNum = form.days.trim() === "" ? undefined : Number(form.days);
 
   return (
@@ -249,39 +286,16 @@ function TokensSection() {
       <section className="card p-4 space-y-3 overflow-x-auto">
         <h2 className="text-lg font-semibold">Tokens</h2>
         {tokens.isError && <ErrorBox error={tokens.error} />}
-        <table className="w-full text-left" data-testid="token-rows">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              {["Name", "Role", "Prefix", "Created", "Last used", "Expires", "Revoked", ""].map((h) => (
-                <th key={h} className="px-3 py-2 font-medium whitespace-nowrap">{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.data?.length === 0 && (
-              <tr><td colSpan={8} className="px-3 py-6 text-center text-slate-600">No API tokens yet.</td></tr>
-            )}
-            {tokens.data?.map((t) => {
-              const expired = t.expiresAt && new Date(t.expiresAt).getTime() < Date.now();
-              return (
-                <tr key={t.id} className={`border-t border-slate-100 ${t.revokedAt || expired ? "text-slate-500" : ""}`}>
-                  <td className="px-3 py-2">{t.name}</td>
-                  <td className="px-3 py-2">{roleLabel(t.role)}</td>
-                  <td className="px-3 py-2 font-mono">{t.prefix}…</td>
-                  <td className="px-3 py-2 text-sm">{fmtDate(t.createdAt)}</td>
-                  <td className="px-3 py-2 text-sm">{fmtDate(t.lastUsedAt, "never")}</td>
-                  <td className="px-3 py-2 text-sm">{fmtDate(t.expiresAt, "never")}{expired ? " (expired)" : ""}</td>
-                  <td className="px-3 py-2 text-sm">{fmtDate(t.revokedAt, "—")}</td>
-                  <td className="px-3 py-2">
-                    {!t.revokedAt && (
-                      <button type="button" className="btn btn-secondary text-red-800" onClick={() => { revoke.reset(); setRevoking({ id: t.id, name: t.name }); }}>Revoke</button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable<TToken>
+          columns={tokenColumns}
+          rows={tokens.data ?? []}
+          rowKey={(t) => t.id}
+          testId="token-rows"
+          noun={["token", "tokens"]}
+          empty={tokens.isPending ? "Loading…" : "No API tokens yet."}
+          caption="API tokens"
+          rowProps={(t) => ({ className: t.revokedAt || isExpired(t.expiresAt) ? "text-slate-500" : "" })}
+        />
       </section>
 
       {revoking && (
@@ -321,6 +335,25 @@ function AgentsSection() {
   const [revoking, setRevoking] = useState<{ id: string; name: string } | null>(null);
   const revoke = useMutation(trpc.bmc.revokeAgent.mutationOptions({ onSuccess: async () => { setRevoking(null); await refresh(); } }));
 
+  const agentColumns: ColumnDef<TAgent, unknown>[] = [
+    { id: "name", header: "Name", cell: ({ row: { original: a } }) => a.name, meta: { className: "px-3 py-2 font-mono" } },
+    { id: "site", header: "Site", cell: ({ row: { original: a } }) => (a.site ? `${a.site.code} · ${a.site.name}` : "—"), meta: CELL },
+    { id: "prefix", header: "Prefix", cell: ({ row: { original: a } }) => `${a.prefix}…`, meta: { className: "px-3 py-2 font-mono" } },
+    { id: "bmcs", header: "BMCs", cell: ({ row: { original: a } }) => a._count.endpoints, meta: CELL },
+    { id: "lastSeen", header: "Last seen", cell: ({ row: { original: a } }) => fmtDate(a.lastSeenAt, "never"), meta: SMALL },
+    { id: "created", header: "Created", cell: ({ row: { original: a } }) => fmtDate(a.createdAt), meta: SMALL },
+    { id: "revoked", header: "Revoked", cell: ({ row: { original: a } }) => fmtDate(a.revokedAt), meta: SMALL },
+    {
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      meta: CELL,
+      cell: ({ row: { original: a } }) =>
+        !a.revokedAt && (
+          <button type="button" className="btn btn-secondary text-red-800" onClick={() => { revoke.reset(); setRevoking({ id: a.id, name: a.name }); }}>Revoke</button>
+        ),
+    },
+  ];
+
   return (
     <div className="space-y-4">
       <section className="card p-4 space-y-3">
@@ -358,36 +391,16 @@ function AgentsSection() {
       <section className="card p-4 space-y-3 overflow-x-auto">
         <h2 className="text-lg font-semibold">Agents</h2>
         {agents.isError && <ErrorBox error={agents.error} />}
-        <table className="w-full text-left" data-testid="agent-rows">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              {["Name", "Site", "Prefix", "BMCs", "Last seen", "Created", "Revoked", ""].map((h) => (
-                <th key={h} className="px-3 py-2 font-medium whitespace-nowrap">{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {agents.data?.length === 0 && (
-              <tr><td colSpan={8} className="px-3 py-6 text-center text-slate-600">No site agents yet.</td></tr>
-            )}
-            {agents.data?.map((a) => (
-              <tr key={a.id} className={`border-t border-slate-100 ${a.revokedAt ? "text-slate-500" : ""}`}>
-                <td className="px-3 py-2 font-mono">{a.name}</td>
-                <td className="px-3 py-2">{a.site ? `${a.site.code} · ${a.site.name}` : "—"}</td>
-                <td className="px-3 py-2 font-mono">{a.prefix}…</td>
-                <td className="px-3 py-2">{a._count.endpoints}</td>
-                <td className="px-3 py-2 text-sm">{fmtDate(a.lastSeenAt, "never")}</td>
-                <td className="px-3 py-2 text-sm">{fmtDate(a.createdAt)}</td>
-                <td className="px-3 py-2 text-sm">{fmtDate(a.revokedAt)}</td>
-                <td className="px-3 py-2">
-                  {!a.revokedAt && (
-                    <button type="button" className="btn btn-secondary text-red-800" onClick={() => { revoke.reset(); setRevoking({ id: a.id, name: a.name }); }}>Revoke</button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable<TAgent>
+          columns={agentColumns}
+          rows={agents.data ?? []}
+          rowKey={(a) => a.id}
+          testId="agent-rows"
+          noun={["agent", "agents"]}
+          empty={agents.isPending ? "Loading…" : "No site agents yet."}
+          caption="Site agents"
+          rowProps={(a) => ({ className: a.revokedAt ? "text-slate-500" : "" })}
+        />
       </section>
 
       {revoking && (

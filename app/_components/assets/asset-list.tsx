@@ -26,8 +26,10 @@ export type TAssetRow = {
 type TOption = { id: string; label: string };
 
 const col = createColumnHelper<TAssetRow>();
+// no prefetch: 50 rows would ask the server to render up to 50 asset pages while this one is still
+// loading (each a request and main-thread work on a tablet); the asset page renders fast enough on a tap
 const assetLink = (id: string, text: string) => (
-  <Link className="font-mono text-blue-800 underline-offset-2 hover:underline" href={`/assets/${id}`}>
+  <Link className="font-mono text-blue-800 underline-offset-2 hover:underline" href={`/assets/${id}`} prefetch={false}>
     {text}
   </Link>
 );

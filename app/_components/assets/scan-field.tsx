@@ -4,13 +4,15 @@
  * keystrokes ending in Enter) wherever the focus is not in another field, and
  * typed codes in the field itself. Opens the asset by asset tag or serial, or
  * says clearly that nothing matches. Sound + colour feedback for the floor.
+ * It is on every page, so it calls assets.byCode with plain fetch (rpc-fetch.ts)
+ * instead of pulling the tRPC client and react-query into the first load.
  */
-import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { errorInfo, useTRPC } from "../trpc";
+import { rpcQuery } from "../rpc-fetch";
 
-type TResult = { kind: "none"; code: string } | { kind: "many"; code: string; items: { id: string; serial: string; assetTag: string | null; model: { manufacturer: string; name: string } }[] } | { kind: "error"; message: string } | null;
+type TMatch = { id: string; serial: string; assetTag: string | null; model: { manufacturer: string; name: string } };
+type TResult = { kind: "none"; code: string } | { kind: "many"; code: string; items: TMatch[] } | { kind: "error"; message: string } | null;
 
 function beep(ok: boolean) {
   try {
@@ -33,8 +35,6 @@ const WEDGE_MAX_GAP_MS = 300;
 const WEDGE_MIN_LEN = 3;
 
 export function ScanField() {
-  const trpc = useTRPC();
-  const qc = useQueryClient();
   const router = useRouter();
   const [value, setValue] = useState("");
   const [result, setResult] = useState<TResult>(null);
@@ -48,7 +48,7 @@ export function ScanField() {
       setBusy(true);
       setResult(null);
       try {
-        const items = await qc.fetchQuery(trpc.assets.byCode.queryOptions({ code }, { staleTime: 0 }));
+        const items = await rpcQuery<TMatch[]>("assets.byCode", { code });
         if (items.length === 1) {
           beep(true);
           setValue("");
@@ -62,12 +62,12 @@ export function ScanField() {
         }
       } catch (e) {
         beep(false);
-        setResult({ kind: "error", message: errorInfo(e).message });
+        setResult({ kind: "error", message: e instanceof Error ? e.message : "Something went wrong." });
       } finally {
         setBusy(false);
       }
     },
-    [qc, router, trpc],
+    [router],
   );
 
   // keyboard wedge outside of any field

@@ -6,6 +6,11 @@
  * the Server Component page, which loads the next rows on the server; while it
  * does, the table says so (aria-busy, dimmed rows) instead of showing stale rows
  * as current. Sort headers and paging controls are 44 px touch targets.
+ *
+ * Outside a <UrlStateProvider> (short admin lists the server returns whole)
+ * the table shows the rows it is given: no sorting, and paging only through
+ * `onPage` (the caller keeps the page in its own state and fetches it).
+ * A column's `meta.className` replaces the default cell classes.
  */
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type SortingState } from "@tanstack/react-table";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -50,6 +55,9 @@ export function useUrlState(): TUrlState {
 }
 
 export type TPageInfo = { total: number; page: number; pages: number };
+/** per-column options of DataTable, in a column's `meta` */
+export type TColumnMeta = { className?: string };
+const NO_URL = () => {};
 
 export function DataTable<TRow>({
   columns,
@@ -63,6 +71,8 @@ export function DataTable<TRow>({
   testId,
   countTestId,
   caption,
+  onPage,
+  rowProps,
 }: {
   columns: ColumnDef<TRow, any>[];
   rows: TRow[];
@@ -78,8 +88,15 @@ export function DataTable<TRow>({
   testId?: string;
   countTestId?: string;
   caption?: string;
+  /** client paging (outside a UrlStateProvider): called with the page to show */
+  onPage?: (page: number) => void;
+  /** extra attributes of a row: a class (e.g. greyed when inactive) and a data-testid */
+  rowProps?: (r: TRow) => { className?: string; "data-testid"?: string };
 }) {
-  const { setParams, pending } = useUrlState();
+  const url = useContext(UrlStateContext);
+  const pending = url?.pending ?? false;
+  const setParams = url?.setParams ?? NO_URL;
+  const goTo = (page: number) => (onPage ? onPage(page) : setParams({ page: String(page) }));
   const sorting: SortingState = useMemo(() => (sort ? [{ id: sort, desc: dir === "desc" }] : []), [sort, dir]);
   const table = useReactTable({
     data: rows,
@@ -90,6 +107,7 @@ export function DataTable<TRow>({
     manualPagination: true,
     manualFiltering: true,
     enableSortingRemoval: false,
+    enableSorting: url !== null,
     state: { sorting },
     onSortingChange: (updater) => {
       const s = (typeof updater === "function" ? updater(sorting) : updater)[0];
@@ -104,10 +122,10 @@ export function DataTable<TRow>({
       <span className="text-slate-700 mr-auto" data-testid={top ? countTestId : undefined} aria-live={top ? "polite" : undefined}>
         {pending ? "Loading…" : `${count(pageInfo.total)} · page ${pageInfo.page} of ${Math.max(1, pageInfo.pages).toLocaleString("en")}`}
       </span>
-      <button type="button" className="btn btn-secondary" disabled={pending || pageInfo.page <= 1} onClick={() => setParams({ page: String(pageInfo.page - 1) })}>
+      <button type="button" className="btn btn-secondary" disabled={pending || pageInfo.page <= 1} onClick={() => goTo(pageInfo.page - 1)}>
         Previous
       </button>
-      <button type="button" className="btn btn-secondary" disabled={pending || pageInfo.page >= pageInfo.pages} onClick={() => setParams({ page: String(pageInfo.page + 1) })}>
+      <button type="button" className="btn btn-secondary" disabled={pending || pageInfo.page >= pageInfo.pages} onClick={() => goTo(pageInfo.page + 1)}>
         Next
       </button>
     </div>
@@ -141,13 +159,16 @@ export function DataTable<TRow>({
             ))}
           </thead>
           <tbody data-testid={testId} className={pending ? "opacity-50" : undefined}>
-            {table.getRowModel().rows.map((r) => (
-              <tr key={r.id} className="border-t border-slate-100 hover:bg-slate-50">
-                {r.getVisibleCells().map((c) => (
-                  <td key={c.id} className="px-3 py-2.5 whitespace-nowrap">{flexRender(c.column.columnDef.cell, c.getContext())}</td>
-                ))}
-              </tr>
-            ))}
+            {table.getRowModel().rows.map((r) => {
+              const extra = rowProps?.(r.original);
+              return (
+                <tr key={r.id} data-testid={extra?.["data-testid"]} className={`border-t border-slate-100 hover:bg-slate-50 ${extra?.className ?? ""}`}>
+                  {r.getVisibleCells().map((c) => (
+                    <td key={c.id} className={(c.column.columnDef.meta as TColumnMeta | undefined)?.className ?? "px-3 py-2.5 whitespace-nowrap"}>{flexRender(c.column.columnDef.cell, c.getContext())}</td>
+                  ))}
+                </tr>
+              );
+            })}
             {rows.length === 0 && (
               <tr>
                 <td colSpan={columns.length} className="px-3 py-8 text-center text-slate-600">{empty}</td>

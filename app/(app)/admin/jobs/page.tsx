@@ -11,6 +11,12 @@ import { useState } from "react";
 import { ErrorBox, fmtDate, OkBox } from "../../../_components/ui/form";
 import { ConfirmDialog } from "../../../_components/ui/confirm-dialog";
 import { useTRPC } from "../../../_components/trpc";
+import { DataTable } from "../../../_components/ui/data-table";
+import type { ColumnDef } from "@tanstack/react-table";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "@/server/router";
+
+type TJob = inferRouterOutputs<AppRouter>["jobs"]["list"]["rows"][number];
 
 const STATUSES = [
   { id: "", label: "All" },
@@ -66,6 +72,90 @@ export default function JobsPage() {
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
   const now = Date.now();
   const mutationError = retry.error ?? runNow.error;
+  const columns: ColumnDef<TJob, unknown>[] = [
+    {
+      id: "kind",
+      header: "Kind",
+      meta: { className: "px-3 py-2 break-all" },
+      cell: ({ row: { original: j } }) => (
+        <>
+          <div className="font-mono">{j.kind}</div>
+          <div className="text-xs text-slate-600 font-mono" title={j.payload}>{j.dedupeKey ? `key ${j.dedupeKey}` : j.id.slice(0, 8)}</div>
+        </>
+      ),
+    },
+    {
+      id: "status",
+      header: "Status",
+      meta: { className: "px-3 py-2" },
+      cell: ({ row: { original: j } }) => {
+        const leaseLapsed = j.status === "RUNNING" && j.lockedUntil && j.lockedUntil.getTime() < now;
+        return (
+          <>
+            <span className={`rounded px-2 py-0.5 font-medium ${BADGE[j.status]}`} data-testid="job-status">{STATUSES.find((s) => s.id === j.status)?.label ?? j.status}</span>
+            <div className="text-xs text-slate-700 mt-1">{j.attempts === 0 ? `up to ${j.maxAttempts} attempts` : `attempt ${j.attempts} of ${j.maxAttempts}`}</div>
+            {leaseLapsed && <div className="text-xs text-amber-800 mt-1">worker stopped answering; runs again soon</div>}
+          </>
+        );
+      },
+    },
+    {
+      id: "when",
+      header: "When",
+      meta: { className: "px-3 py-2" },
+      cell: ({ row: { original: j } }) => (
+        <>
+          {j.status === "QUEUED" ? <>due {fmtDate(j.runAt)}{j.attempts > 0 ? <div className="text-xs text-slate-600">retry after a failure</div> : null}</> : <>{fmtDate(j.startedAt)}{j.finishedAt ? <div className="text-xs text-slate-600">ended {fmtDate(j.finishedAt)}</div> : null}</>}
+          {j.lockedBy && <div className="text-xs text-slate-600 font-mono break-all" title="worker">{j.lockedBy}</div>}
+        </>
+      ),
+    },
+    {
+      id: "progress",
+      header: "Progress",
+      meta: { className: "px-3 py-2 min-w-32" },
+      cell: ({ row: { original: j } }) => {
+        const pct = j.progressTotal ? Math.min(100, Math.round(((j.progressDone ?? 0) / j.progressTotal) * 100)) : null;
+        return pct !== null ? (
+          <div>
+            <div className="h-2 w-32 rounded bg-slate-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={`Progress of ${j.kind}`}>
+              <div className="h-2 rounded bg-blue-700" style={{ width: `${pct}%` }} />
+            </div>
+            <div className="text-xs text-slate-700">{j.progressDone} / {j.progressTotal}{j.progressNote ? ` · ${j.progressNote}` : ""}</div>
+          </div>
+        ) : j.progressNote ? <span className="text-xs">{j.progressNote}</span> : "—";
+      },
+    },
+    {
+      id: "error",
+      header: "Error / result",
+      meta: { className: "px-3 py-2 max-w-md" },
+      cell: ({ row: { original: j } }) => (
+        <>
+          {j.lastError && j.status !== "SUCCEEDED" ? <div className={j.status === "FAILED" ? "text-red-900" : "text-slate-700"} data-testid="job-error">{j.lastError}</div> : null}
+          {j.status === "SUCCEEDED" && j.result ? <div className="text-slate-700">{j.result}</div> : null}
+        </>
+      ),
+    },
+    {
+      id: "actions",
+      header: () => <span className="sr-only">Actions</span>,
+      meta: { className: "px-3 py-2" },
+      cell: ({ row: { original: j } }) => (
+        <div className="flex gap-2">
+          {(j.status === "FAILED" || j.status === "CANCELLED") && (
+            <button type="button" className="btn btn-secondary" disabled={retry.isPending} onClick={() => { setDone(null); retry.mutate({ id: j.id }); }} data-testid="job-retry">Retry</button>
+          )}
+          {j.status === "QUEUED" && (
+            <>
+              <button type="button" className="btn btn-secondary" disabled={runNow.isPending} onClick={() => { setDone(null); runNow.mutate({ id: j.id }); }}>Run now</button>
+              <button type="button" className="btn btn-secondary text-red-800" onClick={() => { cancel.reset(); setCancelling({ id: j.id, kind: j.kind }); }}>Cancel</button>
+            </>
+          )}
+        </div>
+      ),
+    },
+  ];
 
   return (
     <div className="space-y-4">
@@ -99,76 +189,20 @@ export default function JobsPage() {
       {mutationError && <ErrorBox error={mutationError} />}
       {done && <OkBox>{done}</OkBox>}
 
-      <section className="card p-4 overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="job-rows">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              {["Kind", "Status", "When", "Progress", "Error / result", ""].map((h) => (
-                <th key={h} className="px-3 py-2 font-medium whitespace-nowrap">{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data?.rows.length === 0 && (
-              <tr><td colSpan={6} className="px-3 py-6 text-center text-slate-600">No jobs{status ? " with this status" : ""}.</td></tr>
-            )}
-            {data?.rows.map((j) => {
-              const leaseLapsed = j.status === "RUNNING" && j.lockedUntil && j.lockedUntil.getTime() < now;
-              const pct = j.progressTotal ? Math.min(100, Math.round(((j.progressDone ?? 0) / j.progressTotal) * 100)) : null;
-              return (
-                <tr key={j.id} className="border-t border-slate-100 align-top" data-testid={`job-${j.id}`}>
-                  <td className="px-3 py-2 break-all">
-                    <div className="font-mono">{j.kind}</div>
-                    <div className="text-xs text-slate-600 font-mono" title={j.payload}>{j.dedupeKey ? `key ${j.dedupeKey}` : j.id.slice(0, 8)}</div>
-                  </td>
-                  <td className="px-3 py-2">
-                    <span className={`rounded px-2 py-0.5 font-medium ${BADGE[j.status]}`} data-testid="job-status">{STATUSES.find((s) => s.id === j.status)?.label ?? j.status}</span>
-                    <div className="text-xs text-slate-700 mt-1">{j.attempts === 0 ? `up to ${j.maxAttempts} attempts` : `attempt ${j.attempts} of ${j.maxAttempts}`}</div>
-                    {leaseLapsed && <div className="text-xs text-amber-800 mt-1">worker stopped answering; runs again soon</div>}
-                  </td>
-                  <td className="px-3 py-2">
-                    {j.status === "QUEUED" ? <>due {fmtDate(j.runAt)}{j.attempts > 0 ? <div className="text-xs text-slate-600">retry after a failure</div> : null}</> : <>{fmtDate(j.startedAt)}{j.finishedAt ? <div className="text-xs text-slate-600">ended {fmtDate(j.finishedAt)}</div> : null}</>}
-                    {j.lockedBy && <div className="text-xs text-slate-600 font-mono break-all" title="worker">{j.lockedBy}</div>}
-                  </td>
-                  <td className="px-3 py-2 min-w-32">
-                    {pct !== null ? (
-                      <div>
-                        <div className="h-2 w-32 rounded bg-slate-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={`Progress of ${j.kind}`}>
-                          <div className="h-2 rounded bg-blue-700" style={{ width: `${pct}%` }} />
-                        </div>
-                        <div className="text-xs text-slate-700">{j.progressDone} / {j.progressTotal}{j.progressNote ? ` · ${j.progressNote}` : ""}</div>
-                      </div>
-                    ) : j.progressNote ? <span className="text-xs">{j.progressNote}</span> : "—"}
-                  </td>
-                  <td className="px-3 py-2 max-w-md">
-                    {j.lastError && j.status !== "SUCCEEDED" ? <div className={j.status === "FAILED" ? "text-red-900" : "text-slate-700"} data-testid="job-error">{j.lastError}</div> : null}
-                    {j.status === "SUCCEEDED" && j.result ? <div className="text-slate-700">{j.result}</div> : null}
-                  </td>
-                  <td className="px-3 py-2">
-                    <div className="flex gap-2">
-                      {(j.status === "FAILED" || j.status === "CANCELLED") && (
-                        <button type="button" className="btn btn-secondary" disabled={retry.isPending} onClick={() => { setDone(null); retry.mutate({ id: j.id }); }} data-testid="job-retry">Retry</button>
-                      )}
-                      {j.status === "QUEUED" && (
-                        <>
-                          <button type="button" className="btn btn-secondary" disabled={runNow.isPending} onClick={() => { setDone(null); runNow.mutate({ id: j.id }); }}>Run now</button>
-                          <button type="button" className="btn btn-secondary text-red-800" onClick={() => { cancel.reset(); setCancelling({ id: j.id, kind: j.kind }); }}>Cancel</button>
-                        </>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-        <div className="flex items-center justify-between pt-3">
-          <span className="text-sm text-slate-700">{data ? `${data.total} job${data.total === 1 ? "" : "s"} · page ${page} of ${pages}` : "Loading…"}</span>
-          <div className="flex gap-2">
-            <button type="button" className="btn btn-secondary" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>Previous</button>
-            <button type="button" className="btn btn-secondary" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>Next</button>
-          </div>
-        </div>
+      <section>
+        {/* server paging (jobs.list takes page and pageSize); the page lives in this page's state, so the 3 s refresh keeps it */}
+        <DataTable<TJob>
+          columns={columns}
+          rows={data?.rows ?? []}
+          rowKey={(j) => j.id}
+          testId="job-rows"
+          noun={["job", "jobs"]}
+          empty={data ? `No jobs${status ? " with this status" : ""}.` : "Loading…"}
+          caption="Jobs"
+          pageInfo={{ total: data?.total ?? 0, page, pages }}
+          onPage={setPage}
+          rowProps={(j) => ({ className: "align-top text-sm", "data-testid": `job-${j.id}` })}
+        />
       </section>
 
       {cancelling && (
