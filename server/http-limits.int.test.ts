@@ -43,7 +43,7 @@ function endlessBody(bytes: number) {
 }
 
 async function post(url: string, body: BodyInit | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...headers }, duplex: "half", signal: AbortSignal.timeout(10_000) } as RequestInit);
+  const res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", "x-ironledger-request": "1", ...headers }, duplex: "half", signal: AbortSignal.timeout(10_000) } as RequestInit);
   const text = await res.text();
   return { status: res.status, text, json: (() => { try { return JSON.parse(text) as unknown; } catch { return null; } })() };
 }
@@ -104,6 +104,16 @@ describe.each(DATABASES)("request size limits over HTTP on %s", (provider) => {
     expect(await res.text()).toMatch(new RegExp(`at most ${TRPC_MAX_BATCH} calls`));
     const fine = await fetch(`${trpcUrl}/api/trpc/${Array.from({ length: TRPC_MAX_BATCH }, () => "auth.me").join(",")}?batch=1&input=${encodeURIComponent("{}")}`);
     expect(fine.status).toBe(401); // every call answered (not signed in), none refused for size
+  });
+
+  it("tRPC: a cookie-authenticated mutation without the app's header, or from another site, is refused (CSRF)", async () => {
+    const login = JSON.stringify({ json: { username: "sizer", password: "correct horse battery" } });
+    const bare = await fetch(`${trpcUrl}/api/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json" }, body: login });
+    expect(bare.status).toBe(403);
+    const crossSite = await post(`${trpcUrl}/api/trpc/auth.login`, login, { origin: "https://evil.example", "sec-fetch-site": "cross-site" });
+    expect(crossSite.status).toBe(403);
+    const own = await post(`${trpcUrl}/api/trpc/auth.login`, login);
+    expect(own.status).toBe(200);
   });
 
   it("REST: a body over the limit is 413, even while the client keeps sending", async () => {

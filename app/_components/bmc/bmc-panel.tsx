@@ -84,7 +84,7 @@ export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?:
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
-  const bmc = useQuery(trpc.bmc.forAsset.queryOptions({ assetId }, { initialData: initial as TAssetBmc, staleTime: 10_000 }));
+  const bmc = useQuery(trpc.bmc.forAsset.queryOptions({ assetId }, { initialData: initial, staleTime: 10_000 }));
   const [confirm, setConfirm] = useState<TPowerAction | null>(null);
   const [editing, setEditing] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.bmc.forAsset.queryKey({ assetId }) });

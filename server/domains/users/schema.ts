@@ -28,10 +28,10 @@ export const ZApiTokenCreate = z.object({
 /** A role as stored (text), read as one of ROLES. */
 const ZStoredRole = z.string().pipe(ZRole);
 
-/** Who is signed in. */
 /** What the UI may offer the signed-in user (server/auth/capabilities.ts): one boolean per capability. */
 export const ZCapabilities = z.object(Object.fromEntries(Object.keys(CAPABILITIES).map((k) => [k, z.boolean()])) as Record<TCapability, z.ZodBoolean>);
 
+/** Who is signed in, and what the UI may offer them. */
 export const ZMe = z.object({
   type: z.enum(["user", "token", "agent", "system"]),
   id: z.string(),

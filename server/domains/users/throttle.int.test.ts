@@ -96,12 +96,12 @@ describe.each(DATABASES)("sign-in throttling on %s", (provider) => {
       const u = await newUser();
       clock.advance(60_000);
       // without our web server in front, a lone X-Forwarded-For is what Next.js sets from the socket
-      const res = await fetch(`${server.url}/api/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": ip }, body: JSON.stringify({ json: { username: u.username, password: PASSWORD } }) });
+      const res = await fetch(`${server.url}/api/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json", "x-ironledger-request": "1", "x-forwarded-for": ip }, body: JSON.stringify({ json: { username: u.username, password: PASSWORD } }) });
       expect(res.status).toBe(429);
       expect(res.headers.get("retry-after")).toBe(String(14 * 60));
       expect(await res.text()).toMatch(/Too many failed sign-ins from your address\. Try again in 14 minutes/);
       // another address is not affected
-      const other = await fetch(`${server.url}/api/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": "192.0.2.78" }, body: JSON.stringify({ json: { username: u.username, password: PASSWORD } }) });
+      const other = await fetch(`${server.url}/api/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json", "x-ironledger-request": "1", "x-forwarded-for": "192.0.2.78" }, body: JSON.stringify({ json: { username: u.username, password: PASSWORD } }) });
       expect(other.status).toBe(200);
     } finally {
       await server.stop();
