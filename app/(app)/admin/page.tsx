@@ -8,13 +8,14 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { ConfirmDialog } from "../../_components/ui/confirm-dialog";
-import { ErrorBox, Field, fieldError, fmtDate, OkBox, OnceSecret, Tabs } from "../../_components/ui/form";
+import { ErrorBox, Field, fieldError, OkBox, OnceSecret, Tabs } from "../../_components/ui/form";
 import { ROLE_OPTIONS, roleLabel, type TRoleValue } from "../../_components/admin/roles";
 import { errorInfo, useTRPC } from "../../_components/trpc";
 import { DataTable } from "../../_components/ui/data-table";
 import type { ColumnDef } from "@tanstack/react-table";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/router";
+import { fmtTime } from "../../_components/ui/format";
 
 type TOut = inferRouterOutputs<AppRouter>;
 type TUser = TOut["users"]["list"][number];
@@ -231,10 +232,10 @@ function TokensSection() {
     { id: "name", header: "Name", cell: ({ row: { original: t } }) => t.name, meta: CELL },
     { id: "role", header: "Role", cell: ({ row: { original: t } }) => roleLabel(t.role), meta: CELL },
     { id: "prefix", header: "Prefix", cell: ({ row: { original: t } }) => `${t.prefix}…`, meta: { className: "px-3 py-2 font-mono" } },
-    { id: "created", header: "Created", cell: ({ row: { original: t } }) => fmtDate(t.createdAt), meta: SMALL },
-    { id: "lastUsed", header: "Last used", cell: ({ row: { original: t } }) => fmtDate(t.lastUsedAt, "never"), meta: SMALL },
-    { id: "expires", header: "Expires", cell: ({ row: { original: t } }) => `${fmtDate(t.expiresAt, "never")}${isExpired(t.expiresAt) ? " (expired)" : ""}`, meta: SMALL },
-    { id: "revoked", header: "Revoked", cell: ({ row: { original: t } }) => fmtDate(t.revokedAt, "—"), meta: SMALL },
+    { id: "created", header: "Created", cell: ({ row: { original: t } }) => fmtTime(t.createdAt), meta: SMALL },
+    { id: "lastUsed", header: "Last used", cell: ({ row: { original: t } }) => fmtTime(t.lastUsedAt, "never"), meta: SMALL },
+    { id: "expires", header: "Expires", cell: ({ row: { original: t } }) => `${fmtTime(t.expiresAt, "never")}${isExpired(t.expiresAt) ? " (expired)" : ""}`, meta: SMALL },
+    { id: "revoked", header: "Revoked", cell: ({ row: { original: t } }) => fmtTime(t.revokedAt, "—"), meta: SMALL },
     {
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,
@@ -340,9 +341,9 @@ function AgentsSection() {
     { id: "site", header: "Site", cell: ({ row: { original: a } }) => (a.site ? `${a.site.code} · ${a.site.name}` : "—"), meta: CELL },
     { id: "prefix", header: "Prefix", cell: ({ row: { original: a } }) => `${a.prefix}…`, meta: { className: "px-3 py-2 font-mono" } },
     { id: "bmcs", header: "BMCs", cell: ({ row: { original: a } }) => a._count.endpoints, meta: CELL },
-    { id: "lastSeen", header: "Last seen", cell: ({ row: { original: a } }) => fmtDate(a.lastSeenAt, "never"), meta: SMALL },
-    { id: "created", header: "Created", cell: ({ row: { original: a } }) => fmtDate(a.createdAt), meta: SMALL },
-    { id: "revoked", header: "Revoked", cell: ({ row: { original: a } }) => fmtDate(a.revokedAt), meta: SMALL },
+    { id: "lastSeen", header: "Last seen", cell: ({ row: { original: a } }) => fmtTime(a.lastSeenAt, "never"), meta: SMALL },
+    { id: "created", header: "Created", cell: ({ row: { original: a } }) => fmtTime(a.createdAt), meta: SMALL },
+    { id: "revoked", header: "Revoked", cell: ({ row: { original: a } }) => fmtTime(a.revokedAt), meta: SMALL },
     {
       id: "actions",
       header: () => <span className="sr-only">Actions</span>,

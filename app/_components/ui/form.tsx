@@ -19,10 +19,6 @@ export function errorDetails(error: unknown): Record<string, unknown> | null {
   return trpcError(error)?.data?.details ?? null;
 }
 
-export function fmtDate(v: Date | null | undefined, empty = "—"): string {
-  return v ? v.toLocaleString() : empty;
-}
-
 export function Field({ label, error, hint, className = "", children }: { label: string; error?: string; hint?: string; className?: string; children: React.ReactNode }) {
   return (
     <label className={`block space-y-1 ${className}`}>

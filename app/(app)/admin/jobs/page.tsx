@@ -8,13 +8,14 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { ErrorBox, fmtDate, OkBox } from "../../../_components/ui/form";
+import { ErrorBox, OkBox } from "../../../_components/ui/form";
 import { ConfirmDialog } from "../../../_components/ui/confirm-dialog";
 import { useTRPC } from "../../../_components/trpc";
 import { DataTable } from "../../../_components/ui/data-table";
 import type { ColumnDef } from "@tanstack/react-table";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "@/server/router";
+import { fmtTime } from "../../../_components/ui/format";
 
 type TJob = inferRouterOutputs<AppRouter>["jobs"]["list"]["rows"][number];
 
@@ -105,7 +106,7 @@ export default function JobsPage() {
       meta: { className: "px-3 py-2" },
       cell: ({ row: { original: j } }) => (
         <>
-          {j.status === "QUEUED" ? <>due {fmtDate(j.runAt)}{j.attempts > 0 ? <div className="text-xs text-slate-600">retry after a failure</div> : null}</> : <>{fmtDate(j.startedAt)}{j.finishedAt ? <div className="text-xs text-slate-600">ended {fmtDate(j.finishedAt)}</div> : null}</>}
+          {j.status === "QUEUED" ? <>due {fmtTime(j.runAt)}{j.attempts > 0 ? <div className="text-xs text-slate-600">retry after a failure</div> : null}</> : <>{fmtTime(j.startedAt)}{j.finishedAt ? <div className="text-xs text-slate-600">ended {fmtTime(j.finishedAt)}</div> : null}</>}
           {j.lockedBy && <div className="text-xs text-slate-600 font-mono break-all" title="worker">{j.lockedBy}</div>}
         </>
       ),
