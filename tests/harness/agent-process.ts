@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { TObservation } from "../../server/contracts/agent";
+import { stopChild } from "./child";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const BIN = path.join(ROOT, "agents/bin/ironledger.mjs");
@@ -37,16 +38,7 @@ export function spawnAgent(opts: { server: string; token: string; journalDir: st
     output,
     exited,
     log: () => output.join("").slice(-3000),
-    async stop(signal: NodeJS.Signals = "SIGTERM") {
-      if (child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(child.pid as number, signal);
-        } catch {
-          /* already gone */
-        }
-      }
-      await exited;
-    },
+    stop: (signal: NodeJS.Signals = "SIGTERM") => stopChild(child, exited, signal),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { stopChild } from "./child";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -67,15 +68,6 @@ export function spawnWorker(opts: { databaseUrl: string; entry: "main" | "test";
         check();
       });
     },
-    async stop(signal: NodeJS.Signals = "SIGTERM") {
-      if (child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(child.pid as number, signal);
-        } catch {
-          /* already gone */
-        }
-      }
-      await exited;
-    },
+    stop: (signal: NodeJS.Signals = "SIGTERM") => stopChild(child, exited, signal),
   };
 }
