@@ -58,6 +58,8 @@ let agentProc: TAgentProcess | null = null;
 let cat: Awaited<ReturnType<typeof seedCatalog>>;
 const ids = { ipmiAsset: "", redfishAsset: "", deadAsset: "", otherAgent: "" };
 
+/** pages load slowly on a shared 2-core machine: poll for up to 15 s unless told otherwise */
+const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number; interval?: number; message?: string } = {}) => expect.poll(fn, { timeout: 15_000, ...opts });
 const deps = () => ({ db: database!.db, provider: database!.provider, clock: systemClock });
 const agentLog = () => agentProc?.output.join("").slice(-3000) ?? "";
 
@@ -118,7 +120,7 @@ afterAll(async () => {
 
 async function openAsset(page: Page, id: string): Promise<void> {
   await page.goto(`${web!.url}/assets/${id}`);
-  await expect.poll(() => page.getByTestId("bmc-panel").count(), { timeout: 15_000 }).toBe(1);
+  await poll(() => page.getByTestId("bmc-panel").count(), { timeout: 15_000 }).toBe(1);
 }
 
 describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Redfish simulator)", () => {
@@ -129,7 +131,7 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
     const page = await tabletPage(browser!);
     await signIn(page, web!.url, "ada", PASSWORD, "admin");
     await page.goto(`${web!.url}/admin`);
-    await expect.poll(() => page.getByTestId("user-role").count()).toBe(4);
+    await poll(() => page.getByTestId("user-role").count()).toBe(3);
     // every role selector shows its longest label whole, and the users table needs no sideways scrolling
     const fit = await page.evaluate(() => {
       const ctx = document.createElement("canvas").getContext("2d")!;
@@ -160,7 +162,7 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
     await page.getByLabel("Site (optional)").selectOption({ label: "FRA1 · Frankfurt 1" });
     await page.getByTestId("new-agent-submit").tap();
     const line = page.getByTestId("agent-command-line");
-    await expect.poll(() => line.count()).toBe(1);
+    await poll(() => line.count()).toBe(1);
     const first = await line.inputValue();
     expect(first).toMatch(new RegExp(`^npx ironledger agent --server ${web!.url.replace(/[.]/g, "\\.")} --token ila_[A-Za-z0-9_-]+$`));
     expect(first).toContain(await page.getByTestId("once-secret-value").inputValue());
@@ -170,20 +172,21 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
 
     // the same name again: refused while the agent works, with the way out
     await page.getByTestId("new-agent-name").fill("fra1-oob");
+    await page.getByLabel("Site (optional)").selectOption({ label: "FRA1 · Frankfurt 1" });
     await page.getByTestId("new-agent-submit").tap();
-    await expect.poll(() => page.getByRole("alert").allTextContents()).toContainEqual(expect.stringContaining("revoke that agent first"));
+    await poll(() => page.getByRole("alert").allTextContents()).toContainEqual(expect.stringContaining("revoke that agent first"));
     // revoke it: the name is free for the replacement
     const row = page.getByTestId("agent-rows").locator("tr", { hasText: "fra1-oob" });
     await row.getByRole("button", { name: "Revoke" }).tap();
-    await expect.poll(() => page.getByRole("dialog").textContent()).toContain("its name becomes free");
+    await poll(() => page.getByRole("dialog").textContent()).toContain("its name becomes free");
     await page.getByRole("dialog").getByRole("button", { name: "Revoke agent" }).tap();
-    await expect.poll(() => page.getByRole("dialog").count()).toBe(0);
+    await poll(() => page.getByRole("dialog").count()).toBe(0);
     await page.getByTestId("new-agent-submit").tap();
-    await expect.poll(() => line.count()).toBe(1);
+    await poll(() => line.count()).toBe(1);
     const second = await line.inputValue();
     expect(second).not.toBe(first);
     await page.getByTestId("once-secret-done").tap();
-    await expect.poll(() => page.getByTestId("agent-rows").textContent()).toMatch(/fra1-oob \(revoked \d{4}-\d\d-\d\d, \w{6}\)/);
+    await poll(() => page.getByTestId("agent-rows").textContent()).toMatch(/fra1-oob \(revoked \d{4}-\d\d-\d\d, \w{6}\)/);
 
     // the agent is started exactly as the box says
     const args = second.split(" ");
@@ -204,12 +207,12 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
     await openAsset(page, ids.ipmiAsset);
     await page.getByTestId("bmc-add").tap();
     const agentSelect = page.getByTestId("bmc-agent");
-    await expect.poll(() => agentSelect.inputValue()).toBe(agentId);
+    await poll(() => agentSelect.inputValue(), { timeout: 10_000 }).toBe(agentId);
     expect(await page.getByTestId("bmc-interval").inputValue()).toBe("60");
     expect(await page.getByTestId("bmc-form").textContent()).toContain("Start short (60 s)");
     // another site's agent: warned in the form
     await agentSelect.selectOption(ids.otherAgent);
-    await expect.poll(() => page.getByTestId("bmc-agent-site-warning").textContent()).toContain("ber1-oob works in Berlin 1, but this asset stands in Frankfurt 1");
+    await poll(() => page.getByTestId("bmc-agent-site-warning").textContent()).toContain("ber1-oob works in Berlin 1, but this asset stands in Frankfurt 1");
     await agentSelect.selectOption(agentId);
     expect(await page.getByTestId("bmc-agent-site-warning").count()).toBe(0);
     await page.getByTestId("bmc-address").fill(`127.0.0.1:${sim!.bmcs[0]!.port}`);
@@ -231,16 +234,16 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
     });
     await page.getByTestId("bmc-save").tap();
     const waiting = page.getByTestId("bmc-waiting");
-    await expect.poll(() => waiting.getAttribute("data-step"), { timeout: 30_000, message: `the probe never finished; agent output:\n${agentLog()}` }).toBe("done");
+    await poll(() => waiting.getAttribute("data-step"), { timeout: 30_000, message: `the probe never finished; agent output:\n${agentLog()}` }).toBe("done");
     const steps = await page.evaluate(() => (window as unknown as { __steps: string[] }).__steps);
     expect(steps[steps.length - 1]).toBe("done");
     expect(steps.every((s) => ["agent", "queued", "probing", "done"].includes(s))).toBe(true);
     expect(steps.length).toBeGreaterThanOrEqual(2); // at least queued or probing was shown before done
     expect(await waiting.textContent()).toMatch(/Agent last contacted \d+ s ago/);
-    await expect.poll(() => page.getByTestId("bmc-sensors").count(), { timeout: 10_000 }).toBe(1);
+    await poll(() => page.getByTestId("bmc-sensors").count(), { timeout: 10_000 }).toBe(1);
 
     // live readings before findings; the primary power button follows the state
-    await expect.poll(() => page.getByTestId("bmc-power").getAttribute("data-power")).toBe("on");
+    await poll(() => page.getByTestId("bmc-power").getAttribute("data-power")).toBe("on");
     expect(await page.getByTestId("bmc-power-off").getAttribute("data-primary")).toBe("true");
     expect(await page.locator("[data-testid^=bmc-power-][data-primary=true]").count()).toBe(1);
     expect(await page.getByTestId("bmc-power-on").count()).toBe(0);
@@ -293,22 +296,22 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
     // add them all as parts: one model per kind (preselected: one per kind in the catalog)
     await page.getByTestId("bmc-add-parts").tap();
     const dialog = page.getByRole("dialog");
-    await expect.poll(() => dialog.textContent()).toContain(`Add ${unknown} unknown parts as parts of this server?`);
-    await expect.poll(() => page.getByTestId("bmc-add-parts-model-DIMM").inputValue()).toBe(cat.dimm.id);
+    await poll(() => dialog.textContent()).toContain(`Add ${unknown} unknown parts as parts of this server?`);
+    await poll(() => page.getByTestId("bmc-add-parts-model-DIMM").inputValue()).toBe(cat.dimm.id);
     await expectNoAxe(page, "add parts dialog");
     await page.getByTestId("bmc-add-parts-confirm").tap();
-    await expect.poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining(`Registered ${unknown} parts of this server`));
-    await expect.poll(() => page.getByTestId("bmc-findings-count").textContent()).toBe("1");
+    await poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining(`Registered ${unknown} parts of this server`));
+    await poll(() => page.getByTestId("bmc-findings-count").textContent()).toBe("1");
     expect(await database!.db.asset.count({ where: { parentId: ids.redfishAsset, status: "RECEIVED" } })).toBe(unknown);
 
     // accept the model finding: feedback, then undo brings it back
     await model.getByTestId("bmc-finding-accept").tap();
-    await expect.poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining("Model differs: accepted"));
-    await expect.poll(() => page.getByTestId("bmc-findings-count").textContent()).toBe("0");
+    await poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining("Model differs: accepted"));
+    await poll(() => page.getByTestId("bmc-findings-count").textContent()).toBe("0");
     expect(await page.getByTestId("bmc-decided").textContent()).toContain("Model differs: accepted");
     await page.getByTestId("bmc-undo").tap();
-    await expect.poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining("1 finding is open again"));
-    await expect.poll(() => page.getByTestId("bmc-findings-count").textContent()).toBe("1");
+    await poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining("1 finding is open again"));
+    await poll(() => page.getByTestId("bmc-findings-count").textContent()).toBe("1");
     expect(await model.count()).toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, "asset-bmc-findings.png"), fullPage: true });
     await page.context().close();
@@ -345,7 +348,7 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
     await database!.db.agent.update({ where: { id: agentId }, data: { lastSeenAt: old } });
     await database!.db.bmcEndpoint.update({ where: { assetId: ids.ipmiAsset }, data: { lastSeenAt: old } });
     await openAsset(page, ids.ipmiAsset);
-    await expect.poll(() => page.getByTestId("bmc-agent-status").getAttribute("data-online")).toBe("false");
+    await poll(() => page.getByTestId("bmc-agent-status").getAttribute("data-online")).toBe("false");
     expect(await page.getByTestId("bmc-agent-status").textContent()).toContain("Agent offline");
     expect(await page.getByTestId("bmc-agent-status").textContent()).toContain("last contacted the server 10 min ago");
     expect(await page.getByTestId("bmc-last-seen").getAttribute("data-stale")).toBe("true");
@@ -353,15 +356,15 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
 
     // a power command waits for the offline agent and can be cancelled
     await page.getByTestId("bmc-power-off").tap();
-    await expect.poll(() => page.getByRole("dialog").textContent()).toContain("The agent is offline right now");
+    await poll(() => page.getByRole("dialog").textContent()).toContain("The agent is offline right now");
     await page.getByTestId("bmc-power-confirm").tap();
     const latest = page.getByTestId("bmc-command-latest");
-    await expect.poll(() => latest.getAttribute("data-status")).toBe("QUEUED");
+    await poll(() => latest.getAttribute("data-status")).toBe("QUEUED");
     expect(await latest.textContent()).toContain("The agent is offline: the command waits until it calls in");
     await expectNoAxe(page, "queued command, agent offline");
     await page.getByTestId("bmc-command-cancel").tap();
-    await expect.poll(() => latest.getAttribute("data-status")).toBe("CANCELLED");
-    await expect.poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining("Power off: cancelled; nothing was sent to the BMC."));
+    await poll(() => latest.getAttribute("data-status")).toBe("CANCELLED");
+    await poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining("Power off: cancelled; nothing was sent to the BMC."));
     expect(sim!.bmcs[0]!.power()).toBe(1);
     expect(await database!.db.bmcCommand.count({ where: { assetId: ids.ipmiAsset, status: "CANCELLED", action: "off" } })).toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, "asset-bmc-offline.png"), fullPage: true });
