@@ -303,6 +303,8 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
     await poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining(`Registered ${unknown} parts of this server`));
     await poll(() => page.getByTestId("bmc-findings-count").textContent()).toBe("1");
     expect(await database!.db.asset.count({ where: { parentId: ids.redfishAsset, status: "RECEIVED" } })).toBe(unknown);
+    // the page's own parts list follows
+    await poll(() => page.getByText(`Parts (${unknown})`).count()).toBe(1);
 
     // accept the model finding: feedback, then undo brings it back
     await model.getByTestId("bmc-finding-accept").tap();

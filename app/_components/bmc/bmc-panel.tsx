@@ -17,6 +17,7 @@ import { useEffect, useState, useSyncExternalStore } from "react";
 import type { TCommandAction, TCommandStatus, TFindingKind } from "@/server/domains/bmc/schema";
 import { explainBmcError, FINDING_META, SEL_SEVERITY_META, selSeverity, SENSOR_STATUS_META } from "@/server/domains/bmc/status";
 import dynamic from "next/dynamic";
+import { useRouter } from "next/navigation";
 import { useLive } from "../live";
 import { errorInfo, useTRPC } from "../trpc";
 import { ConfirmDialog } from "../ui/confirm-dialog";
@@ -136,6 +137,7 @@ export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?:
   const trpc = useTRPC();
   const qc = useQueryClient();
   const toast = useToast();
+  const router = useRouter();
   const now = useNow();
   const bmc = useQuery(trpc.bmc.forAsset.queryOptions({ assetId }, { initialData: initial, staleTime: 10_000 }));
   const [confirm, setConfirm] = useState<TPowerAction | null>(null);
@@ -554,7 +556,7 @@ export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?:
         </details>
       )}
 
-      {addingParts && <AddPartsDialog assetId={assetId} findings={unknownParts} onClose={() => setAddingParts(false)} onAdded={(text) => { setAddingParts(false); toast.success(text); void refresh(); }} />}
+      {addingParts && <AddPartsDialog assetId={assetId} findings={unknownParts} onClose={() => setAddingParts(false)} onAdded={(text) => { setAddingParts(false); toast.success(text); void refresh(); router.refresh(); /* the page's parts list */ }} />}
 
       {confirm && (
         <ConfirmDialog

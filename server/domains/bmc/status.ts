@@ -27,12 +27,12 @@ export const SENSOR_STATUS_META: Record<TSensorStatus, { label: string; classNam
   ns: { label: "No reading", className: "bg-slate-100 text-slate-700" },
 };
 
-/** SEL entries coloured by what they say: a threshold crossed upwards to critical, a failure, or informational. */
+/** SEL entries coloured by what they say: critical (a failure, a critical threshold crossed), warning (correctable, a warning threshold), or informational. */
 export function selSeverity(event: string): "critical" | "warning" | "info" {
   const e = event.toLowerCase();
-  if (e.includes("deassert")) return "info";
-  if (/non-recoverable|critical going|failure|fault|uncorrectable|lost|error/.test(e) && !/non-critical/.test(e)) return "critical";
-  if (/non-critical|warning|predictive|degraded|redundancy/.test(e)) return "warning";
+  if (e.includes("deasserted")) return "info";
+  if (/uncorrectable|non-recoverable|machine check|failure|failed|fault|redundancy (is )?lost|critical/.test(e) && !/non-critical/.test(e)) return "critical";
+  if (/correctable|warning|non-critical|predictive|degraded|error/.test(e)) return "warning";
   return "info";
 }
 export const SEL_SEVERITY_META: Record<"critical" | "warning" | "info", { label: string; className: string }> = {
