@@ -356,6 +356,25 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
     expect(await page.getByTestId("bmc-last-seen").getAttribute("data-stale")).toBe("true");
     expect(await page.getByTestId("bmc-last-seen").textContent()).toContain("Stale");
 
+    // on a slow network (1.5 s added latency) every tap shows progress at once
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 1500, downloadThroughput: -1, uploadThroughput: -1 });
+    const probeNow = page.getByTestId("bmc-probe-now");
+    await probeNow.tap();
+    expect(await probeNow.textContent()).toBe("Queuing the probe…");
+    expect(await probeNow.isDisabled()).toBe(true);
+    const waiting = page.getByTestId("bmc-waiting");
+    await poll(() => waiting.getAttribute("data-step")).toBe("queued");
+    expect(await waiting.textContent()).toContain("Waiting for the agent to call in: it is offline.");
+    const cancelProbe = page.getByTestId("bmc-probe-cancel");
+    await cancelProbe.tap();
+    expect(await cancelProbe.textContent()).toBe("Cancelling…");
+    await poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining("Probe now: cancelled; nothing was sent to the BMC."));
+    await poll(() => waiting.getAttribute("data-step")).toBe("failed");
+    expect(await waiting.textContent()).toContain("Cancelled");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
     // a power command waits for the offline agent and can be cancelled
     await page.getByTestId("bmc-power-off").tap();
     await poll(() => page.getByRole("dialog").textContent()).toContain("The agent is offline right now");

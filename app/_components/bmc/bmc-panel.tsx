@@ -309,7 +309,7 @@ export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?:
             )}
             {canPower && hasAgent && (
               <button type="button" className="btn btn-secondary" disabled={pending || queue.isPending} onClick={() => queue.mutate({ assetId, action: "probe", confirm: true })} data-testid="bmc-probe-now">
-                {probeOpen ? "Probing…" : "Probe now"}
+                {queue.isPending && queue.variables?.action === "probe" ? "Queuing the probe…" : probeOpen ? "Probing…" : "Probe now"}
               </button>
             )}
           </div>
@@ -368,7 +368,9 @@ export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?:
                 ? "The agent is reading the BMC now."
                 : probeStep === "done"
                   ? "Done: the readings below are fresh."
-                  : probeStep === "failed" && latestProbe
+                  : probeStep === "failed" && latestProbe?.status === "CANCELLED"
+                    ? "Cancelled before the agent took it: nothing was sent to the BMC."
+                    : probeStep === "failed" && latestProbe
                     ? `The probe did not complete${latestProbe.error ? `: ${explainBmcError(latestProbe.error, "unreachable").sentence}` : "."}`
                     : `Waiting for the first reading: the agent picks this BMC up at its next call (every ${agent?.pollIntervalSec ?? 60} s) and reads it within ${Math.min(ep.intervalSec, 30)} s. “Probe now” asks for it at once.`}
           </p>
@@ -466,14 +468,14 @@ export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?:
               )}
               {latestPower.status === "QUEUED" && canPower && (
                 <button type="button" className="btn btn-secondary" disabled={cancel.isPending} onClick={() => cancel.mutate({ id: latestPower.id })} data-testid="bmc-command-cancel">
-                  Cancel this command
+                  {cancel.isPending ? "Cancelling…" : "Cancel this command"}
                 </button>
               )}
             </div>
           )}
           {latestProbe?.status === "QUEUED" && canPower && latestProbe.id === latest?.id && (
             <button type="button" className="btn btn-secondary" disabled={cancel.isPending} onClick={() => cancel.mutate({ id: latestProbe.id })} data-testid="bmc-probe-cancel">
-              Cancel the queued probe
+              {cancel.isPending ? "Cancelling…" : "Cancel the queued probe"}
             </button>
           )}
           {commands.isError && <p role="alert" className="text-red-800">{errorInfo(commands.error).message}</p>}
