@@ -48,8 +48,9 @@ export function powerButtons(state: string | null): { actions: TPowerAction[]; p
   return { actions: ["on", "off", "soft", "cycle", "reset"], primary: null };
 }
 
-/** "12 s ago", "3 min ago" */
+/** "12 s ago", "3 min ago"; before the browser's clock is read (server render, hydration) the time itself, the same on both */
 function ago(iso: string | Date, now: number): string {
+  if (!now) return `at ${fmtTime(iso)}`;
   const s = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
   if (s < 90) return `${s} s ago`;
   const m = Math.round(s / 60);
@@ -283,7 +284,7 @@ export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?:
           {agent && (
             <p className="text-sm" data-testid="bmc-agent-status" data-online={agent.online ? "true" : "false"}>
               <span className={`rounded px-2 py-0.5 font-semibold ${agent.online ? "bg-green-100 text-green-800" : "bg-red-100 text-red-800"}`}>{agent.revokedAt ? "Agent revoked" : agent.online ? "Agent online" : "Agent offline"}</span>{" "}
-              {agent.name}: {agent.lastSeenAt ? `last contacted the server ${ago(agent.lastSeenAt, now || Date.now())}` : "has never contacted the server"}
+              {agent.name}: {agent.lastSeenAt ? `last contacted the server ${ago(agent.lastSeenAt, now)}` : "has never contacted the server"}
               {agentOffline && !agent.revokedAt && ". Nothing reaches this BMC until the agent runs again; check the agent host."}
             </p>
           )}
@@ -349,7 +350,7 @@ export function BmcPanel({ assetId, initial, can }: { assetId: string; initial?:
               const current = i === at;
               const label =
                 step.id === "agent"
-                  ? agent?.lastSeenAt ? `Agent last contacted ${ago(agent.lastSeenAt, now || Date.now())}` : "Agent has not called in yet"
+                  ? agent?.lastSeenAt ? `Agent last contacted ${ago(agent.lastSeenAt, now)}` : "Agent has not called in yet"
                   : step.id === "done" && probeStep === "failed" && latestProbe ? COMMAND_STATUS_META[latestProbe.status].label : step.label;
               return (
                 <li key={step.id} className="flex items-center gap-2">
