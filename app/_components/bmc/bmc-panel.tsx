@@ -61,6 +61,7 @@ function ago(iso: string | Date, now: number): string {
 const tick = { now: Date.now(), subs: new Set<() => void>(), timer: null as ReturnType<typeof setInterval> | null };
 function subscribeClock(cb: () => void) {
   tick.subs.add(cb);
+  if (!tick.timer) tick.now = Date.now(); // the first subscriber after a pause: the time is now, not when the clock last ticked
   tick.timer ??= setInterval(() => {
     tick.now = Date.now();
     for (const f of tick.subs) f();
