@@ -86,6 +86,11 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "bmc.power", allowed: ["admin", "technician"] },
   { path: "bmc.queueCommand", allowed: ["admin", "technician"] },
   { path: "bmc.commands", allowed: ROLES },
+  { path: "bmc.cancelCommand", allowed: ["admin", "technician"] },
+  { path: "bmc.decideFindings", allowed: ["admin", "technician"] },
+  { path: "bmc.reopenFindings", allowed: ["admin", "technician"] },
+  // the technician at the server registers the parts its BMC reports (not other new assets: assets.create)
+  { path: "bmc.addUnknownParts", allowed: ["admin", "technician"] },
   { path: "jobs.list", allowed: ["admin"] },
   { path: "jobs.get", allowed: ["admin"] },
   { path: "jobs.retry", allowed: ["admin"] },

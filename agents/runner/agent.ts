@@ -302,7 +302,7 @@ export class Agent {
     const all = [...this.targets.values()];
     let next = 0;
     const worker = async () => {
-      while (next < all.length && !this.stopped) await this.probe(all[next++]);
+      while (next < all.length && !this.stopped) await this.probe(all[next++]!);
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, all.length) }, worker));
     await this.deliverPending(this.opts.onceDeliveryAttempts ?? 5);
@@ -410,7 +410,9 @@ export class Agent {
       for (const st of due) {
         if (running >= this.concurrency) break;
         running++;
-        const p = this.probe(st).finally(() => {
+        const p: Promise<void> = this.probe(st)
+          .then(() => {})
+          .finally(() => {
           this.inFlight.delete(p);
           this.wakeScheduler.notify();
         });
@@ -424,7 +426,7 @@ export class Agent {
     }
   }
 
-  private async probe(st: TargetState): Promise<void> {
+  private async probe(st: TargetState): Promise<TObservation> {
     const target = st.target;
     st.running = true;
     const started = this.clock.now();
@@ -473,6 +475,7 @@ export class Agent {
     st.failures = reason === undefined ? 0 : st.failures + 1;
     st.due = started + this.interval(target, st.failures, reason);
     st.running = false;
+    return obs;
   }
 
   private async withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -574,8 +577,19 @@ export class Agent {
         }
         target = this.targets.get(cmd.endpointId)?.target;
       }
-      if (!target) {
+      const st = this.targets.get(cmd.endpointId);
+      if (!target || !st) {
         obs = { ...base, durationMs: this.clock.now() - started, ok: false, error: { reason: "unknown-endpoint", message: `BMC endpoint ${cmd.endpointId} is not in this agent's work.` } };
+      } else if (cmd.action === "probe") {
+        // read the BMC now: the readings are journaled first, so the server has them when it learns the command is done
+        const probed = await this.probe(st);
+        this.wakeScheduler.notify();
+        obs =
+          probed.kind === "bmc.probe"
+            ? { ...base, durationMs: this.clock.now() - started, ok: true, power: probed.result.power }
+            : { ...base, durationMs: this.clock.now() - started, ok: false, error: { reason: probed.kind === "bmc.unreachable" ? probed.reason : "protocol", message: probed.kind === "bmc.unreachable" ? probed.message : "no reading" } };
+        this.log(`agent: command ${cmd.commandId}: probe of ${cmd.endpointId} ${obs.ok ? "done" : "failed"}`);
+        this.commandsRun++;
       } else {
         const timeoutMs = Math.max(5_000, Math.min(60_000, Date.parse(cmd.expiresAt) - this.clock.now()));
         const pinned = target.tlsFingerprint ?? this.seenFingerprints.get(target.endpointId) ?? null;

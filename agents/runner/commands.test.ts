@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TAgentCommand, TAgentTarget, TObservation } from "../../server/contracts/agent";
 import { createMemoryAgentApi } from "../../tests/harness/agent-api-server";
-import { Agent, type Clock, type PowerExecutor } from "./agent";
+import { Agent, type Clock, type Collector, type PowerExecutor } from "./agent";
 import { CommandLedger, decideCommand } from "./commands";
 import { Journal } from "./journal";
 import { handlerTransport } from "./transport";
@@ -41,10 +41,10 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function agentWith(execute: PowerExecutor): { agent: Agent; journal: Journal; close: () => void } {
+function agentWith(execute: PowerExecutor, collect?: Collector): { agent: Agent; journal: Journal; close: () => void } {
   const api = createMemoryAgentApi({ work: { agentId: "agent-1", siteId: null, pollIntervalSec: 60, targets: [TARGET] } });
   const journal = Journal.open(dir, { fsync: false });
-  const agent = new Agent({ server: "http://agent-api.test", token: "test-agent-token", journalDir: dir, transport: handlerTransport(api.handler), execute, clock, journal });
+  const agent = new Agent({ server: "http://agent-api.test", token: "test-agent-token", journalDir: dir, transport: handlerTransport(api.handler), execute, clock, journal, ...(collect ? { collect } : {}) });
   agent.openCommandLedger(journal);
   return {
     agent,
@@ -165,6 +165,37 @@ describe("Agent.runCommand", () => {
     await a.agent.runCommand(command("cmd-5", { endpointId: "ep-unknown" }));
     expect(calls).toEqual([]);
     expect(commandResults(a.journal)[0]).toMatchObject({ commandId: "cmd-5", ok: false, error: { reason: "unknown-endpoint" } });
+    a.close();
+  });
+
+  it("carries out a probe command: the readings first, then the command's result (no power action)", async () => {
+    const { calls, execute } = recorder();
+    const probed: string[] = [];
+    const collect: Collector = async (target) => {
+      probed.push(target.endpointId);
+      return {
+        tlsFingerprint: null,
+        result: { protocol: "ipmi", power: "on", deviceId: { firmwareRevision: "2.15", manufacturerId: null, productId: null }, guid: null, fru: { manufacturer: null, productName: null, productSerial: "SRV-1", boardSerial: null, chassisSerial: null, assetTag: null }, sensors: [], sel: [], firmware: [] },
+      };
+    };
+    const a = agentWith(execute, collect);
+    await a.agent.runCommand(command("cmd-6", { action: "probe" }));
+    expect(calls).toEqual([]);
+    expect(probed).toEqual(["ep-1"]);
+    expect(a.journal.pending().map((o) => o.kind)).toEqual(["bmc.probe", "bmc.command"]);
+    expect(commandResults(a.journal)[0]).toMatchObject({ commandId: "cmd-6", ok: true, power: "on" });
+    a.close();
+  });
+
+  it("reports a probe command that could not reach the BMC as failed, with the reason", async () => {
+    const { execute } = recorder();
+    const collect: Collector = async () => {
+      throw Object.assign(new Error("no answer within 1000 ms"), { code: "timeout" });
+    };
+    const a = agentWith(execute, collect);
+    await a.agent.runCommand(command("cmd-7", { action: "probe" }));
+    expect(a.journal.pending().map((o) => o.kind)).toEqual(["bmc.unreachable", "bmc.command"]);
+    expect(commandResults(a.journal)[0]).toMatchObject({ commandId: "cmd-7", ok: false, error: { reason: "timeout" } });
     a.close();
   });
 });

@@ -18,7 +18,7 @@
  * retries); the server stores each key once and answers duplicates as such.
  */
 import { z } from "zod";
-import { ZBmcProbeResult, ZBmcProtocol, ZPowerAction } from "./bmc";
+import { ZAgentCommandAction, ZBmcProbeResult, ZBmcProtocol } from "./bmc";
 
 export const ZAgentTarget = z.object({
   endpointId: z.string().min(1),
@@ -51,7 +51,8 @@ export const AGENT_COMMANDS_MAX_WAIT_SEC = 25;
 export const ZAgentCommand = z.object({
   commandId: z.string().min(1).max(128),
   endpointId: z.string().min(1),
-  action: ZPowerAction,
+  /** a power action, or "probe": read the BMC now (the readings come as a bmc.probe observation, then the command's result) */
+  action: ZAgentCommandAction,
   requestedAt: z.string().datetime(),
   /** not to be executed at or after this moment */
   expiresAt: z.string().datetime(),

@@ -14,6 +14,10 @@ export const ZPowerState = z.enum(["on", "off"]);
 export const POWER_ACTIONS = ["on", "off", "cycle", "reset", "soft", "status"] as const;
 export const ZPowerAction = z.enum(POWER_ACTIONS);
 export type TPowerAction = z.infer<typeof ZPowerAction>;
+/** What a command to a site agent asks: a power action, or "probe" (read the BMC now instead of at its next turn). */
+export const AGENT_COMMAND_ACTIONS = [...POWER_ACTIONS, "probe"] as const;
+export const ZAgentCommandAction = z.enum(AGENT_COMMAND_ACTIONS);
+export type TAgentCommandAction = z.infer<typeof ZAgentCommandAction>;
 export const ZSensorStatus = z.enum(["ok", "nc", "cr", "nr", "ns"]); // ipmitool's vocabulary: ok, non-critical, critical, non-recoverable, no reading
 
 /** One asserted state of a discrete sensor: its offset (0-14) and the name the IPMI sensor-type table gives it. */

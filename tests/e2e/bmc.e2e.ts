@@ -162,7 +162,7 @@ describe("BMC panel journey (built app, real agent, ipmi_sim)", () => {
     const inletStatus = rows.filter({ hasText: "Inlet Temp" }).locator("[data-status]");
     expect(await inletStatus.getAttribute("data-status")).toBe("nc");
     expect(await inletStatus.getAttribute("class")).toContain("bg-amber-100");
-    expect(await inletStatus.textContent()).toBe("Non-critical");
+    expect(await inletStatus.textContent()).toBe("Warning");
 
     const sel = page.getByTestId("bmc-sel").locator("li");
     expect(await sel.count()).toBe(2);
@@ -186,6 +186,9 @@ describe("BMC panel journey (built app, real agent, ipmi_sim)", () => {
       )
       .toBe(1);
     expect(await finding.textContent()).toContain("Record says E2E-CMDB-0001; the BMC reports product E2E00001");
+    // findings sit below the readings, collapsed with their count
+    expect(await page.getByTestId("bmc-findings-count").textContent()).toBe("1");
+    await page.getByTestId("bmc-findings-summary").tap();
     await finding.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SHOTS, "bmc-02-finding.png") });
     await finding.getByTestId("bmc-finding-dismiss").tap();
@@ -203,7 +206,7 @@ describe("BMC panel journey (built app, real agent, ipmi_sim)", () => {
     await stopAgent();
     await openAsset(page, 0);
     await expect.poll(() => page.getByTestId("bmc-power").textContent()).toContain("on");
-    await expect.poll(() => page.getByTestId("bmc-commands").textContent()).toContain("No power commands for this BMC yet.");
+    await expect.poll(() => page.getByTestId("bmc-commands").textContent()).toContain("No commands for this BMC yet.");
     // record every state the progress box goes through
     await page.evaluate(() => {
       const w = window as unknown as { __states: string[] };

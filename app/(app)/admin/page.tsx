@@ -100,8 +100,9 @@ function UsersSection({ myId }: { myId: string }) {
       meta: CELL,
       cell: ({ row: { original: u } }) => (
         <select
-          className="input w-44"
+          className="input w-auto min-w-52"
           aria-label={`Role of ${u.username}`}
+          data-testid="user-role"
           value={u.role}
           disabled={u.id === myId || update.isPending}
           title={u.id === myId ? "You cannot change your own role; ask another administrator." : undefined}
@@ -135,8 +136,8 @@ function UsersSection({ myId }: { myId: string }) {
   const resetError = reset.error ? (errorInfo(reset.error).fields?.data?.[0] ?? errorInfo(reset.error).fields?.password?.[0] ?? errorInfo(reset.error).message) : undefined;
 
   return (
-    <div className="grid gap-4 lg:grid-cols-3">
-      <section className="card p-4 space-y-3 lg:col-span-2 overflow-x-auto">
+    <div className="grid gap-4 xl:grid-cols-3">
+      <section className="card p-4 space-y-3 xl:col-span-2 overflow-x-auto" data-testid="users-section">
         <h2 className="text-lg font-semibold">Users</h2>
         {users.isError && <ErrorBox error={users.error} />}
         {update.isError && <ErrorBox error={update.error} />}
@@ -361,7 +362,10 @@ function AgentsSection() {
         <h2 className="text-lg font-semibold">New site agent</h2>
         <p className="text-slate-600">A site agent runs inside a site&apos;s out-of-band network, polls the BMCs assigned to it and reports back with its own token.</p>
         {secret ? (
-          <OnceSecret title={`Agent token for “${secret.name}” (give it to the agent as IRONLEDGER_AGENT_TOKEN)`} secret={secret.token} onDone={() => setSecret(null)} />
+          <div className="space-y-3">
+            <OnceSecret title={`Agent token for “${secret.name}” (give it to the agent as IRONLEDGER_AGENT_TOKEN)`} secret={secret.token} onDone={() => setSecret(null)} />
+            <AgentCommandLine token={secret.token} />
+          </div>
         ) : (
           <form
             className="flex flex-wrap items-start gap-3"
@@ -407,7 +411,7 @@ function AgentsSection() {
       {revoking && (
         <ConfirmDialog
           title={`Revoke the agent “${revoking.name}”?`}
-          body={<p>The agent is refused from its next call on, and the BMCs assigned to it are no longer polled until you assign them to another agent. This cannot be undone.</p>}
+          body={<p>The agent is refused from its next call on, and the BMCs assigned to it are no longer polled until you assign them to another agent. This cannot be undone; its name becomes free, so a new agent (with a new token) may take it.</p>}
           confirmLabel="Revoke agent"
           pending={revoke.isPending}
           error={revoke.error}
@@ -415,6 +419,45 @@ function AgentsSection() {
           onCancel={() => setRevoking(null)}
         />
       )}
+    </div>
+  );
+}
+
+/** The command to start the agent on its host, as in the README, with this server's address and the new token. */
+function AgentCommandLine({ token }: { token: string }) {
+  const [copied, setCopied] = useState<"yes" | "no" | null>(null);
+  const origin = typeof window === "undefined" ? "https://ironledger.example" : window.location.origin;
+  const url = new URL(origin);
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  // the agent refuses plain http to anything but loopback unless told (it receives BMC passwords)
+  const insecure = url.protocol === "http:" && !loopback;
+  const line = `npx ironledger agent --server ${origin} --token ${token}${insecure ? " --insecure-http" : ""}`;
+  return (
+    <div className="rounded-xl border border-slate-300 bg-slate-50 p-4 space-y-2" data-testid="agent-command">
+      <p className="font-semibold">Start the agent on a host inside the site&apos;s management network:</p>
+      <textarea readOnly className="input font-mono w-full h-auto" rows={2} value={line} onFocus={(e) => e.currentTarget.select()} aria-label="Agent command line" data-testid="agent-command-line" />
+      <div className="flex flex-wrap items-center gap-2">
+        <button
+          type="button"
+          className="btn btn-secondary"
+          onClick={async () => {
+            try {
+              await navigator.clipboard.writeText(line);
+              setCopied("yes");
+            } catch {
+              setCopied("no");
+            }
+          }}
+        >
+          Copy command
+        </button>
+        {copied === "yes" && <span role="status">Copied.</span>}
+        {copied === "no" && <span role="status">Select the text and copy it by hand.</span>}
+      </div>
+      <p className="text-sm text-slate-700">
+        It keeps undelivered readings in <span className="font-mono">./data/agent-journal</span> (<span className="font-mono">--journal DIR</span> to change). To keep the token off the command line, set <span className="font-mono">IRONLEDGER_AGENT_TOKEN</span> and leave out <span className="font-mono">--token</span>.
+        {insecure && " This server is reached over plain http: the agent then needs --insecure-http and warns at every start; prefer https."}
+      </p>
     </div>
   );
 }

@@ -2,7 +2,9 @@
 /**
  * Add or edit an asset's BMC endpoint (admins and technicians). The password
  * is write-only: never prefilled, and left empty on edit to keep the stored one.
- * Agents can be listed by admins only, so technicians leave the agent as it is.
+ * A new endpoint preselects the agent of the asset's site, suggests a short
+ * first poll interval and offers to probe it at once; an agent of another site
+ * is warned about here (the server refuses it).
  * Changing where the password goes (address, port, agent) or forgetting the
  * TLS pin asks for the password again; an admin may instead approve keeping
  * the stored one (the server insists on the same).
@@ -11,6 +13,9 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorBox, Field, fieldError } from "../ui/form";
 import { errorInfo, useTRPC } from "../trpc";
+
+/** the interval a new BMC starts with: readings within a minute; 300 s is plenty once it works */
+const FIRST_INTERVAL_SEC = 60;
 
 type TEndpointLike = {
   id: string;
@@ -29,6 +34,7 @@ export function BmcEndpointForm({
   endpoint,
   canChooseAgent,
   canApprove = false,
+  site = null,
   onDone,
 }: {
   assetId: string;
@@ -36,7 +42,10 @@ export function BmcEndpointForm({
   canChooseAgent: boolean;
   /** an admin may keep the stored password when the address or agent changes */
   canApprove?: boolean;
-  onDone: () => void;
+  /** the site the asset stands in: its agent is preselected, another site's agent warned about */
+  site?: { id: string; name: string } | null;
+  /** after a save (`probeNow`: read the new BMC at once), or on Cancel (no argument) */
+  onDone: (r?: { probeNow: boolean }) => void;
 }) {
   const trpc = useTRPC();
   const agents = useQuery(trpc.bmc.agents.queryOptions(undefined, { enabled: canChooseAgent }));
@@ -44,8 +53,17 @@ export function BmcEndpointForm({
   const [address, setAddress] = useState(endpoint?.address ?? "");
   const [username, setUsername] = useState(endpoint?.username ?? "");
   const [password, setPassword] = useState("");
-  const [interval, setIntervalSec] = useState(String(endpoint?.intervalSec ?? 300));
-  const [agentId, setAgentId] = useState(endpoint?.agentId ?? "");
+  // a new BMC: a short interval shows readings soon; raise it once it works
+  const [interval, setIntervalSec] = useState(String(endpoint?.intervalSec ?? FIRST_INTERVAL_SEC));
+  /** null until someone chooses: a new endpoint then takes the site's agent */
+  const [agentChoice, setAgentChoice] = useState<string | null>(null);
+  const [probeNow, setProbeNow] = useState(true);
+  const live = agents.data?.filter((a) => !a.revokedAt) ?? [];
+  const siteAgent = site ? live.find((a) => a.siteId === site.id) : undefined;
+  const agentId = agentChoice ?? (endpoint ? (endpoint.agentId ?? "") : (siteAgent?.id ?? ""));
+  const setAgentId = (v: string) => setAgentChoice(v);
+  const chosenAgent = agents.data?.find((a) => a.id === agentId);
+  const otherSite = Boolean(site && chosenAgent?.siteId && chosenAgent.siteId !== site.id);
   const [cipherZero, setCipherZero] = useState(endpoint?.allowCipherZero ?? false);
   const [resetPin, setResetPin] = useState(false);
   const [keepPassword, setKeepPassword] = useState(false);
@@ -55,8 +73,8 @@ export function BmcEndpointForm({
   const redirects =
     endpoint !== null && (address.trim() !== endpoint.address || (canChooseAgent && (agentId || null) !== endpoint.agentId) || resetPin);
 
-  const create = useMutation(trpc.bmc.createEndpoint.mutationOptions({ onSuccess: onDone }));
-  const update = useMutation(trpc.bmc.updateEndpoint.mutationOptions({ onSuccess: onDone }));
+  const create = useMutation(trpc.bmc.createEndpoint.mutationOptions({ onSuccess: (ep) => onDone({ probeNow: probeNow && Boolean(ep.agentId) }) }));
+  const update = useMutation(trpc.bmc.updateEndpoint.mutationOptions({ onSuccess: () => onDone({ probeNow: false }) }));
   const m = endpoint ? update : create;
   const err = m.error;
   const fe = (name: string) => fieldError(err, name);
@@ -72,7 +90,7 @@ export function BmcEndpointForm({
         address: address.trim(),
         username,
         password,
-        intervalSec: Number.isFinite(intervalSec) ? intervalSec : 300,
+        intervalSec: Number.isFinite(intervalSec) ? intervalSec : FIRST_INTERVAL_SEC,
         allowCipherZero: protocol === "ipmi" ? cipherZero : false,
         agentId: canChooseAgent ? agentId || null : undefined,
       });
@@ -139,11 +157,15 @@ export function BmcEndpointForm({
         >
           <input className="input" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" data-testid="bmc-password" />
         </Field>
-        <Field label="Poll every (seconds)" error={fe("intervalSec")} hint="5 to 86400">
+        <Field label="Poll every (seconds)" error={fe("intervalSec")} hint={endpoint ? "5 to 86400" : `Start short (${FIRST_INTERVAL_SEC} s) to see readings soon; 300 s is enough once it works`}>
           <input className="input" inputMode="numeric" value={interval} onChange={(e) => setIntervalSec(e.target.value.replace(/[^0-9]/g, ""))} data-testid="bmc-interval" />
         </Field>
         {canChooseAgent ? (
-          <Field label="Site agent (optional)" error={fe("agentId")} hint="The agent inside this BMC's out-of-band network">
+          <Field
+            label="Site agent (optional)"
+            error={fe("agentId")}
+            hint={!endpoint && siteAgent && agentId === siteAgent.id ? `The agent of ${site?.name ?? "this site"}, where this asset stands` : "The agent inside this BMC's out-of-band network"}
+          >
             <select className="input" value={agentId} onChange={(e) => setAgentId(e.target.value)} data-testid="bmc-agent">
               <option value="">No agent (direct)</option>
               {agents.data?.filter((a) => !a.revokedAt || a.id === agentId).map((a) => (
@@ -155,6 +177,17 @@ export function BmcEndpointForm({
           <div className="text-sm text-slate-600 self-center">Site agent: {endpoint?.agentName ?? "none"}. An administrator assigns agents.</div>
         )}
       </div>
+      {otherSite && chosenAgent && (
+        <p className="rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900" role="alert" data-testid="bmc-agent-site-warning">
+          {chosenAgent.name} works in {chosenAgent.site?.name ?? "another site"}, but this asset stands in {site?.name}: that agent cannot reach this BMC&apos;s network, and saving is refused. Choose an agent of {site?.name}.
+        </p>
+      )}
+      {!endpoint && agentId && (
+        <label className="flex items-center gap-3 min-h-11">
+          <input type="checkbox" className="h-6 w-6" checked={probeNow} onChange={(e) => setProbeNow(e.target.checked)} data-testid="bmc-probe-after-save" />
+          <span>Probe it right after saving (the first reading in seconds, not at the agent&apos;s next turn)</span>
+        </label>
+      )}
       {protocol === "ipmi" && (
         <div className="space-y-1">
           <label className="flex items-center gap-3 min-h-11">
@@ -183,7 +216,7 @@ export function BmcEndpointForm({
       {err && <ErrorBox error={err}>{errorInfo(err).fields?.data ? <span className="block">{errorInfo(err).fields!.data![0]}</span> : null}</ErrorBox>}
       {nothing && <p className="text-slate-600">Nothing changed.</p>}
       <div className="flex gap-2 justify-end">
-        <button type="button" className="btn btn-secondary" onClick={onDone}>Cancel</button>
+        <button type="button" className="btn btn-secondary" onClick={() => onDone()}>Cancel</button>
         <button type="submit" className="btn btn-primary" disabled={m.isPending} data-testid="bmc-save">{m.isPending ? "Saving…" : endpoint ? "Save changes" : "Add BMC endpoint"}</button>
       </div>
     </form>

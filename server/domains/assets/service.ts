@@ -255,10 +255,72 @@ export async function getAsset(deps: TDeps, id: string, role: TRole) {
 export async function assetIdentity(db: Db | Tx, assetId: string) {
   const a = await db.asset.findUnique({
     where: { id: assetId },
-    select: { id: true, serial: true, status: true, parts: { select: { id: true, serial: true, assetTag: true, model: { select: { kind: true } } } } },
+    select: {
+      id: true,
+      serial: true,
+      status: true,
+      model: { select: { name: true, manufacturer: { select: { name: true } } } },
+      parts: { select: { id: true, serial: true, assetTag: true, model: { select: { kind: true } } } },
+    },
   });
   if (!a) throw new AppError("NOT_FOUND", `No asset with id ${assetId}.`);
-  return { id: a.id, serial: a.serial, status: a.status as TAssetStatus, parts: a.parts.map((p) => ({ id: p.id, serial: p.serial, assetTag: p.assetTag, kind: p.model.kind })) };
+  return {
+    id: a.id,
+    serial: a.serial,
+    status: a.status as TAssetStatus,
+    model: { name: a.model.name, manufacturer: a.model.manufacturer.name },
+    parts: a.parts.map((p) => ({ id: p.id, serial: p.serial, assetTag: p.assetTag, kind: p.model.kind })),
+  };
+}
+
+/**
+ * Registers parts found inside an asset (e.g. reported by its BMC) as assets of their own, linked to
+ * it, in RECEIVED at its location; all or none. `within` runs in the same transaction (the caller's
+ * own bookkeeping, such as closing the findings that led here).
+ */
+export async function registerParts(
+  deps: TDeps,
+  actor: TActor,
+  input: { parentId: string; parts: { serial: string; modelId: string }[]; reason: string },
+  within?: (tx: Tx) => Promise<void>,
+): Promise<{ id: string; serial: string; kind: string; modelName: string }[]> {
+  const parent = await deps.db.asset.findUnique({ where: { id: input.parentId }, select: { id: true, parentId: true, locationId: true, serial: true } });
+  if (!parent) throw new AppError("NOT_FOUND", `No asset with id ${input.parentId}.`);
+  if (parent.parentId) throw new AppError("BAD_REQUEST", "Parts go into a server or switch, not into another part.");
+  const models = new Map<string, Awaited<ReturnType<typeof getModel>>>();
+  for (const id of new Set(input.parts.map((p) => p.modelId))) {
+    const m = await getModel(deps, id).catch(() => {
+      throw new AppError("BAD_REQUEST", "That hardware model does not exist.", { fields: { models: ["Unknown model"] } });
+    });
+    if (!COMPONENT_KINDS.includes(m.kind as never)) throw new AppError("BAD_REQUEST", `${m.name} is a ${m.kind.toLowerCase()}, not a part; choose a CPU, DIMM, drive, NIC or PSU model.`, { fields: { models: ["Not a part model"] } });
+    models.set(id, m);
+  }
+  const parts = input.parts.map((p) => ({ serial: normaliseSerial(p.serial), model: models.get(p.modelId)! }));
+  const taken = await deps.db.asset.findMany({ where: { OR: parts.map((p) => ({ manufacturerId: p.model.manufacturerId, serial: p.serial })) }, select: { serial: true, assetTag: true, parentId: true } });
+  if (taken.length > 0)
+    throw new AppError("DUPLICATE", `Already registered: ${taken.map((t) => describe(t)).join(", ")}. Nothing was registered; leave those out, or correct the existing records.`, { fields: { ids: ["Already registered"] } });
+  try {
+    return await deps.db.$transaction(async (tx) => {
+      const at = deps.clock.now();
+      const out: { id: string; serial: string; kind: string; modelName: string }[] = [];
+      for (const p of parts) {
+        const row = await tx.asset.create({
+          data: { serial: p.serial, manufacturerId: p.model.manufacturerId, modelId: p.model.id, status: "RECEIVED", locationId: parent.locationId, parentId: parent.id, createdAt: at, updatedAt: at },
+          select: { id: true },
+        });
+        const event = initialStatusEvent(row.id, "RECEIVED", actor, at, input.reason);
+        await tx.assetEvent.create({ data: { ...event, ...(await nextEventLink(tx, deps.provider, event)) } });
+        await appendAudit(tx, deps.provider, actor, at, { action: "create", entity: "Asset", entityId: row.id, after: { id: row.id, serial: p.serial, modelId: p.model.id, parentId: parent.id, status: "RECEIVED", reason: input.reason } });
+        await publishEvent(tx, deps.provider, at, { scope: "asset", key: row.id, data: { kind: "asset.created", status: "RECEIVED" } });
+        out.push({ id: row.id, serial: p.serial, kind: p.model.kind, modelName: p.model.name });
+      }
+      await within?.(tx);
+      return out;
+    });
+  } catch (e) {
+    if (uniqueViolation(e)) throw new AppError("DUPLICATE", "One of these serials was registered at the same moment; nothing was registered. Reload and try again.");
+    throw e;
+  }
 }
 
 /** The site an asset stands in (its location's site, or the location itself when that is a site); null when it has no location. */

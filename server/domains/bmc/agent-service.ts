@@ -210,7 +210,7 @@ async function applyObservation(
       summary.pinned.push(ep.id);
     }
     const asset = await assetIdentity(tx, ep.assetId);
-    facts = probeFacts({ serial: asset.serial, parts: asset.parts }, o.result);
+    facts = probeFacts({ serial: asset.serial, parts: asset.parts, model: asset.model }, o.result);
     judged = kindsJudgedBy({ kind: "bmc.probe", hasComponents: o.result.components !== undefined });
     // the certificate presented is the pinned one (again, or newly after a reset): a mismatch about it is over
     if (fp) judged = [...judged, "TLS_MISMATCH"];

@@ -26,7 +26,7 @@ import { defineJob, enqueue } from "../../jobs/queue";
 import { appendAudit } from "../audit/service";
 import { publishEvent } from "../../live/publish";
 import { assetIdentity } from "../assets/service";
-import { ZCommandList, ZCommandQueue, type TBmcCommand, type TCommandAction, type TCommandList, type TCommandQueue, type TCommandStatus } from "./schema";
+import { ZCommandCancel, ZCommandList, ZCommandQueue, type TBmcCommand, type TCommandAction, type TCommandList, type TCommandQueue, type TCommandStatus } from "./schema";
 
 /** How long a queued command may wait for its agent. */
 export const COMMAND_TTL_MS = 2 * 60_000;
@@ -140,7 +140,7 @@ export const expireCommandJob = defineJob({
 // ------------------------------------------------------------------ people
 
 /**
- * Queue a power command for the agent that reaches this asset's BMC. Refused
+ * Queue a power command (or "probe": read the BMC now) for the agent that reaches this asset's BMC. Refused
  * when the asset is disposed, the endpoint has no agent (use the direct power
  * action), or a command for this BMC is still open.
  */
@@ -188,6 +188,32 @@ export async function queueCommand(deps: TDeps, actor: TActor, input: TCommandQu
     });
   notifyAgent(cmd.agentId);
   return cmd;
+}
+
+/**
+ * Cancels a command the agent has not taken yet (QUEUED → CANCELLED), e.g. while the agent is
+ * offline. A command already sent to the agent cannot be called back.
+ */
+export async function cancelCommand(deps: TDeps, actor: TActor, input: z.input<typeof ZCommandCancel>): Promise<TBmcCommand> {
+  const { id } = ZCommandCancel.parse(input);
+  const c = await deps.db.bmcCommand.findUnique({ where: { id }, select: commandSelect });
+  if (!c) throw new AppError("NOT_FOUND", `No command with id ${id}.`);
+  const now = deps.clock.now();
+  const shown = toCommand(c, now);
+  if (shown.status !== "QUEUED")
+    throw new AppError(
+      "CONFLICT",
+      shown.status === "SENT"
+        ? "The agent has already taken this command; it can no longer be cancelled. Follow its result on the page."
+        : `This command is already ${shown.status.toLowerCase()}; there is nothing to cancel.`,
+    );
+  return deps.db.$transaction(async (tx) => {
+    const res = await tx.bmcCommand.updateMany({ where: { id, status: "QUEUED" }, data: { status: "CANCELLED", finishedAt: now, openSlot: null } });
+    if (res.count !== 1) throw new AppError("CONFLICT", "The agent took this command at the same moment; it can no longer be cancelled. Follow its result on the page.");
+    await appendAudit(tx, deps.provider, actor, now, { action: "power.cancel", entity: "BmcCommand", entityId: id, before: { status: "QUEUED" }, after: { status: "CANCELLED", endpointId: c.endpointId, assetId: c.assetId, action: c.action } });
+    await publishEvent(tx, deps.provider, now, { scope: "bmc", key: c.assetId, data: { kind: "bmc.command", commandId: id, status: "CANCELLED" } });
+    return toCommand({ ...c, status: "CANCELLED", finishedAt: now }, now);
+  });
 }
 
 /** The asset's recent commands, newest first. */
@@ -253,7 +279,7 @@ export async function recordCommandResult(
 ): Promise<TCommandStatus | null> {
   const c = await tx.bmcCommand.findUnique({ where: { id: o.commandId }, select: { id: true, agentId: true, endpointId: true, assetId: true, action: true, status: true } });
   if (!c || c.agentId !== agentId || c.endpointId !== o.endpointId) return null;
-  if (c.status === "DONE" || c.status === "FAILED") return null;
+  if (c.status === "DONE" || c.status === "FAILED" || c.status === "CANCELLED") return null;
   const status: TCommandStatus = o.ok ? "DONE" : o.error?.reason === "expired" ? "EXPIRED" : "FAILED";
   const error = o.ok ? null : o.error ? `${o.error.reason}: ${o.error.message}`.slice(0, 500) : "failed";
   await tx.bmcCommand.update({ where: { id: c.id }, data: { status, finishedAt: new Date(o.observedAt), power: o.power ?? null, error, observationId, openSlot: null } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TBmcProbeResult } from "../../contracts/bmc";
-import { kindsJudgedBy, probeFacts } from "./reconcile";
+import { kindsJudgedBy, modelDiffers, probeFacts, sameManufacturer } from "./reconcile";
 
 const base: TBmcProbeResult = {
   protocol: "redfish",
@@ -41,5 +41,32 @@ describe("probeFacts", () => {
     expect(kindsJudgedBy({ kind: "bmc.probe", hasComponents: false })).not.toContain("COMPONENT_MISSING");
     expect(kindsJudgedBy({ kind: "bmc.probe", hasComponents: true })).toContain("COMPONENT_UNEXPECTED");
     expect(kindsJudgedBy({ kind: "bmc.unreachable" })).toEqual(["UNREACHABLE"]);
+  });
+
+  it("reports another model of the same maker (R750 where the record says R760), keyed by the reported model", () => {
+    const withModel = { ...desired, model: { name: "PowerEdge R760", manufacturer: "Dell" } };
+    const fru = { ...base.fru, productSerial: "SRV-001", manufacturer: "Dell Inc.", productName: "PowerEdge R750" };
+    expect(probeFacts(withModel, { ...base, fru })).toEqual([
+      { kind: "MODEL_MISMATCH", key: "POWEREDGER750", detail: { cmdbModel: "PowerEdge R760", cmdbManufacturer: "Dell", observedModel: "PowerEdge R750", observedManufacturer: "Dell Inc." } },
+    ]);
+    // Redfish: the system's model wins over the FRU product name
+    const redfish = { ...base, fru, system: { id: "1", systemType: null, manufacturer: "Dell Inc.", model: "PowerEdge R760", sku: null, partNumber: null, serialNumber: null, biosVersion: null, assetTag: null, uuid: null, power: "on" as const } };
+    expect(probeFacts(withModel, redfish)).toEqual([]);
+  });
+
+  it("counts a model name inside the other as the same model, and judges nothing across makers or without a name", () => {
+    const rec = { name: "PowerEdge R760", manufacturer: "Dell" };
+    expect(modelDiffers(rec, { model: "R760", manufacturer: "DELL" })).toBe(false);
+    expect(modelDiffers(rec, { model: "PowerEdge R750", manufacturer: "Dell Inc." })).toBe(true);
+    expect(modelDiffers(rec, { model: "SimServer 1000", manufacturer: "Simulated Systems" })).toBe(false);
+    expect(modelDiffers(rec, { model: null, manufacturer: "Dell" })).toBe(false);
+    expect(modelDiffers(rec, { model: "R750", manufacturer: null })).toBe(false);
+    expect(sameManufacturer("Hewlett Packard Enterprise", "HPE")).toBe(false);
+    expect(sameManufacturer("Supermicro", "Super Micro Computer, Inc.")).toBe(true);
+    expect(sameManufacturer("Lenovo", "LENOVO")).toBe(true);
+  });
+
+  it("judges the model on every successful probe", () => {
+    expect(kindsJudgedBy({ kind: "bmc.probe", hasComponents: false })).toContain("MODEL_MISMATCH");
   });
 });

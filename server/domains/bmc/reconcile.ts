@@ -24,12 +24,40 @@ export interface TDesired {
   serial: string;
   /** the asset's parts in the CMDB */
   parts: { id: string; serial: string; kind: string; assetTag: string | null }[];
+  /** the record's hardware model and its manufacturer (a model finding needs both) */
+  model?: { name: string; manufacturer: string } | null;
+}
+
+/** upper-case letters and digits only: "PowerEdge R760" → "POWEREDGER760" */
+const squash = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, "");
+/** words of a manufacturer's name that say nothing about who it is */
+const MAKER_NOISE = /\b(INC|CORP|CORPORATION|CO|LTD|LLC|GMBH|AG|SA|COMPUTER|COMPUTERS|TECHNOLOGIES|TECHNOLOGY|SYSTEMS|ENTERPRISE)\b\.?/g;
+
+/** Same maker, spelled as BMCs spell it ("Dell Inc." is Dell). */
+export function sameManufacturer(a: string, b: string): boolean {
+  const x = squash(a.toUpperCase().replace(MAKER_NOISE, ""));
+  const y = squash(b.toUpperCase().replace(MAKER_NOISE, ""));
+  return x.length > 0 && y.length > 0 && (x.includes(y) || y.includes(x));
+}
+
+/**
+ * Whether the model a BMC reports is another model than the record's. Only judged when the BMC
+ * names the same manufacturer (makers spell their own names in many ways, a different maker
+ * string alone proves nothing); one name containing the other counts as the same ("R760" is
+ * "PowerEdge R760").
+ */
+export function modelDiffers(record: { name: string; manufacturer: string }, reported: { model: string | null; manufacturer: string | null }): boolean {
+  if (!reported.model || !reported.manufacturer || !sameManufacturer(record.manufacturer, reported.manufacturer)) return false;
+  const r = squash(record.name);
+  const o = squash(reported.model);
+  if (!r || !o) return false;
+  return !(r.includes(o) || o.includes(r));
 }
 
 /** a reported serial, or null for none / a placeholder (the agents' rule too) */
 const norm = observedSerial;
 
-/** Facts from one successful probe. Kinds it can judge: serial and (if the BMC lists components) parts. */
+/** Facts from one successful probe. Kinds it can judge: serial, model (when the record's model is given) and (if the BMC lists components) parts. */
 export function probeFacts(desired: TDesired, result: TBmcProbeResult): TFact[] {
   const facts: TFact[] = [];
   const observed = {
@@ -41,6 +69,16 @@ export function probeFacts(desired: TDesired, result: TBmcProbeResult): TFact[] 
   const cmdb = normaliseSerial(desired.serial);
   if (reported.length > 0 && !reported.includes(cmdb)) {
     facts.push({ kind: "SERIAL_MISMATCH", key: reported[0]!, detail: { cmdbSerial: cmdb, observed } });
+  }
+  if (desired.model) {
+    // Redfish names the system's model; IPMI the FRU product name
+    const reported = { model: result.system?.model ?? result.fru.productName, manufacturer: result.system?.manufacturer ?? result.fru.manufacturer };
+    if (modelDiffers(desired.model, reported))
+      facts.push({
+        kind: "MODEL_MISMATCH",
+        key: squash(reported.model!),
+        detail: { cmdbModel: desired.model.name, cmdbManufacturer: desired.model.manufacturer, observedModel: reported.model, observedManufacturer: reported.manufacturer },
+      });
   }
   if (result.components) {
     const seen = new Map<string, (typeof result.components)[number]>();
@@ -63,7 +101,7 @@ export function probeFacts(desired: TDesired, result: TBmcProbeResult): TFact[] 
 /** Which finding kinds an observation can settle (auto-resolve when absent). */
 export function kindsJudgedBy(obs: { kind: "bmc.probe"; hasComponents: boolean } | { kind: "bmc.unreachable" }): TFindingKind[] {
   if (obs.kind === "bmc.unreachable") return ["UNREACHABLE"]; // a new reason replaces the old one
-  return obs.hasComponents ? ["SERIAL_MISMATCH", "COMPONENT_MISSING", "COMPONENT_UNEXPECTED", "UNREACHABLE"] : ["SERIAL_MISMATCH", "UNREACHABLE"];
+  return obs.hasComponents ? ["SERIAL_MISMATCH", "MODEL_MISMATCH", "COMPONENT_MISSING", "COMPONENT_UNEXPECTED", "UNREACHABLE"] : ["SERIAL_MISMATCH", "MODEL_MISMATCH", "UNREACHABLE"];
 }
 
 export interface TFindingChanges {

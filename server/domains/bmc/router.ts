@@ -1,7 +1,9 @@
 import { ADMIN_ONLY, ANY_ROLE, type TRole } from "../../auth/roles";
 import { procedure, router } from "../../trpc";
-import { listCommands, queueCommand } from "./commands";
+import { cancelCommand, listCommands, queueCommand } from "./commands";
 import {
+  ZAddedParts,
+  ZAddUnknownParts,
   ZAgent,
   ZAgentCreate,
   ZAgentCreated,
@@ -10,6 +12,7 @@ import {
   ZAssetIdInput,
   ZBmcCommand,
   ZBmcCommands,
+  ZCommandCancel,
   ZCommandList,
   ZCommandQueue,
   ZEndpointCreate,
@@ -20,12 +23,15 @@ import {
   ZFinding,
   ZFindingDecision,
   ZFindingListInput,
+  ZFindingsChanged,
+  ZFindingsDecision,
+  ZFindingsReopen,
   ZFindings,
   ZIdInput,
   ZPowerInput,
   ZPowerResult,
 } from "./schema";
-import { assetBmc, createAgent, createEndpoint, decideFinding, getEndpoint, listAgents, listEndpoints, listFindings, powerAction, revokeAgent, updateEndpoint } from "./service";
+import { addUnknownParts, assetBmc, createAgent, createEndpoint, decideFinding, decideFindings, getEndpoint, listAgents, listEndpoints, listFindings, powerAction, reopenFindings, revokeAgent, updateEndpoint } from "./service";
 
 /** Who sets up BMC endpoints and decides on findings. */
 const BMC_EDITORS: readonly TRole[] = ["admin", "technician"];
@@ -44,8 +50,16 @@ export const bmcRouter = router({
   forAsset: procedure(ANY_ROLE).input(ZAssetIdInput).output(ZAssetBmc).query(({ ctx, input }) => assetBmc(ctx.deps, input.assetId)),
   findings: procedure(ANY_ROLE).input(ZFindingListInput).output(ZFindings).query(({ ctx, input }) => listFindings(ctx.deps, input)),
   decideFinding: procedure(BMC_EDITORS).input(ZFindingDecision).output(ZFinding).mutation(({ ctx, input }) => decideFinding(ctx.deps, ctx.actor, input)),
+  /** accept or dismiss several findings of one asset at once */
+  decideFindings: procedure(BMC_EDITORS).input(ZFindingsDecision).output(ZFindingsChanged).mutation(({ ctx, input }) => decideFindings(ctx.deps, ctx.actor, input)),
+  /** undo: one's own recent decisions back to open */
+  reopenFindings: procedure(BMC_EDITORS).input(ZFindingsReopen).output(ZFindingsChanged).mutation(({ ctx, input }) => reopenFindings(ctx.deps, ctx.actor, input)),
+  /** register the parts behind "unknown part" findings as parts of the asset (registers assets: editors who may also register) */
+  addUnknownParts: procedure(BMC_EDITORS).input(ZAddUnknownParts).output(ZAddedParts).mutation(({ ctx, input }) => addUnknownParts(ctx.deps, ctx.actor, input)),
   power: procedure(POWER_ROLES).input(ZPowerInput).output(ZPowerResult).mutation(({ ctx, input }) => powerAction(ctx.deps, ctx.actor, input)),
   /** a power command for a BMC behind a site agent (QUEUED → SENT → DONE | FAILED | EXPIRED) */
   queueCommand: procedure(POWER_ROLES).input(ZCommandQueue).output(ZBmcCommand).mutation(({ ctx, input }) => queueCommand(ctx.deps, ctx.actor, input)),
+  /** cancel a command the agent has not taken yet */
+  cancelCommand: procedure(POWER_ROLES).input(ZCommandCancel).output(ZBmcCommand).mutation(({ ctx, input }) => cancelCommand(ctx.deps, ctx.actor, input)),
   commands: procedure(ANY_ROLE).input(ZCommandList).output(ZBmcCommands).query(({ ctx, input }) => listCommands(ctx.deps, input)),
 });

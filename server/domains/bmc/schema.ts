@@ -5,9 +5,9 @@
  */
 import { z } from "zod";
 import { readHostPort } from "../../contracts/normalise";
-import { ZBmcProbeResult, ZBmcProtocol, ZPowerAction, ZPowerState, type TPowerAction } from "../../contracts/bmc";
+import { ZAgentCommandAction, ZBmcProbeResult, ZBmcProtocol, ZPowerAction, ZPowerState, type TAgentCommandAction } from "../../contracts/bmc";
 
-export const FINDING_KINDS = ["SERIAL_MISMATCH", "COMPONENT_MISSING", "COMPONENT_UNEXPECTED", "UNREACHABLE", "TLS_MISMATCH"] as const;
+export const FINDING_KINDS = ["SERIAL_MISMATCH", "MODEL_MISMATCH", "COMPONENT_MISSING", "COMPONENT_UNEXPECTED", "UNREACHABLE", "TLS_MISMATCH"] as const;
 export const ZFindingKind = z.enum(FINDING_KINDS);
 export type TFindingKind = z.infer<typeof ZFindingKind>;
 
@@ -96,6 +96,34 @@ export const ZFindingDecision = z.object({
 });
 export type TFindingDecision = z.input<typeof ZFindingDecision>;
 
+const findingIds = z.array(z.string().min(1)).min(1, "Choose at least one finding").max(500, "At most 500 findings at once");
+
+/** Accept or dismiss several open findings of one asset at once. */
+export const ZFindingsDecision = z.object({
+  assetId: z.string().min(1),
+  ids: findingIds,
+  decision: z.enum(["ACCEPTED", "DISMISSED"]),
+  note: z.string().trim().max(500).optional(),
+});
+export type TFindingsDecision = z.input<typeof ZFindingsDecision>;
+
+/** Undo: back to OPEN, for decisions the same person made a moment ago. */
+export const ZFindingsReopen = z.object({ assetId: z.string().min(1), ids: findingIds });
+export type TFindingsReopen = z.input<typeof ZFindingsReopen>;
+
+/** Register the parts behind "unknown part" findings as parts of the asset; one catalog model per kind of part. */
+export const ZAddUnknownParts = z.object({
+  assetId: z.string().min(1),
+  ids: findingIds,
+  /** part kind (CPU, DIMM, DRIVE, NIC, PSU) → the catalog model to register those parts as */
+  models: z.record(z.string().min(1).max(16), z.string().min(1)),
+});
+export type TAddUnknownParts = z.input<typeof ZAddUnknownParts>;
+export const ZAddedParts = z.object({
+  created: z.array(z.object({ id: z.string(), serial: z.string(), kind: z.string(), modelName: z.string() })),
+  accepted: z.number().int(),
+});
+
 export const ZPowerInput = z.object({
   assetId: z.string().min(1),
   action: ZPowerAction.exclude(["status"]),
@@ -142,6 +170,8 @@ export const ZFinding = z.object({
 });
 export type TFinding = z.infer<typeof ZFinding>;
 export const ZFindings = z.array(ZFinding);
+/** What a bulk decision or an undo changed. */
+export const ZFindingsChanged = z.object({ count: z.number().int(), findings: ZFindings });
 
 export const ZFindingListInput = z.object({ assetId: z.string().min(1).optional(), status: z.array(ZFindingStatus).max(4).optional(), take: z.number().int().min(1).max(500).optional() });
 export const ZEndpointListInput = z.object({ agentId: z.string().min(1).optional() });
@@ -168,8 +198,24 @@ export const ZAgentList = z.array(ZAgentListItem);
 /** A new agent: the only answer that carries its token (shown once). */
 export const ZAgentCreated = ZAgent.extend({ token: z.string() });
 
-/** The asset page's BMC view: the endpoint, the latest probe (20 newest SEL entries), open findings. */
+/** The agent of an endpoint as the BMC panel shows it: when it last called in, and whether it counts as online. */
+export const ZPanelAgent = z.object({
+  id: z.string(),
+  name: z.string(),
+  siteId: z.string().nullable(),
+  lastSeenAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  /** called in lately (service.ts agentOfflineAfterSec), and not revoked */
+  online: z.boolean(),
+  /** how often the agent asks for its work (new BMCs are picked up within this) */
+  pollIntervalSec: z.number().int(),
+});
+
+/** The asset page's BMC view: the endpoint, the latest probe (20 newest SEL entries), open findings, the asset's site and the endpoint's agent. */
 export const ZAssetBmc = z.object({
+  /** where the asset stands: the endpoint form preselects an agent of this site */
+  site: z.object({ id: z.string(), name: z.string() }).nullable(),
+  agent: ZPanelAgent.nullable(),
   endpoint: ZEndpointPublic.nullable(),
   probe: ZBmcProbeResult.extend({ observedAt: z.date() }).nullable(),
   findings: ZFindings,
@@ -179,13 +225,14 @@ export type TAssetBmc = z.infer<typeof ZAssetBmc>;
 export const ZPowerResult = z.object({ power: ZPowerState });
 
 /** A power command for a BMC behind a site agent (server/domains/bmc/commands.ts). */
-export const COMMAND_STATUSES = ["QUEUED", "SENT", "DONE", "FAILED", "EXPIRED"] as const;
+export const COMMAND_STATUSES = ["QUEUED", "SENT", "DONE", "FAILED", "EXPIRED", "CANCELLED"] as const;
 export type TCommandStatus = (typeof COMMAND_STATUSES)[number];
-export type TCommandAction = TPowerAction;
+export type TCommandAction = TAgentCommandAction;
 
 export const ZCommandQueue = z.object({
   assetId: z.string().min(1),
-  action: ZPowerAction,
+  /** a power action, or "probe" (read the BMC now) */
+  action: ZAgentCommandAction,
   /** the UI asks first; the server insists (a status read needs no confirmation, but takes one) */
   confirm: z.literal(true, { error: "Confirm the power action" }),
 });
@@ -203,7 +250,7 @@ export const ZBmcCommand = z.object({
   endpointId: z.string(),
   assetId: z.string(),
   agentId: z.string(),
-  action: z.string().pipe(ZPowerAction),
+  action: z.string().pipe(ZAgentCommandAction),
   status: z.string().pipe(z.enum(COMMAND_STATUSES)),
   requestedBy: z.string(),
   requestedByName: z.string(),
@@ -216,3 +263,4 @@ export const ZBmcCommand = z.object({
 });
 export type TBmcCommand = z.infer<typeof ZBmcCommand>;
 export const ZBmcCommands = z.array(ZBmcCommand);
+export const ZCommandCancel = z.object({ id: z.string().min(1) });

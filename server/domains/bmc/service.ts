@@ -20,10 +20,14 @@ import { openEndpointPassword, sealEndpointPassword } from "./credentials";
 import { serverTarget, unreachable } from "./reach";
 import { appendAudit } from "../audit/service";
 import { publishEvent } from "../../live/publish";
-import { assetIdentity, assetSite } from "../assets/service";
+import { assetIdentity, assetSite, registerParts } from "../assets/service";
 import { getLocation } from "../locations/service";
+import { AGENT_POLL_INTERVAL_SEC } from "./agent-service";
 import {
+  ZAddUnknownParts,
   ZAgentCreate,
+  ZFindingsDecision,
+  ZFindingsReopen,
   ZEndpointCreate,
   ZEndpointUpdate,
   ZFindingDecision,
@@ -31,7 +35,10 @@ import {
   type ZAssetBmc,
   type ZEndpointPublic,
   addressProblem,
+  type TAddUnknownParts,
   type TAgentCreate,
+  type TFindingsDecision,
+  type TFindingsReopen,
   type TAssetBmc,
   type TEndpointCreate,
   type TEndpointUpdate,
@@ -56,8 +63,17 @@ export async function createAgent(deps: TDeps, actor: TActor, input: TAgentCreat
   }
   const token = AGENT_TOKEN_PREFIX + randomToken();
   const now = deps.clock.now();
+  const holder = await deps.db.agent.findUnique({ where: { name: data.name }, select: { id: true, name: true, revokedAt: true } });
+  if (holder && !holder.revokedAt)
+    throw new AppError("DUPLICATE", `There is already an agent called ${data.name}. Choose another name, or revoke that agent first to reuse its name.`, { fields: { name: ["Taken by a working agent"] } });
   try {
     return await deps.db.$transaction(async (tx) => {
+      if (holder) {
+        // a revoked agent gives its name up: it keeps its id and history under a name that says what happened
+        const retired = revokedName(holder.name, holder.revokedAt!, holder.id);
+        await tx.agent.update({ where: { id: holder.id }, data: { name: retired } });
+        await appendAudit(tx, deps.provider, actor, now, { action: "rename", entity: "Agent", entityId: holder.id, before: { name: holder.name }, after: { name: retired, reason: "name reused by a new agent" } });
+      }
       const row = await tx.agent.create({ data: { name: data.name, siteId: data.siteId ?? null, prefix: token.slice(0, 10), tokenHash: sha256(token), createdAt: now }, select: agentSelect });
       await appendAudit(tx, deps.provider, actor, now, { action: "create", entity: "Agent", entityId: row.id, after: row });
       return { ...row, token }; // shown once
@@ -66,6 +82,11 @@ export async function createAgent(deps: TDeps, actor: TActor, input: TAgentCreat
     if (uniqueViolation(e)) throw new AppError("DUPLICATE", `There is already an agent called ${data.name}.`, { fields: { name: ["Taken"] } });
     throw e;
   }
+}
+
+/** The name a revoked agent keeps when a new agent takes its name: "fra1-oob (revoked 2026-12-01, abc123)". */
+function revokedName(name: string, revokedAt: Date, id: string): string {
+  return `${name} (revoked ${revokedAt.toISOString().slice(0, 10)}, ${id.slice(-6)})`;
 }
 
 export function listAgents(deps: TDeps) {
@@ -238,10 +259,26 @@ export async function listFindings(deps: TDeps, opts: { assetId?: string; status
   return rows.map(toFinding);
 }
 
-/** What the asset page shows: the endpoint (no password), the latest probe, open findings. */
+/**
+ * An agent counts as offline when it has not called in for this long. It calls at least every
+ * AGENT_POLL_INTERVAL_SEC (work) and every 25 s (the command long poll), and its last-seen time is
+ * written at most once a minute: so two work intervals and a half.
+ */
+export const agentOfflineAfterSec = () => Math.round(AGENT_POLL_INTERVAL_SEC * 2.5); // read at call time: agent-service imports this module too
+
+async function panelAgent(deps: TDeps, agentId: string | null): Promise<z.input<typeof ZAssetBmc>["agent"]> {
+  if (!agentId) return null;
+  const a = await deps.db.agent.findUnique({ where: { id: agentId }, select: { id: true, name: true, siteId: true, lastSeenAt: true, revokedAt: true } });
+  if (!a) return null;
+  const online = !a.revokedAt && a.lastSeenAt !== null && deps.clock.now().getTime() - a.lastSeenAt.getTime() <= agentOfflineAfterSec() * 1000;
+  return { ...a, online, pollIntervalSec: AGENT_POLL_INTERVAL_SEC };
+}
+
+/** What the asset page shows: the endpoint (no password), the latest probe, open findings, the asset's site and the endpoint's agent. */
 export async function assetBmc(deps: TDeps, assetId: string): Promise<z.input<typeof ZAssetBmc>> {
   const row = await deps.db.bmcEndpoint.findUnique({ where: { assetId }, select: { ...endpointSelect, lastProbeId: true } });
-  if (!row) return { endpoint: null, probe: null, findings: [] as TFinding[] };
+  const site = await assetSite(deps, assetId);
+  if (!row) return { site, agent: null, endpoint: null, probe: null, findings: [] as TFinding[] };
   const { lastProbeId, ...rest } = row;
   let probe: (TBmcProbeResult & { observedAt: Date }) | null = null;
   if (lastProbeId) {
@@ -252,7 +289,7 @@ export async function assetBmc(deps: TDeps, assetId: string): Promise<z.input<ty
       probe = { ...parsed.data, sel, observedAt: obs.observedAt };
     }
   }
-  return { endpoint: toPublic(rest), probe, findings: await listFindings(deps, { assetId, status: ["OPEN"] }) };
+  return { site, agent: await panelAgent(deps, row.agentId), endpoint: toPublic(rest), probe, findings: await listFindings(deps, { assetId, status: ["OPEN"] }) };
 }
 
 export async function decideFinding(deps: TDeps, actor: TActor, input: TFindingDecision): Promise<TFinding> {
@@ -268,6 +305,106 @@ export async function decideFinding(deps: TDeps, actor: TActor, input: TFindingD
     await publishEvent(tx, deps.provider, now, { scope: "bmc", key: f.assetId, data: { kind: "bmc.findings", opened: 0, resolved: 1 } });
     return toFinding(await tx.bmcFinding.findUniqueOrThrow({ where: { id } }));
   });
+}
+
+/** Findings of `assetId` by id; every id must be one of the asset's, else nothing happens. */
+async function findingsOf(deps: TDeps, assetId: string, ids: string[]) {
+  const unique = [...new Set(ids)];
+  const rows = await deps.db.bmcFinding.findMany({ where: { id: { in: unique }, assetId } });
+  if (rows.length !== unique.length) {
+    const found = new Set(rows.map((r) => r.id));
+    throw new AppError("NOT_FOUND", `${unique.length - rows.length} of these findings do not exist or belong to another asset (${unique.filter((i) => !found.has(i)).slice(0, 3).join(", ")}); reload the page.`);
+  }
+  return rows;
+}
+
+/** Accepts or dismisses several open findings of one asset in one transaction (all or none). */
+export async function decideFindings(deps: TDeps, actor: TActor, input: TFindingsDecision): Promise<{ count: number; findings: TFinding[] }> {
+  const { assetId, ids, decision, note } = ZFindingsDecision.parse(input);
+  const rows = await findingsOf(deps, assetId, ids);
+  const closed = rows.filter((r) => r.status !== "OPEN");
+  if (closed.length > 0) throw new AppError("CONFLICT", `${closed.length} of these findings were already decided or resolved meanwhile; reload the page. Nothing was changed.`);
+  return deps.db.$transaction(async (tx) => {
+    const now = deps.clock.now();
+    const res = await tx.bmcFinding.updateMany({ where: { id: { in: rows.map((r) => r.id) }, status: "OPEN" }, data: { status: decision, resolvedBy: actor.id, resolvedAt: now } });
+    if (res.count !== rows.length) throw new AppError("CONFLICT", "Someone decided on some of these findings at the same moment; reload the page. Nothing was changed.");
+    await appendAudit(tx, deps.provider, actor, now, {
+      action: decision === "ACCEPTED" ? "accept" : "dismiss",
+      entity: "BmcFinding",
+      entityId: rows[0]!.id,
+      before: { status: "OPEN" },
+      after: { status: decision, assetId, findings: rows.map((r) => ({ id: r.id, kind: r.kind, key: r.key })), note: note ?? null },
+    });
+    await publishEvent(tx, deps.provider, now, { scope: "bmc", key: assetId, data: { kind: "bmc.findings", opened: 0, resolved: rows.length } });
+    const after = await tx.bmcFinding.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { id: "asc" } });
+    return { count: rows.length, findings: after.map(toFinding) };
+  });
+}
+
+/** How long a person may take back their own decision ("undo" on the asset page). */
+export const FINDING_UNDO_WINDOW_MS = 60 * 60_000;
+
+/** Undo: findings this person accepted or dismissed within FINDING_UNDO_WINDOW_MS go back to OPEN (all or none). */
+export async function reopenFindings(deps: TDeps, actor: TActor, input: TFindingsReopen): Promise<{ count: number; findings: TFinding[] }> {
+  const { assetId, ids } = ZFindingsReopen.parse(input);
+  const rows = await findingsOf(deps, assetId, ids);
+  const now = deps.clock.now();
+  for (const r of rows) {
+    if (r.status !== "ACCEPTED" && r.status !== "DISMISSED") throw new AppError("CONFLICT", `A finding is ${r.status.toLowerCase()}, not accepted or dismissed; there is nothing to undo. Nothing was changed.`);
+    if (r.resolvedBy !== actor.id) throw new AppError("FORBIDDEN", "Only the person who decided on a finding can undo it; nothing was changed.");
+    if (!r.resolvedAt || now.getTime() - r.resolvedAt.getTime() > FINDING_UNDO_WINDOW_MS)
+      throw new AppError("CONFLICT", `A decision can be undone for ${FINDING_UNDO_WINDOW_MS / 60_000} minutes; this one is older. Nothing was changed.`);
+  }
+  return deps.db.$transaction(async (tx) => {
+    for (const r of rows) {
+      const res = await tx.bmcFinding.updateMany({ where: { id: r.id, status: r.status }, data: { status: "OPEN", resolvedBy: null, resolvedAt: null } });
+      if (res.count !== 1) throw new AppError("CONFLICT", "A finding changed at the same moment; reload the page. Nothing was changed.");
+    }
+    await appendAudit(tx, deps.provider, actor, now, {
+      action: "reopen",
+      entity: "BmcFinding",
+      entityId: rows[0]!.id,
+      before: { findings: rows.map((r) => ({ id: r.id, status: r.status })) },
+      after: { status: "OPEN", assetId },
+    });
+    await publishEvent(tx, deps.provider, now, { scope: "bmc", key: assetId, data: { kind: "bmc.findings", opened: rows.length, resolved: 0 } });
+    const after = await tx.bmcFinding.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { id: "asc" } });
+    return { count: rows.length, findings: after.map(toFinding) };
+  });
+}
+
+/**
+ * "Add all unknown parts as parts": registers the parts behind open COMPONENT_UNEXPECTED findings
+ * as parts of the asset (assets service) and accepts those findings, in one transaction.
+ */
+export async function addUnknownParts(deps: TDeps, actor: TActor, input: TAddUnknownParts): Promise<{ created: { id: string; serial: string; kind: string; modelName: string }[]; accepted: number }> {
+  const { assetId, ids, models } = ZAddUnknownParts.parse(input);
+  const rows = await findingsOf(deps, assetId, ids);
+  const wrong = rows.filter((r) => r.kind !== "COMPONENT_UNEXPECTED");
+  if (wrong.length > 0) throw new AppError("BAD_REQUEST", "Only “unknown part” findings can be added as parts; leave the others out.", { fields: { ids: ["Not an unknown part"] } });
+  const closed = rows.filter((r) => r.status !== "OPEN");
+  if (closed.length > 0) throw new AppError("CONFLICT", `${closed.length} of these findings were already decided or resolved meanwhile; reload the page. Nothing was registered.`);
+  const parts = rows.map((r) => {
+    const d = JSON.parse(r.detail) as { serial?: unknown; kind?: unknown };
+    const kind = typeof d.kind === "string" ? d.kind : "OTHER";
+    const modelId = models[kind];
+    if (!modelId) throw new AppError("BAD_REQUEST", `Choose the catalog model for the ${kind} parts.`, { fields: { [`models.${kind}`]: ["Choose a model"] } });
+    return { serial: typeof d.serial === "string" ? d.serial : r.key, modelId };
+  });
+  const created = await registerParts(deps, actor, { parentId: assetId, parts, reason: "reported by the BMC" }, async (tx) => {
+    const now = deps.clock.now();
+    const res = await tx.bmcFinding.updateMany({ where: { id: { in: rows.map((r) => r.id) }, status: "OPEN" }, data: { status: "ACCEPTED", resolvedBy: actor.id, resolvedAt: now } });
+    if (res.count !== rows.length) throw new AppError("CONFLICT", "Someone decided on some of these findings at the same moment; reload the page. Nothing was registered.");
+    await appendAudit(tx, deps.provider, actor, now, {
+      action: "accept",
+      entity: "BmcFinding",
+      entityId: rows[0]!.id,
+      before: { status: "OPEN" },
+      after: { status: "ACCEPTED", assetId, addedAsParts: rows.map((r) => ({ id: r.id, key: r.key })) },
+    });
+    await publishEvent(tx, deps.provider, now, { scope: "bmc", key: assetId, data: { kind: "bmc.findings", opened: 0, resolved: rows.length } });
+  });
+  return { created, accepted: rows.length };
 }
 
 // ------------------------------------------------------------------ power
