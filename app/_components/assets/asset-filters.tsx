@@ -36,31 +36,31 @@ export function AssetFilters({ filters, models, locations }: { filters: { q: str
   // when the server's answer arrives (the key changes with it)
   return (
     <>
-      <label className="space-y-1">
+      <label className="block space-y-1">
         <span className="block text-sm text-slate-700">Serial or tag starts with</span>
-        <input className="input w-52 font-mono" value={q} onChange={(e) => setQ(e.target.value)} placeholder="e.g. SN12 or IL-00" autoComplete="off" spellCheck={false} data-testid="filter-q" />
+        <input className="input font-mono" value={q} onChange={(e) => setQ(e.target.value)} placeholder="e.g. SN12 or IL-00" autoComplete="off" spellCheck={false} data-testid="filter-q" />
       </label>
-      <label className="space-y-1">
+      <label className="block space-y-1">
         <span className="block text-sm text-slate-700">Status</span>
-        <select key={`s:${filters.status}`} className="input w-44" defaultValue={filters.status} onChange={(e) => setParams({ status: e.target.value || undefined })} data-testid="filter-status">
+        <select key={`s:${filters.status}`} className="input" defaultValue={filters.status} onChange={(e) => setParams({ status: e.target.value || undefined })} data-testid="filter-status">
           <option value="">All statuses</option>
           {ASSET_STATUSES.map((s) => (
             <option key={s} value={s}>{STATUS_META[s].label}</option>
           ))}
         </select>
       </label>
-      <label className="space-y-1">
+      <label className="block space-y-1">
         <span className="block text-sm text-slate-700">Model</span>
-        <select key={`m:${filters.modelId}`} className="input w-52" defaultValue={filters.modelId} onChange={(e) => setParams({ model: e.target.value || undefined })} data-testid="filter-model">
+        <select key={`m:${filters.modelId}`} className="input" defaultValue={filters.modelId} onChange={(e) => setParams({ model: e.target.value || undefined })} data-testid="filter-model">
           <option value="">All models</option>
           {models.map((m) => (
             <option key={m.id} value={m.id}>{m.label}</option>
           ))}
         </select>
       </label>
-      <label className="space-y-1">
+      <label className="block space-y-1">
         <span className="block text-sm text-slate-700">Location</span>
-        <select key={`l:${filters.locationId}`} className="input w-52" defaultValue={filters.locationId} onChange={(e) => setParams({ location: e.target.value || undefined })} data-testid="filter-location">
+        <select key={`l:${filters.locationId}`} className="input" defaultValue={filters.locationId} onChange={(e) => setParams({ location: e.target.value || undefined })} data-testid="filter-location">
           <option value="">Anywhere</option>
           {locations.map((l) => (
             <option key={l.id} value={l.id}>{l.label}</option>

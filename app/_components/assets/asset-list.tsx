@@ -19,14 +19,18 @@ export type TAssetRow = Pick<TAssetSummary, "id" | "serial" | "assetTag" | "stat
 };
 type TOption = { id: string; label: string };
 
+// each cell takes the width its text needs, up to a cap: a very long serial or model name wraps in
+// its own cell instead of squeezing the others (or the page) into sideways scrolling
 const SMALL = "px-3 py-3 text-sm [overflow-wrap:anywhere]";
+const capped = (text: string, cap: string, extra = "") => <span className={`block ${cap} ${extra}`}>{text}</span>;
 const columns: TLinkColumn<TAssetRow>[] = [
-  { id: "serial", header: "Serial", sort: "asc", cell: (r) => <span className="font-mono">{r.serial}</span> },
-  { id: "assetTag", header: "Asset tag", sort: "asc", cell: (r) => <span className="font-mono">{r.assetTag ?? "—"}</span> },
+  { id: "serial", header: "Serial", sort: "asc", cell: (r) => capped(r.serial, "max-w-52", "font-mono") },
+  { id: "assetTag", header: "Asset tag", sort: "asc", cell: (r) => capped(r.assetTag ?? "—", "max-w-40", "font-mono") },
   { id: "status", header: "Status", sort: "asc", cell: (r) => <StatusBadge status={r.status} />, className: "px-3 py-3 whitespace-nowrap" },
-  { id: "model", header: "Model", cell: (r) => `${r.model.manufacturer} ${r.model.name}`, className: SMALL },
-  { id: "location", header: "Location", cell: (r) => (r.location ? `${r.location.path}${r.rackUnit ? ` U${r.rackUnit}` : ""}` : "—"), className: SMALL },
-  { id: "updatedAt", header: "Updated", sort: "desc", cell: (r) => fmtTime(r.updatedAt), className: SMALL },
+  { id: "model", header: "Model", cell: (r) => capped(`${r.model.manufacturer} ${r.model.name}`, "max-w-48"), className: SMALL },
+  { id: "location", header: "Location", cell: (r) => capped(r.location ? `${r.location.path}${r.rackUnit ? ` U${r.rackUnit}` : ""}` : "—", "max-w-48"), className: SMALL },
+  // the zone is in the header, so the time fits one line
+  { id: "updatedAt", header: "Updated (UTC)", sort: "desc", cell: (r) => fmtTime(r.updatedAt).replace(/ UTC$/, ""), className: "px-3 py-3 text-sm whitespace-nowrap" },
 ];
 
 export function AssetList(props: {
@@ -45,9 +49,11 @@ export function AssetList(props: {
     <ListNav className="space-y-4" testId="asset-list">
       {/* live: rows and counts follow changes anywhere (at most one refresh a second) */}
       <LiveRefresh channels="asset" throttleMs={1000} />
-      <div className="flex flex-wrap items-end gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold mr-auto">Assets</h1>
         {props.canRegister && <a className="btn btn-primary" href="/assets/new" data-testid="register-asset">Register asset</a>}
+      </div>
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4" role="search" aria-label="Filter assets">
         <AssetFilters filters={props.filters} models={props.models} locations={props.locations} />
       </div>
       {props.error && <p role="alert" className="rounded-lg bg-red-50 border border-red-200 text-red-800 px-3 py-2">{props.error}</p>}

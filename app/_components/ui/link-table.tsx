@@ -91,7 +91,7 @@ export function LinkTable<TRow>({
               {columns.map((c) => {
                 const sorted = sort === c.id ? dir : undefined;
                 return (
-                  <th key={c.id} scope="col" className="px-3 py-1 font-medium" aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}>
+                  <th key={c.id} scope="col" className="px-3 py-1 font-medium whitespace-nowrap" aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}>
                     {c.sort ? (
                       <a className="inline-flex items-center gap-1 min-h-11 px-1 -mx-1 hover:underline" href={hrefWith({ sort: c.id, dir: sorted ? (sorted === "asc" ? "desc" : "asc") : c.sort })} data-testid={`sort-${c.id}`}>
                         {c.header}
