@@ -19,18 +19,15 @@ export type TAssetRow = Pick<TAssetSummary, "id" | "serial" | "assetTag" | "stat
 };
 type TOption = { id: string; label: string };
 
-// each cell takes the width its text needs, up to a cap: a very long serial or model name wraps in
-// its own cell instead of squeezing the others (or the page) into sideways scrolling
-const SMALL = "px-3 py-3 text-sm [overflow-wrap:anywhere]";
-const capped = (text: string, cap: string, extra = "") => <span className={`block ${cap} ${extra}`}>{text}</span>;
+// fixed shares of the width that fit a tablet's 1024 px; a very long serial or model name wraps in its cell
 const columns: TLinkColumn<TAssetRow>[] = [
-  { id: "serial", header: "Serial", sort: "asc", cell: (r) => capped(r.serial, "max-w-52", "font-mono") },
-  { id: "assetTag", header: "Asset tag", sort: "asc", cell: (r) => capped(r.assetTag ?? "—", "max-w-40", "font-mono") },
-  { id: "status", header: "Status", sort: "asc", cell: (r) => <StatusBadge status={r.status} />, className: "px-3 py-3 whitespace-nowrap" },
-  { id: "model", header: "Model", cell: (r) => capped(`${r.model.manufacturer} ${r.model.name}`, "max-w-48"), className: SMALL },
-  { id: "location", header: "Location", cell: (r) => capped(r.location ? `${r.location.path}${r.rackUnit ? ` U${r.rackUnit}` : ""}` : "—", "max-w-48"), className: SMALL },
+  { id: "serial", header: "Serial", sort: "asc", width: "18%", cell: (r) => r.serial, className: "font-mono" },
+  { id: "assetTag", header: "Asset tag", sort: "asc", width: "12%", cell: (r) => r.assetTag ?? "—", className: "font-mono" },
+  { id: "status", header: "Status", sort: "asc", width: "15%", cell: (r) => <StatusBadge status={r.status} /> },
+  { id: "model", header: "Model", width: "18%", cell: (r) => `${r.model.manufacturer} ${r.model.name}`, className: "text-sm" },
+  { id: "location", header: "Location", width: "21%", cell: (r) => (r.location ? `${r.location.path}${r.rackUnit ? `\u00a0U${r.rackUnit}` : ""}` : "—"), className: "text-sm" },
   // the zone is in the header, so the time fits one line
-  { id: "updatedAt", header: "Updated (UTC)", sort: "desc", cell: (r) => fmtTime(r.updatedAt).replace(/ UTC$/, ""), className: "px-3 py-3 text-sm whitespace-nowrap" },
+  { id: "updatedAt", header: "Updated (UTC)", sort: "desc", width: "16%", cell: (r) => fmtTime(r.updatedAt).replace(/ UTC$/, ""), className: "text-sm" },
 ];
 
 export function AssetList(props: {

@@ -9,6 +9,10 @@
  * area stretched over the row); sort headers and paging links are 44 px
  * targets; paging sits above the rows (and again below a long page); cells
  * wrap instead of scrolling sideways.
+ *
+ * Light to render: the columns have fixed shares of the width (table-layout:
+ * fixed, one layout pass, and columns that do not jump from page to page), and
+ * cell styles are set once on the table rather than on every cell.
  */
 import { plural } from "./format";
 import { ListStatus } from "./list-nav";
@@ -19,14 +23,14 @@ export type TLinkColumn<TRow> = {
   cell: (r: TRow) => React.ReactNode;
   /** sortable by the server under this column's id; the first click sorts this way */
   sort?: "asc" | "desc";
-  /** classes of the cells (default: wraps anywhere, never wider than the table) */
+  /** share of the table's width, e.g. "20%" */
+  width: string;
+  /** extra classes of the cells (every cell has padding and wraps anywhere) */
   className?: string;
 };
 export type TPageInfo = { total: number; page: number; pages: number };
 /** a URL of this list with some parameters changed (undefined removes one); paging only through `page` */
 export type THrefWith = (patch: Record<string, string | undefined>) => string;
-
-const CELL = "px-3 py-3 [overflow-wrap:anywhere]";
 
 export function LinkTable<TRow>({
   columns,
@@ -84,8 +88,13 @@ export function LinkTable<TRow>({
     <div className="space-y-3">
       {paging(false)}
       <div className="card relative overflow-x-auto">
-        <table className="w-full text-left">
+        <table className="w-full table-fixed text-left [&_td]:px-3 [&_td]:py-3 [&_td]:[overflow-wrap:anywhere]">
           <caption className="sr-only">{caption}</caption>
+          <colgroup>
+            {columns.map((c) => (
+              <col key={c.id} style={{ width: c.width }} />
+            ))}
+          </colgroup>
           <thead className="bg-slate-100 text-slate-700">
             <tr>
               {columns.map((c) => {
@@ -108,9 +117,9 @@ export function LinkTable<TRow>({
           <tbody data-testid={testId} className="group-data-[pending=true]/list:opacity-40">
             {rows.map((r) => (
               // the row's one link covers the row (after:absolute on a relative row): a tap anywhere opens it
-              <tr key={rowKey(r)} className="relative border-t border-slate-100 hover:bg-slate-50 has-[a:focus-visible]:bg-blue-50">
+              <tr key={rowKey(r)} className="relative border-t border-slate-100 hover:bg-slate-50 focus-within:bg-blue-50">
                 {columns.map((c) => (
-                  <td key={c.id} className={c.className ?? CELL}>
+                  <td key={c.id} className={c.className}>
                     {c.id === linkColumn ? (
                       <a className="text-blue-800 underline-offset-2 hover:underline after:absolute after:inset-0 focus-visible:outline-none focus-visible:underline" href={rowHref(r)}>
                         {c.cell(r)}
