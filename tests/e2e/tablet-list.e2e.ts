@@ -67,17 +67,12 @@ beforeAll(async () => {
   ids = { first, dellSerial: "TAB-SN-007", hpeModelId: dl380.id, dellModelId: cat.server.id };
   web = await startWeb(url);
   browser = await launchChromium();
-  // sign in once per user through the form; each test starts a fresh context with that session
+  // sign in once per user (through the API, as the login form does); each test starts a fresh tablet with that session
   for (const user of Object.keys(USERS) as TUser[]) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${web.url}/login`);
-    await page.getByLabel("User name").fill(user);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByTestId("whoami").waitFor({ timeout: 30_000 });
-    sessions.set(user, await context.storageState());
-    await context.close();
+    const res = await fetch(`${web.url}/api/trpc/auth.login`, { method: "POST", headers: { "content-type": "application/json", "x-ironledger-request": "1" }, body: JSON.stringify({ json: { username: user, password: PASSWORD } }) });
+    const value = res.headers.getSetCookie().map((c) => c.split(";")[0]!).find((c) => c.startsWith("il_session="))?.slice("il_session=".length);
+    if (!res.ok || !value) throw new Error(`sign-in of ${user} failed (${res.status}): ${await res.text()}`);
+    sessions.set(user, { cookies: [{ name: "il_session", value, domain: "127.0.0.1", path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" }], origins: [] });
   }
 });
 
