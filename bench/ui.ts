@@ -6,7 +6,7 @@
  * Debian's Chromium (/usr/bin/chromium, or CHROME_PATH) through chrome-launcher:
  * nothing is downloaded. Each page runs --runs=N times (default 3); the median
  * is reported. Targets per page: performance ≥ 90, interactive ≤ 1500 ms.
- * Options: --no-build, --runs=N, --assets=N (default 400).
+ * Options: --no-build, --runs=N, --assets=N (default 400), --only=asset_list|asset_page.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -62,7 +62,9 @@ try {
 
   mkdirSync(path.join(dir, "chrome"));
   chrome = await chromeLauncher.launch({ chromePath: process.env.CHROME_PATH ?? "/usr/bin/chromium", chromeFlags: FLAGS, userDataDir: path.join(dir, "chrome") });
-  const pages = { asset_list: `${web.url}/assets`, asset_page: `${web.url}/assets/${assetId}` };
+  const only = arg("only");
+  const pages = Object.fromEntries(Object.entries({ asset_list: `${web.url}/assets`, asset_page: `${web.url}/assets/${assetId}` }).filter(([name]) => !only || name === only));
+  if (Object.keys(pages).length === 0) throw new Error(`--only=${only}: choose asset_list or asset_page`);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const results: Record<string, { performance: number; interactive_ms: number; total_blocking_time_ms: number; first_contentful_paint_ms: number; largest_contentful_paint_ms: number; script_kb: number; runs: number[] }> = {};
   for (const [name, pageUrl] of Object.entries(pages)) {

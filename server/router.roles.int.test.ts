@@ -75,6 +75,7 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "assets.list", allowed: ROLES },
   { path: "assets.get", allowed: ROLES },
   { path: "assets.create", allowed: ["admin", "procurement", "warehouse"] },
+  { path: "assets.checkSerial", allowed: ["admin", "procurement", "warehouse"] },
   { path: "assets.update", allowed: ["admin", "warehouse", "technician"] },
   { path: "assets.transition", allowed: ["admin", "procurement", "warehouse", "technician", "firmware"] },
   { path: "catalog.createModel", allowed: ["admin", "procurement", "warehouse"] },
@@ -185,6 +186,7 @@ describe.each(DATABASES)("tRPC role guard on %s", (provider) => {
   it("the pinned refusals hold through the caller", async () => {
     expect(await outcome(callerFor("viewer"), "assets.create")).toBe("FORBIDDEN");
     expect(await outcome(callerFor("viewer"), "assets.transition")).toBe("FORBIDDEN");
+    expect(await outcome(callerFor("technician"), "assets.checkSerial")).toBe("FORBIDDEN");
     expect(await outcome(callerFor("warehouse"), "users.create")).toBe("FORBIDDEN");
     expect(await outcome(callerFor("technician"), "users.list")).toBe("FORBIDDEN");
     expect(await outcome(callerFor("procurement"), "audit.verify")).toBe("FORBIDDEN");

@@ -6,7 +6,8 @@
  */
 import Link from "next/link";
 import { requireMe } from "../_lib/server-trpc";
-import { ScanField } from "../_components/assets/scan-field";
+import { SCAN_RESULT_SLOT, ScanField } from "../_components/assets/scan-field";
+import { ReadOnlyNotice } from "../_components/read-only-notice";
 import { NavLinks, SignOutButton } from "../_components/shell";
 
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
@@ -23,7 +24,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           <Link href="/assets" className="text-lg font-semibold whitespace-nowrap min-h-11 inline-flex items-center">IronLedger</Link>
           <NavLinks items={nav} />
           <div className="flex-1 flex justify-center text-slate-900">
-            <ScanField />
+            <ScanField canRegister={me.can.registerAssets} />
           </div>
           <div className="flex items-center gap-3 whitespace-nowrap">
             <span className="text-sm text-slate-300" data-testid="whoami">
@@ -32,8 +33,13 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <SignOutButton />
           </div>
         </div>
+        {/* the scan field's answer: under the header row, never over the page's own buttons */}
+        <div id={SCAN_RESULT_SLOT} />
       </header>
-      <main className="flex-1 p-4">{children}</main>
+      <main className="flex-1 p-4">
+        {me.readOnly && <ReadOnlyNotice />}
+        {children}
+      </main>
     </div>
   );
 }

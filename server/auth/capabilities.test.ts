@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appRouter } from "../router";
 import type { TMeta } from "../trpc";
-import { CAPABILITIES, capabilitiesFor, type TCapability } from "./capabilities";
+import { CAPABILITIES, capabilitiesFor, isReadOnly, type TCapability } from "./capabilities";
 import { ROLES } from "./roles";
 
 describe("capabilities", () => {
@@ -15,5 +15,8 @@ describe("capabilities", () => {
   }
   it("a viewer may do nothing but read", () => {
     expect(Object.values(capabilitiesFor("viewer")).every((v) => v === false)).toBe(true);
+  });
+  it("only a viewer's account is read-only (firmware engineers may put assets on hold)", () => {
+    expect(ROLES.filter((r) => isReadOnly(capabilitiesFor(r)))).toEqual(["viewer"]);
   });
 });

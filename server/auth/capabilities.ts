@@ -13,6 +13,8 @@ export const CAPABILITIES = {
   administer: ["users.create", ADMIN_ONLY],
   /** Register new assets */
   registerAssets: ["assets.create", ASSET_CREATORS],
+  /** Move assets through their lifecycle (which moves, per asset, the server says: allowedTransitions) */
+  moveAssets: ["assets.transition", ["admin", "procurement", "warehouse", "technician", "firmware"]],
   /** Edit an asset's record */
   editAssets: ["assets.update", ASSET_EDITORS],
   /** Add sites, rooms, racks, bins */
@@ -36,4 +38,9 @@ export function capabilitiesFor(role: TRole): TCapabilities {
   const out = {} as TCapabilities;
   for (const [cap, [, roles]] of Object.entries(CAPABILITIES) as [TCapability, readonly [string, readonly TRole[]]][]) out[cap] = roles.includes(role);
   return out;
+}
+
+/** A read-only account: nothing it may change anywhere (a viewer). Pages say so instead of hiding controls silently. */
+export function isReadOnly(can: TCapabilities): boolean {
+  return Object.values(can).every((v) => !v);
 }

@@ -183,7 +183,7 @@ describe("data table", () => {
     await page.getByTestId("sort-serial").tap(); // descending
     await page.waitForURL(/dir=desc/);
     await slow(() => page.getByTestId("asset-rows").locator("tr").first().textContent()).toContain("SHELL-SN-060");
-    await page.getByRole("button", { name: "Next" }).first().tap();
+    await page.getByTestId("page-next").tap();
     await page.waitForURL(/page=2/);
     await slow(() => page.getByTestId("asset-count").textContent()).toContain("page 2 of 2");
     const rowsBefore = await page.getByTestId("asset-rows").locator("tr").allTextContents();
@@ -210,7 +210,7 @@ describe("data table", () => {
   it("gives sort headers and paging controls 44 px touch targets", async () => {
     const page = await tabletPage(browser);
     await signIn(page, web.url, "victor", PASSWORD, "viewer");
-    for (const el of [page.getByTestId("sort-serial"), page.getByRole("button", { name: "Next" }).first(), page.getByRole("button", { name: "Previous" }).first()]) {
+    for (const el of [page.getByTestId("sort-serial"), page.getByRole("link", { name: "Next" }).first(), page.getByText("Previous").first()]) {
       const box = (await el.boundingBox())!;
       expect(box.height).toBeGreaterThanOrEqual(44);
       expect(box.width).toBeGreaterThanOrEqual(44);

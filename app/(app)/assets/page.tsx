@@ -1,8 +1,8 @@
 /**
- * The asset list. A Server Component: the first page of rows is rendered on
- * the server from the URL (?q, status, model, location, sort, dir, page), so a
- * tablet shows data with the first response; the filters and the table are the
- * client part (app/_components/assets/asset-list.tsx).
+ * The asset list. A Server Component: the rows are rendered on the server from
+ * the URL (?q, status, model, location, sort, dir, page), so a tablet shows
+ * data with the first response and runs next to no script for it; only the
+ * filters are a client part (app/_components/assets/asset-list.tsx).
  */
 import { ASSET_STATUSES, type TAssetStatus } from "@/server/domains/assets/status";
 import { ASSET_SORT_FIELDS } from "@/server/domains/assets/schema";
@@ -30,12 +30,24 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
     load((api) => api.locations.list()),
   ]);
   const data = list.ok ? list.data : { items: [], total: 0, page: 1, pages: 1 };
+  // links of this list keep every other parameter; any change but a page change goes back to page 1
+  const hrefWith = (patch: Record<string, string | undefined>) => {
+    const next = new URLSearchParams();
+    for (const [k, v] of Object.entries(sp)) if (k !== "page" && one(v)) next.set(k, one(v));
+    for (const [k, v] of Object.entries(patch)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    const qs = next.toString();
+    return qs ? `/assets?${qs}` : "/assets";
+  };
   return (
     <AssetList
       rows={data.items}
       pageInfo={{ total: data.total, page: data.page, pages: data.pages }}
       sort={sort}
       dir={dir}
+      hrefWith={hrefWith}
       filters={{ q, status: status[0] ?? "", modelId, locationId }}
       models={models.ok ? models.data.map((m) => ({ id: m.id, label: `${m.manufacturer.name} ${m.name}` })) : []}
       locations={locations.ok ? locations.data.map((l) => ({ id: l.id, label: l.path })) : []}

@@ -6,10 +6,21 @@
  * says clearly that nothing matches. Sound + colour feedback for the floor.
  * It is on every page, so it calls assets.byCode with plain fetch (rpc-fetch.ts)
  * instead of pulling the tRPC client and react-query into the first load.
+ *
+ * Its answer (nothing matches, several match, an error) is a bar under the
+ * header row (the layout's #scan-result-slot), so it takes its own room and
+ * never covers the page's buttons. An unknown serial offers "Register" to
+ * those who may register (the layout passes me.can.registerAssets), which
+ * opens the register form with the serial filled in.
  */
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { createPortal } from "react-dom";
 import { rpcQuery } from "../rpc-fetch";
+
+/** The id of the element (under the header row) the answer is shown in. */
+export const SCAN_RESULT_SLOT = "scan-result-slot";
 
 type TMatch = { id: string; serial: string; assetTag: string | null; model: { manufacturer: string; name: string } };
 type TResult = { kind: "none"; code: string } | { kind: "many"; code: string; items: TMatch[] } | { kind: "error"; message: string } | null;
@@ -34,8 +45,10 @@ const WEDGE_MAX_AVG_MS = 80;
 const WEDGE_MAX_GAP_MS = 300;
 const WEDGE_MIN_LEN = 3;
 
-export function ScanField() {
+export function ScanField({ canRegister }: { canRegister: boolean }) {
   const router = useRouter();
+  const [slot, setSlot] = useState<HTMLElement | null>(null);
+  useEffect(() => setSlot(document.getElementById(SCAN_RESULT_SLOT)), []);
   const [value, setValue] = useState("");
   const [result, setResult] = useState<TResult>(null);
   const [busy, setBusy] = useState(false);
@@ -125,31 +138,44 @@ export function ScanField() {
           disabled={busy}
         />
       </form>
-      {result && (
-        <div role="alert" data-testid="scan-result" className="absolute z-20 mt-2 w-full card p-3 text-base">
-          {result.kind === "none" && (
-            <p className="text-red-800">
-              Nothing matches <span className="font-mono font-semibold">{result.code}</span>. Check the label, or register the asset if it is new.
-            </p>
+      {result && slot && createPortal(<ScanResult result={result} canRegister={canRegister} onClose={(refocus) => { setResult(null); if (refocus) input.current?.focus(); else setValue(""); }} onOpen={(id) => { setResult(null); setValue(""); router.push(`/assets/${id}`); }} />, slot)}
+    </div>
+  );
+}
+
+function ScanResult({ result, canRegister, onClose, onOpen }: { result: NonNullable<TResult>; canRegister: boolean; onClose: (refocus: boolean) => void; onOpen: (id: string) => void }) {
+  const tone = result.kind === "many" ? "bg-amber-50 text-amber-950" : "bg-red-50 text-red-900";
+  return (
+    <div role="alert" data-testid="scan-result" className={`flex flex-wrap items-center gap-3 px-4 py-2 text-base ${tone}`}>
+      {result.kind === "none" && (
+        <>
+          <p className="mr-auto">
+            Nothing matches <span className="font-mono font-semibold">{result.code}</span>. Check the label{canRegister ? ", or register the asset if it is new." : "; if the asset is new, ask someone who registers assets to add it."}
+          </p>
+          {canRegister && (
+            <Link className="btn btn-primary" href={`/assets/new?serial=${encodeURIComponent(result.code)}`} prefetch={false} onClick={() => onClose(false)} data-testid="scan-register">
+              Register {result.code}
+            </Link>
           )}
-          {result.kind === "error" && <p className="text-red-800">{result.message}</p>}
-          {result.kind === "many" && (
-            <div className="space-y-2">
-              <p>
-                Serial <span className="font-mono">{result.code}</span> exists for {result.items.length} manufacturers. Choose one:
-              </p>
-              {result.items.map((i) => (
-                <button key={i.id} className="btn btn-secondary w-full justify-start" onClick={() => { setResult(null); setValue(""); router.push(`/assets/${i.id}`); }}>
-                  {i.model.manufacturer} {i.model.name} · {i.assetTag ?? i.serial}
-                </button>
-              ))}
-            </div>
-          )}
-          <button className="mt-2 text-sm text-slate-600 underline" onClick={() => { setResult(null); input.current?.focus(); }}>
-            Dismiss
-          </button>
-        </div>
+        </>
       )}
+      {result.kind === "error" && <p className="mr-auto">{result.message}</p>}
+      {result.kind === "many" && (
+        <>
+          <p className="w-full">
+            Serial <span className="font-mono">{result.code}</span> exists for {result.items.length} manufacturers. Choose one:
+          </p>
+          {result.items.map((i) => (
+            <button key={i.id} type="button" className="btn btn-secondary" onClick={() => onOpen(i.id)}>
+              {i.model.manufacturer} {i.model.name} · {i.assetTag ?? i.serial}
+            </button>
+          ))}
+          <span className="mr-auto" />
+        </>
+      )}
+      <button type="button" className="btn btn-secondary" onClick={() => onClose(true)} data-testid="scan-dismiss">
+        Dismiss
+      </button>
     </div>
   );
 }

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASES, freshDatabase, type TTestDb } from "../../../tests/harness/db";
 import { actor, depsFor, FakeClock, seedCatalog } from "../../../tests/harness/fixtures";
 import { AppError } from "../../errors";
+import { createManufacturer, createModel } from "../catalog/service";
 import { verifyAuditChain } from "../audit/service";
 import { transition } from "./lifecycle";
-import { assetEvents, createAsset, findByCode, getAsset, listAssets } from "./service";
+import { assetEvents, checkSerial, createAsset, findByCode, getAsset, listAssets } from "./service";
 
 describe.each(DATABASES)("asset lifecycle on %s", (provider) => {
   let t: TTestDb;
@@ -107,6 +108,23 @@ describe.each(DATABASES)("asset lifecycle on %s", (provider) => {
     const tagErr = await createAsset(deps(), wh, { serial: "SN-NEW-XYZ", modelId: cat.server.id, assetTag: "IL-000001" }).catch((e) => e);
     expect(tagErr.code).toBe("DUPLICATE");
     expect(tagErr.fields).toHaveProperty("assetTag");
+  });
+
+  it("tells the register form about a duplicate serial, and about the same serial under another manufacturer", async () => {
+    const hpe = await createManufacturer(deps(), actor("admin"), { name: "HPE" });
+    const dl380 = await createModel(deps(), actor("admin"), { manufacturerId: hpe.id, name: "ProLiant DL380", kind: "SERVER", partNumber: "DL380", heightU: 2 });
+    const dell = await checkSerial(deps(), { serial: " sn-life-001 ", modelId: cat.server.id });
+    expect(dell.serial).toBe("SN-LIFE-001");
+    expect(dell.duplicate?.assetTag).toBe("IL-000001");
+    expect(dell.otherManufacturers).toEqual([]);
+    // the same serial is free under HPE, but the form says it exists under Dell
+    const other = await checkSerial(deps(), { serial: "SN-LIFE-001", modelId: dl380.id });
+    expect(other.duplicate).toBeNull();
+    expect(other.otherManufacturers.map((a) => [a.model.manufacturer, a.assetTag])).toEqual([["Dell", "IL-000001"]]);
+    // no model chosen yet (or an unknown one): nothing is a duplicate, every match is listed
+    expect((await checkSerial(deps(), { serial: "sn-life-001" })).otherManufacturers).toHaveLength(1);
+    expect((await checkSerial(deps(), { serial: "sn-life-001", modelId: "no-such-model" })).duplicate).toBeNull();
+    expect(await checkSerial(deps(), { serial: "NEVER-SEEN-1", modelId: cat.server.id })).toEqual({ serial: "NEVER-SEEN-1", duplicate: null, otherManufacturers: [] });
   });
 
   it("finds by asset tag or serial, lists with filter, sort and paging", async () => {

@@ -102,6 +102,22 @@ export const ZAssetId = z.object({ id: z.string().min(1) });
 export const ZAssetCode = z.object({ code: z.string().trim().min(1, "Scan or type a serial or asset tag").max(128) });
 
 export const ZAssetSummaries = z.array(ZAssetSummary);
+
+/** The register form asks, as soon as it knows a serial (and the model), whether that serial is already registered. */
+export const ZSerialCheckInput = z.object({
+  serial: z.string().trim().min(1, "Scan or type a serial").max(128),
+  /** the model chosen so far: its manufacturer decides what counts as a duplicate */
+  modelId: z.string().min(1).optional(),
+});
+export const ZSerialCheck = z.object({
+  /** the serial as it would be stored (trimmed, upper-case) */
+  serial: z.string(),
+  /** the asset with this serial under the chosen model's manufacturer: registering again would be refused */
+  duplicate: ZAssetSummary.nullable(),
+  /** assets with the same serial under other manufacturers (allowed, but often a wrong model choice) */
+  otherManufacturers: z.array(ZAssetSummary),
+});
+export type TSerialCheck = z.infer<typeof ZSerialCheck>;
 export const ZAssetEvents = z.array(ZAssetEvent);
 
 export const ZAssetList = z.object({

@@ -15,7 +15,7 @@ import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
 import { allowedTransitions, initialStatusEvent } from "./lifecycle";
 import { STATUS_META, type TAssetStatus } from "./status";
-import { normaliseSerial, normaliseTag, ZAssetCreate, ZAssetListInput, ZAssetUpdate, type TAssetCreate, type TAssetEvent, type TAssetListInput, type TAssetSummary, type TAssetUpdate } from "./schema";
+import { normaliseSerial, normaliseTag, ZAssetCreate, ZSerialCheckInput, ZAssetListInput, ZAssetUpdate, type TAssetCreate, type TAssetEvent, type TAssetListInput, type TAssetSummary, type TAssetUpdate, type TSerialCheck } from "./schema";
 
 const summarySelect = {
   id: true,
@@ -198,6 +198,21 @@ export async function findByCode(deps: TDeps, code: string): Promise<TAssetSumma
   const rows = await deps.db.asset.findMany({ where: { OR: [{ assetTag: tag }, { serial }] }, select: summarySelect, take: 20 });
   const byTag = rows.find((r) => r.assetTag === tag);
   return (byTag ? [byTag] : rows).map((r) => toSummary(r as TSummaryRow));
+}
+
+/**
+ * Is this serial registered already? `duplicate`: under the manufacturer of the
+ * chosen model (what createAsset would refuse); `otherManufacturers`: the same
+ * serial under other manufacturers. An unknown model counts as no model chosen.
+ */
+export async function checkSerial(deps: TDeps, input: { serial: string; modelId?: string }): Promise<TSerialCheck> {
+  const f = ZSerialCheckInput.parse(input);
+  const serial = normaliseSerial(f.serial);
+  const model = f.modelId ? await getModel(deps, f.modelId).catch(() => null) : null;
+  const rows = await deps.db.asset.findMany({ where: { serial }, select: { ...summarySelect, manufacturerId: true }, orderBy: { createdAt: "asc" }, take: 20 });
+  const same = model ? rows.find((r) => r.manufacturerId === model.manufacturerId) : undefined;
+  const summary = ({ manufacturerId: _m, ...r }: (typeof rows)[number]) => toSummary(r as TSummaryRow);
+  return { serial, duplicate: same ? summary(same) : null, otherManufacturers: rows.filter((r) => r !== same).map(summary) };
 }
 
 export async function assetEvents(deps: TDeps, assetId: string, opts: { take?: number } = {}): Promise<TAssetEvent[]> {

@@ -1,5 +1,5 @@
 import { ADMIN_ONLY, ANY_ROLE } from "../../auth/roles";
-import { capabilitiesFor } from "../../auth/capabilities";
+import { capabilitiesFor, isReadOnly } from "../../auth/capabilities";
 import { procedure, publicProcedure, router } from "../../trpc";
 import { ZApiTokenCreate, ZApiTokenCreated, ZApiTokenRevoked, ZApiTokens, ZIdInput, ZLoginInput, ZLoginOutput, ZMe, ZOk, ZUnlockInput, ZUnlockOutput, ZUser, ZUserCreate, ZUsers, ZUserUpdate } from "./schema";
 import { AppError } from "../../errors";
@@ -26,7 +26,10 @@ export const authRouter = router({
     return { ok: true };
   }),
   // the signed-in actor and what the UI may offer them (pages hold no role lists)
-  me: procedure(ANY_ROLE).output(ZMe).query(({ ctx }) => ({ ...ctx.actor, can: capabilitiesFor(ctx.actor.role) })),
+  me: procedure(ANY_ROLE).output(ZMe).query(({ ctx }) => {
+    const can = capabilitiesFor(ctx.actor.role);
+    return { ...ctx.actor, can, readOnly: isReadOnly(can) };
+  }),
 });
 
 export const usersRouter = router({

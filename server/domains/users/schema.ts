@@ -39,6 +39,8 @@ export const ZMe = z.object({
   username: z.string().optional(),
   role: ZStoredRole,
   can: ZCapabilities,
+  /** nothing this account may change anywhere (a viewer): pages say so (isReadOnly in server/auth/capabilities.ts) */
+  readOnly: z.boolean(),
 });
 export type TMe = z.infer<typeof ZMe>;
 
