@@ -20,6 +20,7 @@
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { TLiveChange, TLiveMessage } from "@/server/live/schema";
 import type { TLiveClient } from "./live-client";
+import { onUnauthorizedCode } from "./rpc-fetch";
 
 export type TLiveEvent = TLiveChange | { type: "reset" };
 type TListener = (e: TLiveEvent) => void;
@@ -145,6 +146,8 @@ class LiveBus {
           const code = (err as { data?: { code?: string } }).data?.code ?? "";
           if (STOP_CODES.includes(code)) {
             this.sub = null;
+            // the session ended while the page was open: sign in again and come back here
+            onUnauthorizedCode(code);
             return this.setState("idle");
           }
           this.retryLater();

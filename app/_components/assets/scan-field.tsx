@@ -7,9 +7,10 @@
  * It is on every page, so it calls assets.byCode with plain fetch (rpc-fetch.ts)
  * instead of pulling the tRPC client and react-query into the first load.
  */
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { rpcQuery } from "../rpc-fetch";
+import { plural } from "../ui/format";
 
 type TMatch = { id: string; serial: string; assetTag: string | null; model: { manufacturer: string; name: string } };
 type TResult = { kind: "none"; code: string } | { kind: "many"; code: string; items: TMatch[] } | { kind: "error"; message: string } | null;
@@ -39,7 +40,14 @@ export function ScanField() {
   const [value, setValue] = useState("");
   const [result, setResult] = useState<TResult>(null);
   const [busy, setBusy] = useState(false);
+  // progress at once, however slow the network: the code being looked up, then the asset being opened
+  const [progress, setProgress] = useState<{ code: string; step: "lookup" | "open"; path?: string } | null>(null);
+  const pathname = usePathname();
   const input = useRef<HTMLInputElement>(null);
+  // the asset's page is showing: the "Opening…" note has done its job
+  useEffect(() => {
+    setProgress((p) => (p?.step === "open" && p.path === pathname ? null : p));
+  }, [pathname]);
 
   const lookup = useCallback(
     async (raw: string) => {
@@ -47,12 +55,16 @@ export function ScanField() {
       if (!code) return;
       setBusy(true);
       setResult(null);
+      setProgress({ code, step: "lookup" });
       try {
         const items = await rpcQuery<TMatch[]>("assets.byCode", { code });
+        setProgress(null);
         if (items.length === 1) {
           beep(true);
           setValue("");
-          router.push(`/assets/${items[0]!.id}`);
+          const path = `/assets/${items[0]!.id}`;
+          if (path !== window.location.pathname) setProgress({ code: items[0]!.assetTag ?? items[0]!.serial, step: "open", path });
+          router.push(path);
         } else if (items.length === 0) {
           beep(false);
           setResult({ kind: "none", code });
@@ -61,6 +73,7 @@ export function ScanField() {
           setResult({ kind: "many", code, items });
         }
       } catch (e) {
+        setProgress(null);
         beep(false);
         setResult({ kind: "error", message: e instanceof Error ? e.message : "Something went wrong." });
       } finally {
@@ -125,6 +138,12 @@ export function ScanField() {
           disabled={busy}
         />
       </form>
+      {progress && !result && (
+        <p role="status" className="absolute z-20 mt-2 w-full rounded-lg bg-slate-800 text-white px-3 py-2 shadow-lg" data-testid="scan-progress">
+          {progress.step === "lookup" ? "Looking up " : "Opening "}
+          <span className="font-mono font-semibold">{progress.code}</span>…
+        </p>
+      )}
       {result && (
         <div role="alert" data-testid="scan-result" className="absolute z-20 mt-2 w-full card p-3 text-base">
           {result.kind === "none" && (
@@ -136,7 +155,7 @@ export function ScanField() {
           {result.kind === "many" && (
             <div className="space-y-2">
               <p>
-                Serial <span className="font-mono">{result.code}</span> exists for {result.items.length} manufacturers. Choose one:
+                Serial <span className="font-mono">{result.code}</span> exists for {plural(result.items.length, "manufacturer")}. Choose one:
               </p>
               {result.items.map((i) => (
                 <button key={i.id} className="btn btn-secondary w-full justify-start" onClick={() => { setResult(null); setValue(""); router.push(`/assets/${i.id}`); }}>

@@ -3,7 +3,9 @@
  * Register an asset (warehouse, procurement, admin). Scan-first: the serial
  * field has the focus, Enter moves on, and after a save the form is ready for
  * the next box with model, status, location and vendor kept. A serial that is
- * already registered is an answer with a link, not a crash.
+ * already registered is an answer with a link, not a crash. What is typed is
+ * kept as a draft (ui/draft.ts): a session that ends mid-form comes back to it
+ * after sign-in. A save says so at once ("Registering…") and as a toast.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
@@ -11,10 +13,17 @@ import { useRef, useState } from "react";
 import { INITIAL_STATUSES } from "@/server/domains/assets/schema";
 import { STATUS_META } from "@/server/domains/assets/status";
 import { ErrorBox, errorDetails, Field, fieldError, OkBox } from "../../../_components/ui/form";
+import { useDraft } from "../../../_components/ui/draft";
+import { plural } from "../../../_components/ui/format";
+import { useToast } from "../../../_components/ui/toast";
 import { errorInfo, useTRPC } from "../../../_components/trpc";
 
 type TInitial = (typeof INITIAL_STATUSES)[number];
 type TParent = { id: string; serial: string; assetTag: string | null; label: string };
+type TDraft = { serial: string; modelId: string; assetTag: string; status: TInitial; locationId: string; rackUnit: string; vendorId: string; notes: string; parentCode: string };
+
+/** "IL-0001 · SN123", or the serial alone when the asset has no tag yet */
+const assetLabel = (a: { assetTag: string | null; serial: string }) => (a.assetTag ? `${a.assetTag} · ${a.serial}` : a.serial);
 
 export default function RegisterAssetPage() {
   const trpc = useTRPC();
@@ -37,11 +46,25 @@ export default function RegisterAssetPage() {
   const [parent, setParent] = useState<TParent | null>(null);
   const [parentMsg, setParentMsg] = useState<string | null>(null);
   const [saved, setSaved] = useState<{ id: string; label: string } | null>(null);
+  const toast = useToast();
+
+  useDraft<TDraft>("register", { serial, modelId, assetTag, status, locationId, rackUnit, vendorId, notes, parentCode }, (d) => {
+    setSerial(d.serial ?? "");
+    setModelId(d.modelId ?? "");
+    setAssetTag(d.assetTag ?? "");
+    if (INITIAL_STATUSES.includes(d.status)) setStatus(d.status);
+    setLocationId(d.locationId ?? "");
+    setRackUnit(d.rackUnit ?? "");
+    setVendorId(d.vendorId ?? "");
+    setNotes(d.notes ?? "");
+    setParentCode(d.parentCode ?? "");
+  });
 
   const create = useMutation(
     trpc.assets.create.mutationOptions({
       onSuccess: async (a) => {
-        setSaved({ id: a.id, label: `${a.assetTag ?? "no tag"} · ${a.serial}` });
+        setSaved({ id: a.id, label: assetLabel(a) });
+        toast.success(`Registered ${assetLabel(a)}.`);
         setSerial("");
         setAssetTag("");
         setRackUnit("");
@@ -65,10 +88,10 @@ export default function RegisterAssetPage() {
     try {
       const hits = await qc.fetchQuery(trpc.assets.byCode.queryOptions({ code }));
       if (hits.length === 0) setParentMsg(`Nothing matches ${code}. Scan the server's asset tag or serial.`);
-      else if (hits.length > 1) setParentMsg(`${code} matches ${hits.length} assets; scan the asset tag instead.`);
+      else if (hits.length > 1) setParentMsg(`${code} matches ${plural(hits.length, "asset")}; scan the asset tag instead.`);
       else {
         const h = hits[0]!;
-        setParent({ id: h.id, serial: h.serial, assetTag: h.assetTag, label: `${h.model.manufacturer} ${h.model.name} · ${h.assetTag ?? h.serial}` });
+        setParent({ id: h.id, serial: h.serial, assetTag: h.assetTag, label: `${h.model.manufacturer} ${h.model.name} · ${assetLabel(h)}` });
       }
     } catch (e) {
       setParentMsg(errorInfo(e).message);
