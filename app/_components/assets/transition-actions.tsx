@@ -115,8 +115,8 @@ export function TransitionActions({ assetId, label, status, version, allowed, la
       )}
       {notice && (
         <div role="alert" className="flex items-start gap-3 rounded-lg bg-amber-50 border border-amber-300 text-amber-950 px-3 py-2" data-testid="transition-notice">
-          <p className="mr-auto">{notice}</p>
-          <button type="button" className="min-h-11 min-w-11 rounded-lg px-2 underline" onClick={() => setNotice(null)}>
+          <p className="min-w-0 flex-1">{notice}</p>
+          <button type="button" className="shrink-0 min-h-11 min-w-11 rounded-lg px-2 underline" onClick={() => setNotice(null)}>
             Dismiss
           </button>
         </div>
