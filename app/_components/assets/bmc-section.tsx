@@ -1,11 +1,12 @@
 "use client";
 /**
- * The BMC panel on the asset page, loaded when it comes near the screen: it
+ * The BMC panel on the asset page, loaded after the page is interactive: it
  * sits below the record and the timeline, and it is the only part of the page
  * that needs react-query and the tRPC client (bmc-section-panel.tsx). The
- * asset page's first load carries none of that; the panel still starts with
- * the server's data (`initial`), so nothing waits for another round trip once
- * its code is in.
+ * asset page's first load carries none of that, so the moves and the scan
+ * field answer sooner; the panel follows once the browser is idle (at most
+ * ~2 s), or at once when it is scrolled to, and starts with the server's data
+ * (`initial`): nothing waits for another round trip once its code is in.
  */
 import dynamic from "next/dynamic";
 import { useEffect, useRef, useState } from "react";
@@ -29,10 +30,17 @@ export function BmcSection(props: TProps) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
-    if (!el || typeof IntersectionObserver === "undefined") return setNear(true);
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: "200px 0px" });
-    io.observe(el);
-    return () => io.disconnect();
+    const load = () => setNear(true);
+    // once the page is idle after it became interactive (at most ~2 s), or at once when scrolled to
+    const idle = typeof window.requestIdleCallback === "function" ? window.requestIdleCallback(load, { timeout: 2000 }) : null;
+    const timer = idle === null ? setTimeout(load, 500) : null;
+    const io = el && typeof IntersectionObserver !== "undefined" ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && load(), { rootMargin: "200px 0px" }) : null;
+    if (el) io?.observe(el);
+    return () => {
+      if (idle !== null) window.cancelIdleCallback(idle);
+      if (timer) clearTimeout(timer);
+      io?.disconnect();
+    };
   }, []);
   if (near) return <Panel {...props} />;
   return (
