@@ -1,4 +1,3 @@
-"use client";
 /**
  * What a person typed survives a session that ended under them: a form keeps
  * its draft in this tab's sessionStorage (per page and name) while it is being
