@@ -318,6 +318,10 @@ describe("slow network (1.5 s added latency)", () => {
     expect(await page.getByTestId("ok-box").textContent()).not.toContain("no tag");
     await expectNoAxeViolations(page);
     await page.screenshot({ path: path.join(SHOTS, "register-01-saved.png") });
+    // the next box at once: the toast over the corner does not swallow the tap on Register
+    await page.getByTestId("reg-serial").fill("FLOW-SN-NEXT");
+    await page.getByTestId("reg-submit").tap();
+    await expect.poll(() => page.getByTestId("toast").last().textContent(), { timeout: 20_000 }).toContain("Registered FLOW-SN-NEXT");
     await page.context().close();
   });
 });
