@@ -117,11 +117,14 @@ async function openAsset(page: Page, id: string, live = true): Promise<void> {
   await subscribed;
 }
 
-/** 1.5 s added to every request of this page (Chromium's own network emulation). */
-async function slowNetwork(page: Page): Promise<void> {
+/** 1.5 s added to every request of this page (Chromium's own network emulation); returns the way back to full speed. */
+async function slowNetwork(page: Page): Promise<() => Promise<void>> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: LATENCY_MS, downloadThroughput: -1, uploadThroughput: -1 });
+  return async () => {
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  };
 }
 
 const status = (page: Page) => page.getByTestId("asset-status").textContent();
@@ -133,7 +136,7 @@ async function expectNoAxeViolations(page: Page): Promise<void> {
 // ------------------------------------------------------------------ journeys
 
 describe("session expiry", () => {
-  it("a move refused for an ended session goes to sign-in and back to the same page, with the dialog and its reason", async () => {
+  it("a move refused for an ended session (on a 1.5 s link) goes to sign-in and back to the same page, with the dialog and its reason", async () => {
     const page = await tabletPage(browser);
     await watchForSignInFirst(page);
     const target = `/assets/${ids.EXPIRY}`;
@@ -141,9 +144,14 @@ describe("session expiry", () => {
     await page.getByTestId("transition-BURN_IN").tap();
     await page.getByTestId("transition-reason").fill("soak in rack 7, fans checked");
     await endSession(page);
+    const fast = await slowNetwork(page);
     await page.getByTestId("confirm-transition").tap();
-    await page.waitForURL(/\/login\?next=/);
+    // on a slow network: working at once, then straight on to sign-in (never a "Sign in first" under the header, see the watcher)
+    await expect.poll(() => page.getByTestId("confirm-transition").textContent(), { timeout: 1000 }).toBe("Working…");
+    await page.waitForURL(/\/login\?next=/, { timeout: 30_000 });
+    await fast();
     expect(new URL(page.url()).searchParams.get("next")).toBe(target);
+    await expect.poll(() => page.getByLabel("User name").count(), { timeout: 20_000 }).toBe(1);
     expect(await page.getByTestId("whoami").count()).toBe(0);
 
     await signInHere(page, "tom");
@@ -205,7 +213,7 @@ describe("session expiry", () => {
 });
 
 describe("stale pages", () => {
-  it("the server refuses a move from a status the asset has left; the dialog closes saying who changed it to what and when", async () => {
+  it("the server refuses a move from a status the asset has left (on a 1.5 s link); the dialog closes saying who changed it to what and when", async () => {
     const page = await tabletPage(browser);
     // this tab misses the live notice (as a tab in the background or on a weak link would)
     await page.route("**/api/trpc/live.events**", (r) => r.abort());
@@ -216,7 +224,9 @@ describe("stale pages", () => {
     // meanwhile, Tara moves it (another tablet)
     const tara = await apiSession("tara");
     expect((await apiMutation(tara, "assets.transition", { assetId: ids.STALE, to: "BURN_IN", expectedStatus: "RECEIVED" })).status).toBe(200);
+    await slowNetwork(page);
     await page.getByTestId("confirm-transition").tap();
+    await expect.poll(() => page.getByTestId("confirm-transition").textContent(), { timeout: 1000 }).toBe("Working…");
     const notice = page.getByTestId("transition-notice");
     await expect.poll(() => notice.textContent(), { timeout: 20_000 }).toContain("Nothing was changed");
     const text = (await notice.textContent())!;
