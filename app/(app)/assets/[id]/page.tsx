@@ -1,16 +1,16 @@
 /**
  * One asset: record, parts, timeline (rendered on the server), the status
  * moves the server allows (a small client part on plain fetch), and the BMC
- * panel (loaded when it comes near the screen, started with the server's data
- * so nothing waits for a second round trip). No react-query or tRPC client in
- * the first load.
+ * panel (rendered on the server with its data, so its text paints with the
+ * page; the only part with react-query and the tRPC client, which wrap it
+ * alone: bmc-section-panel.tsx).
  */
 import Link from "next/link";
 import { STATUS_META } from "@/server/domains/assets/status";
 import { StatusBadge } from "../../../_components/assets/status-badge";
 import { TransitionActions } from "../../../_components/assets/transition-actions";
 import { LiveRefresh } from "../../../_components/live-refresh";
-import { BmcSection } from "../../../_components/assets/bmc-section";
+import { BmcSectionPanel } from "../../../_components/assets/bmc-section-panel";
 import { fmtTime } from "../../../_components/ui/format";
 import { load, requireMe } from "../../../_lib/server-trpc";
 
@@ -96,7 +96,7 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
         </ol>
       </section>
 
-      <BmcSection assetId={a.id} initial={bmc.ok ? bmc.data : undefined} can={{ power: me.can.power, decideFindings: me.can.decideFindings, editBmc: me.can.editBmc, approveCredentials: me.can.administer }} />
+      <BmcSectionPanel assetId={a.id} initial={bmc.ok ? bmc.data : undefined} can={{ power: me.can.power, decideFindings: me.can.decideFindings, editBmc: me.can.editBmc, approveCredentials: me.can.administer }} />
     </div>
   );
 }
