@@ -12,14 +12,15 @@
  * a `reset` and refetches. A tab's first subscription replays the last few
  * seconds' notices, which covers changes between the page's fetch and it.
  *
- * The transport (tRPC client + superjson, live-client.ts) is a separate chunk,
- * loaded once the page is idle after hydration: it is not part of the first
- * load and does not compete with the first tap. The replay above covers
- * whatever changed in between.
+ * The transport (the browser's EventSource reading tRPC's SSE format,
+ * live-client.ts) is a separate small chunk, loaded once the page is idle
+ * after hydration: it is not part of the first load and does not compete with
+ * the first tap. The replay above covers whatever changed in between.
  */
 import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import type { TLiveChange, TLiveMessage } from "@/server/live/schema";
+import type { TLiveChange } from "@/server/live/schema";
 import type { TLiveClient } from "./live-client";
+import { onUnauthorizedCode } from "./rpc-fetch";
 
 export type TLiveEvent = TLiveChange | { type: "reset" };
 type TListener = (e: TLiveEvent) => void;
@@ -123,12 +124,11 @@ class LiveBus {
     this.retryTimer = null;
     if (channels.length === 0) return this.setState("idle");
     this.setState("connecting");
-    this.sub = this.client.live.events.subscribe(
+    this.sub = this.client.subscribe(
       { channels, lastEventId: this.cursor },
       {
-        onData: (tracked) => {
+        onData: (m) => {
           if (gen !== this.gen) return;
-          const m = tracked.data as TLiveMessage;
           this.cursor = m.id;
           this.retryMs = 1000;
           this.setState("live");
@@ -136,15 +136,15 @@ class LiveBus {
           // the server could not replay what this tab missed: refetch everything
           else if (m.type === "reset") this.dispatch({ type: "reset" }, [...this.listeners.keys()]);
         },
-        onConnectionStateChange: (s) => {
-          if (gen !== this.gen) return;
-          if (s.state === "connecting" && s.error) this.setState("offline");
+        onReconnecting: () => {
+          if (gen === this.gen) this.setState("offline");
         },
-        onError: (err) => {
+        onError: (code) => {
           if (gen !== this.gen) return;
-          const code = (err as { data?: { code?: string } }).data?.code ?? "";
-          if (STOP_CODES.includes(code)) {
+          if (code && STOP_CODES.includes(code)) {
             this.sub = null;
+            // the session ended while the page was open: sign in again and come back here
+            onUnauthorizedCode(code);
             return this.setState("idle");
           }
           this.retryLater();

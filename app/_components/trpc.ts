@@ -2,6 +2,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import type { AppRouter } from "@/server/router";
+import { isSessionEnded, SESSION_ENDED } from "./rpc-fetch";
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -13,5 +14,8 @@ export function trpcError(e: unknown): TRPCClientError<AppRouter> | null {
 /** The message a person should read for a failed call, and field errors for forms. */
 export function errorInfo(e: unknown): { message: string; fields: Record<string, string[] | undefined> | null; code: string | null } {
   const err = trpcError(e);
-  return { message: err?.message ?? (e instanceof Error ? e.message : "Something went wrong."), fields: err?.data?.fields ?? null, code: err?.data?.appCode ?? err?.data?.code ?? null };
+  const code = err?.data?.appCode ?? err?.data?.code ?? null;
+  // a session that ended is on its way to sign-in (rpc-provider.tsx), not a "Sign in first." under a signed-in header
+  if (isSessionEnded(code)) return { message: SESSION_ENDED, fields: null, code };
+  return { message: err?.message ?? (e instanceof Error ? e.message : "Something went wrong."), fields: err?.data?.fields ?? null, code };
 }

@@ -7,17 +7,27 @@
  * location and vendor kept. As soon as the serial (and the model) are known it
  * says whether that serial is registered already, for this manufacturer or
  * another; a duplicate that slips through is an answer with a link, not a crash.
+ * What is typed is kept as a draft (ui/draft.ts): a session that ends mid-form
+ * comes back to it after sign-in. A save says so at once ("Registering…") and
+ * as a toast.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { INITIAL_STATUSES, type TAssetSummary } from "@/server/domains/assets/schema";
 import { STATUS_META } from "@/server/domains/assets/status";
+import { useDraft } from "../ui/draft";
 import { ErrorBox, errorDetails, Field, fieldError, OkBox } from "../ui/form";
+import { plural } from "../ui/format";
+import { useToast } from "../ui/toast";
 import { errorInfo, useTRPC } from "../trpc";
 
 type TInitial = (typeof INITIAL_STATUSES)[number];
 type TParent = { id: string; serial: string; assetTag: string | null; label: string };
+type TDraft = { serial: string; modelId: string; assetTag: string; status: TInitial; locationId: string; rackUnit: string; vendorId: string; notes: string; parentCode: string };
+
+/** "IL-0001 · SN123", or the serial alone when the asset has no tag yet */
+const assetLabel = (a: { assetTag: string | null; serial: string }) => (a.assetTag ? `${a.assetTag} · ${a.serial}` : a.serial);
 export type TRegisterOptions = {
   models: { id: string; name: string; kind: string; partNumber: string; manufacturer: string }[];
   locations: { id: string; path: string; name: string; kind: string; heightU: number | null }[];
@@ -44,6 +54,20 @@ export function RegisterForm({ initialSerial, models, locations, vendors }: { in
   const [parent, setParent] = useState<TParent | null>(null);
   const [parentMsg, setParentMsg] = useState<string | null>(null);
   const [saved, setSaved] = useState<{ id: string; label: string } | null>(null);
+  const toast = useToast();
+
+  useDraft<TDraft>("register", { serial, modelId, assetTag, status, locationId, rackUnit, vendorId, notes, parentCode }, (d) => {
+    // a serial handed over by the scan field wins over an older draft's
+    if (!initialSerial) setSerial(d.serial ?? "");
+    setModelId(d.modelId ?? "");
+    setAssetTag(d.assetTag ?? "");
+    if (INITIAL_STATUSES.includes(d.status)) setStatus(d.status);
+    setLocationId(d.locationId ?? "");
+    setRackUnit(d.rackUnit ?? "");
+    setVendorId(d.vendorId ?? "");
+    setNotes(d.notes ?? "");
+    setParentCode(d.parentCode ?? "");
+  });
 
   // a serial handed over by the scan field: filled in, and the next thing to choose is the model
   const lastInitial = useRef(initialSerial);
@@ -68,6 +92,7 @@ export function RegisterForm({ initialSerial, models, locations, vendors }: { in
     trpc.assets.create.mutationOptions({
       onSuccess: async (a) => {
         setSaved({ id: a.id, label: a.assetTag ? `${a.assetTag} · serial ${a.serial}` : `serial ${a.serial} (no asset tag)` });
+        toast.success(`Registered ${assetLabel(a)}.`);
         setSerial("");
         setAssetTag("");
         setRackUnit("");
@@ -91,10 +116,10 @@ export function RegisterForm({ initialSerial, models, locations, vendors }: { in
     try {
       const hits = await qc.fetchQuery(trpc.assets.byCode.queryOptions({ code }));
       if (hits.length === 0) setParentMsg(`Nothing matches ${code}. Scan the server's asset tag or serial.`);
-      else if (hits.length > 1) setParentMsg(`${code} matches ${hits.length} assets; scan the asset tag instead.`);
+      else if (hits.length > 1) setParentMsg(`${code} matches ${plural(hits.length, "asset")}; scan the asset tag instead.`);
       else {
         const h = hits[0]!;
-        setParent({ id: h.id, serial: h.serial, assetTag: h.assetTag, label: `${h.model.manufacturer} ${h.model.name} · ${h.assetTag ?? h.serial}` });
+        setParent({ id: h.id, serial: h.serial, assetTag: h.assetTag, label: `${h.model.manufacturer} ${h.model.name} · ${assetLabel(h)}` });
       }
     } catch (e) {
       setParentMsg(errorInfo(e).message);

@@ -14,10 +14,11 @@
  * opens the register form with the serial filled in.
  */
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import { rpcQuery } from "../rpc-fetch";
+import { plural } from "../ui/format";
 
 /** The id of the element (under the header row) the answer is shown in. */
 export const SCAN_RESULT_SLOT = "scan-result-slot";
@@ -52,7 +53,14 @@ export function ScanField({ canRegister }: { canRegister: boolean }) {
   const [value, setValue] = useState("");
   const [result, setResult] = useState<TResult>(null);
   const [busy, setBusy] = useState(false);
+  // progress at once, however slow the network: the code being looked up, then the asset being opened
+  const [progress, setProgress] = useState<{ code: string; step: "lookup" | "open"; path?: string } | null>(null);
+  const pathname = usePathname();
   const input = useRef<HTMLInputElement>(null);
+  // the asset's page is showing: the "Opening…" note has done its job
+  useEffect(() => {
+    setProgress((p) => (p?.step === "open" && p.path === pathname ? null : p));
+  }, [pathname]);
 
   const lookup = useCallback(
     async (raw: string) => {
@@ -60,12 +68,16 @@ export function ScanField({ canRegister }: { canRegister: boolean }) {
       if (!code) return;
       setBusy(true);
       setResult(null);
+      setProgress({ code, step: "lookup" });
       try {
         const items = await rpcQuery<TMatch[]>("assets.byCode", { code });
+        setProgress(null);
         if (items.length === 1) {
           beep(true);
           setValue("");
-          router.push(`/assets/${items[0]!.id}`);
+          const path = `/assets/${items[0]!.id}`;
+          if (path !== window.location.pathname) setProgress({ code: items[0]!.assetTag ?? items[0]!.serial, step: "open", path });
+          router.push(path);
         } else if (items.length === 0) {
           beep(false);
           setResult({ kind: "none", code });
@@ -74,6 +86,7 @@ export function ScanField({ canRegister }: { canRegister: boolean }) {
           setResult({ kind: "many", code, items });
         }
       } catch (e) {
+        setProgress(null);
         beep(false);
         setResult({ kind: "error", message: e instanceof Error ? e.message : "Something went wrong." });
       } finally {
@@ -138,6 +151,12 @@ export function ScanField({ canRegister }: { canRegister: boolean }) {
           disabled={busy}
         />
       </form>
+      {progress && !result && (
+        <p role="status" className="absolute z-20 mt-2 w-full rounded-lg bg-slate-800 text-white px-3 py-2 shadow-lg" data-testid="scan-progress">
+          {progress.step === "lookup" ? "Looking up " : "Opening "}
+          <span className="font-mono font-semibold">{progress.code}</span>…
+        </p>
+      )}
       {result && slot && createPortal(<ScanResult result={result} canRegister={canRegister} onClose={(refocus) => { setResult(null); if (refocus) input.current?.focus(); else setValue(""); }} onOpen={(id) => { setResult(null); setValue(""); router.push(`/assets/${id}`); }} />, slot)}
     </div>
   );
@@ -163,7 +182,7 @@ function ScanResult({ result, canRegister, onClose, onOpen }: { result: NonNulla
       {result.kind === "many" && (
         <>
           <p className="w-full">
-            Serial <span className="font-mono">{result.code}</span> exists for {result.items.length} manufacturers. Choose one:
+            Serial <span className="font-mono">{result.code}</span> exists for {plural(result.items.length, "manufacturer")}. Choose one:
           </p>
           {result.items.map((i) => (
             <button key={i.id} type="button" className="btn btn-secondary" onClick={() => onOpen(i.id)}>

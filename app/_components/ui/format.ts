@@ -9,6 +9,7 @@ export function fmtTime(v: string | Date | null | undefined, empty = "—"): str
   return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-export function plural(n: number, one: string, many: string): string {
+/** "1 asset", "2 assets", "0 assets"; pass `many` where adding an s is wrong ("1 entry", "3 entries"). */
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 }

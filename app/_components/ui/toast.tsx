@@ -34,11 +34,12 @@ export function ToastProvider({ children }: { children: React.ReactNode }) {
   return (
     <ToastContext.Provider value={api}>
       {children}
-      <div className="fixed bottom-4 right-4 z-50 flex w-[min(28rem,calc(100vw-2rem))] flex-col gap-2" aria-live="polite" data-testid="toasts">
+      {/* taps go through a toast to the page below it (the next scan's Register button), except on Dismiss */}
+      <div className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-[min(28rem,calc(100vw-2rem))] flex-col gap-2" aria-live="polite" data-testid="toasts">
         {toasts.map((t) => (
           <div key={t.id} role={t.tone === "error" ? "alert" : "status"} className={`flex items-center gap-3 rounded-xl px-4 py-2 shadow-lg ${TONE[t.tone]}`} data-testid="toast" data-tone={t.tone}>
             <span className="mr-auto">{t.text}</span>
-            <button type="button" className="min-h-11 min-w-11 rounded-lg px-2 underline" onClick={() => dismiss(t.id)}>
+            <button type="button" className="pointer-events-auto min-h-11 min-w-11 rounded-lg px-2 underline" onClick={() => dismiss(t.id)}>
               Dismiss
             </button>
           </div>

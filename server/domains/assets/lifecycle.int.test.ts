@@ -5,7 +5,8 @@ import { AppError } from "../../errors";
 import { createManufacturer, createModel } from "../catalog/service";
 import { verifyAuditChain } from "../audit/service";
 import { transition } from "./lifecycle";
-import { assetEvents, checkSerial, createAsset, findByCode, getAsset, listAssets } from "./service";
+import { createUser } from "../users/service";
+import { assetEvents, checkSerial, createAsset, findByCode, getAsset, listAssets, updateAsset } from "./service";
 
 describe.each(DATABASES)("asset lifecycle on %s", (provider) => {
   let t: TTestDb;
@@ -90,6 +91,39 @@ describe.each(DATABASES)("asset lifecycle on %s", (provider) => {
     expect(failed[0]!.reason.code).toBe("CONFLICT");
     const events = await assetEvents(deps(), a.id);
     expect(events).toHaveLength(2);
+  });
+
+  it("refuses a move from a status the caller no longer sees with CONFLICT naming who changed it to what and when, and writes nothing", async () => {
+    const tara = await createUser(deps(), actor("admin"), { username: `tara-${provider}`, displayName: "Tara Technician", role: "technician", password: "stale-password-1" });
+    const taraActor = { type: "user" as const, id: tara.id, name: tara.displayName, role: "technician" as const };
+    const a = await createAsset(deps(), wh, { serial: "SN-STALE-1", modelId: cat.server.id, assetTag: "IL-STALE-1" });
+    await transition(deps(), taraActor, { assetId: a.id, to: "BURN_IN", expectedStatus: "RECEIVED", expectedVersion: a.version });
+    const movedAt = clock.now();
+    clock.advance(60_000);
+    // a page loaded before Tara's move still offers Received → Burn-in / Failed
+    const stale = await transition(deps(), tech, { assetId: a.id, to: "FAILED", expectedStatus: "RECEIVED" }).catch((e) => e);
+    expect(stale).toBeInstanceOf(AppError);
+    expect(stale.code).toBe("CONFLICT");
+    expect(stale.message).toContain("Nothing was changed");
+    expect(stale.message).toContain("Tara Technician moved IL-STALE-1");
+    expect(stale.message).toContain("from Received to Burn-in");
+    expect(stale.message).toContain(`${movedAt.toISOString().slice(0, 16).replace("T", " ")} UTC`);
+    expect(stale.details).toMatchObject({ assetId: a.id, status: "BURN_IN", version: 1, changedBy: "Tara Technician", changedAt: movedAt.toISOString(), change: "status", from: "RECEIVED" });
+    // the same by version alone (the REST client's way)
+    const byVersion = await transition(deps(), tech, { assetId: a.id, to: "READY_TO_RACK", expectedVersion: 0 }).catch((e) => e);
+    expect(byVersion.code).toBe("CONFLICT");
+    expect(byVersion.details).toMatchObject({ changedBy: "Tara Technician", change: "status" });
+    // an edit that kept the status: still stale by version, and says it was an edit
+    await updateAsset(deps(), taraActor, { id: a.id, data: { notes: "moved to bench 3" } });
+    const afterEdit = await transition(deps(), tech, { assetId: a.id, to: "READY_TO_RACK", expectedStatus: "BURN_IN", expectedVersion: 1 }).catch((e) => e);
+    expect(afterEdit.code).toBe("CONFLICT");
+    expect(afterEdit.message).toContain("Tara Technician edited IL-STALE-1");
+    expect(afterEdit.message).toContain("It is Burn-in.");
+    expect(afterEdit.details).toMatchObject({ change: "edit", status: "BURN_IN", version: 2 });
+    // nothing was written by the refused calls
+    expect((await assetEvents(deps(), a.id)).map((e) => e.toStatus)).toEqual(["BURN_IN", "RECEIVED"]);
+    // and with what the caller sees now, the move goes through
+    await transition(deps(), tech, { assetId: a.id, to: "READY_TO_RACK", expectedStatus: "BURN_IN", expectedVersion: 2 });
   });
 
   it("under a burst of racing transitions without a version, the status and the events never disagree", async () => {

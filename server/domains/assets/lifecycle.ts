@@ -16,7 +16,8 @@
 import { AppError } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import type { TRole } from "../../auth/roles";
-import { appendAudit } from "../audit/service";
+import { appendAudit, listAudit } from "../audit/service";
+import { actorDisplayNames } from "../users/service";
 import { publishEvent } from "../../live/publish";
 import { nextEventLink } from "../../chains/chain";
 import { STATUS_META, type TAssetStatus } from "./status";
@@ -79,15 +80,49 @@ export function isDoaFailure(fromStatus: TAssetStatus, everInService: boolean): 
 
 export { PAYLOAD_MAX_BYTES, PAYLOAD_MAX_DEPTH, ZTransitionInput, ZTransitionPayload, type TTransitionInput, type TTransitionResult } from "./schema";
 
+const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/**
+ * A caller that names what it saw (`expectedStatus`, `expectedVersion`) and
+ * is behind: refused with CONFLICT before anything is written, saying who
+ * changed the asset to what and when (from the audit trail), so a page can
+ * tell its user that nothing was changed and why. A change in the same
+ * instant is still caught by the version guard inside the transaction.
+ */
+async function refuseIfStale(deps: TDeps, input: TTransitionInput): Promise<void> {
+  if (input.expectedVersion === undefined && input.expectedStatus === undefined) return;
+  const asset = await deps.db.asset.findUnique({ where: { id: input.assetId }, select: { id: true, serial: true, assetTag: true, status: true, version: true } });
+  if (!asset) return; // the transaction answers NOT_FOUND
+  const status = asset.status as TAssetStatus;
+  const statusMoved = input.expectedStatus !== undefined && input.expectedStatus !== status;
+  const versionMoved = input.expectedVersion !== undefined && input.expectedVersion !== asset.version;
+  if (!statusMoved && !versionMoved) return;
+  const name = asset.assetTag ? `${asset.assetTag} (serial ${asset.serial})` : `serial ${asset.serial}`;
+  const [last] = await listAudit(deps.db, { entity: "Asset", entityId: asset.id, take: 1 });
+  const by = last ? ((await actorDisplayNames(deps, [last])).get(last.actorId) ?? (last.actorType === "system" ? "IronLedger" : last.actorId)) : null;
+  const before = last?.before ? (JSON.parse(last.before) as { status?: TAssetStatus }) : null;
+  const movedFrom = last?.action === "transition" ? (before?.status ?? null) : null;
+  const what = !last
+    ? `Asset ${name} changed after you loaded it`
+    : movedFrom
+      ? `${by} moved ${name} from ${STATUS_META[movedFrom].label} to ${STATUS_META[status].label} at ${utc(last.at)}`
+      : `${by} edited ${name} at ${utc(last.at)}`;
+  const now = movedFrom ? "" : ` It is ${STATUS_META[status].label}.`;
+  throw new AppError("CONFLICT", `Nothing was changed: ${what}, after you loaded it.${now} Check what it is now, then choose again.`, {
+    details: { assetId: asset.id, status, version: asset.version, changedBy: by, changedAt: last?.at.toISOString() ?? null, change: movedFrom ? "status" : "edit", from: movedFrom },
+  });
+}
+
 export async function transition(deps: TDeps, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
   const { db, provider, clock } = deps;
   ZTransitionPayload.optional().parse(input.payload); // every caller (tRPC, REST, scripts) is held to the bounds
+  await refuseIfStale(deps, input);
   return db.$transaction(async (tx) => {
     const asset = await tx.asset.findUnique({ where: { id: input.assetId }, select: { id: true, serial: true, assetTag: true, status: true, heldStatus: true, version: true } });
     if (!asset) throw new AppError("NOT_FOUND", `No asset with id ${input.assetId}.`);
     const name = asset.assetTag ? `${asset.assetTag} (serial ${asset.serial})` : `serial ${asset.serial}`;
     const state: TAssetState = { status: asset.status as TAssetStatus, heldStatus: (asset.heldStatus as TAssetStatus | null) ?? null };
-    if (input.expectedVersion !== undefined && input.expectedVersion !== asset.version) {
+    if ((input.expectedVersion !== undefined && input.expectedVersion !== asset.version) || (input.expectedStatus !== undefined && input.expectedStatus !== state.status)) {
       throw new AppError("CONFLICT", `Asset ${name} changed since you loaded it (it is now ${STATUS_META[state.status].label}). Reload and try again.`, {
         details: { assetId: asset.id, status: state.status, version: asset.version },
       });

@@ -173,6 +173,8 @@ export const ZTransitionInput = z.object({
   to: ZAssetStatus,
   /** the version the caller saw; if the asset changed since, the transition is refused with CONFLICT */
   expectedVersion: z.number().int().nonnegative().optional().describe("the version you last saw; 409 CONFLICT if the asset changed since"),
+  /** the status the caller saw; if it is no longer the asset's status, the transition is refused with CONFLICT */
+  expectedStatus: ZAssetStatus.optional().describe("the status you last saw; 409 CONFLICT (naming who changed it to what, and when) if it is no longer the asset's status"),
   reason: z.string().trim().max(500).optional(),
   payload: ZTransitionPayload.optional(),
 });
