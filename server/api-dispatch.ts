@@ -18,7 +18,6 @@
  *   live-update streams).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import type { TDeps } from "./context";
 import { AGENT_API_PREFIX, handleAgentApi } from "./agent-api/http";
 import { API_PREFIX, handleRest } from "./rest/http";
@@ -58,6 +57,40 @@ function requestOrigin(req: IncomingMessage): string {
   return host && /^[A-Za-z0-9.\-[\]:]+$/.test(host) ? `http://${host}` : "http://localhost";
 }
 
+/**
+ * The request body as a web stream, with backpressure. When the handler stops
+ * reading (a body over its limit: 413), the rest is read and dropped rather
+ * than the connection reset, so the client gets the answer.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (d: Buffer) => {
+        if (done) return;
+        controller.enqueue(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.on("end", () => {
+        if (!done) controller.close();
+        done = true;
+      });
+      req.on("error", (e) => {
+        if (!done) controller.error(e);
+        done = true;
+      });
+      req.pause();
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      done = true;
+      req.resume();
+    },
+  });
+}
+
 function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
@@ -78,15 +111,20 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
     method: req.method,
     headers,
     signal,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" } : {}),
+    ...(hasBody ? { body: bodyStream(req), duplex: "half" } : {}),
   } as RequestInit);
 }
 
-async function writeResponse(res: ServerResponse, response: Response, https: boolean): Promise<void> {
+async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, https: boolean): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((v, k) => {
     if (k !== "set-cookie") headers[k] = v;
   });
+  // answered before the body ended (a 413): the rest is dropped, and the connection not reused
+  if (req.method !== "GET" && req.method !== "HEAD" && !req.complete) {
+    headers.connection = "close";
+    req.resume();
+  }
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers["set-cookie"] = cookies;
   // proxy.ts puts these on every response Next.js sends, the APIs' included
@@ -133,7 +171,7 @@ export function dispatchApi(req: IncomingMessage, res: ServerResponse, getDeps: 
   void (async () => {
     try {
       const response = await mount.handler(toRequest(req, abort.signal), await getDeps());
-      await writeResponse(res, response, https);
+      await writeResponse(req, res, response, https);
     } catch (e) {
       // the handlers map their own errors; this is a transport fault (the client went away mid-body, a bad URL)
       if (!res.headersSent && !res.destroyed) {
