@@ -284,6 +284,18 @@ export async function assetIdentity(db: Db | Tx, assetId: string) {
   return { id: a.id, serial: a.serial, status: a.status as TAssetStatus, parts: a.parts.map((p) => ({ id: p.id, serial: p.serial, assetTag: p.assetTag, kind: p.model.kind })) };
 }
 
+export type TAssetIdentity = Awaited<ReturnType<typeof assetIdentity>>;
+
+/** assetIdentity for many assets in one query (agent ingest); unknown ids are left out. */
+export async function assetIdentities(db: Db | Tx, assetIds: string[]): Promise<Map<string, TAssetIdentity>> {
+  if (assetIds.length === 0) return new Map();
+  const rows = await db.asset.findMany({
+    where: { id: { in: assetIds } },
+    select: { id: true, serial: true, status: true, parts: { select: { id: true, serial: true, assetTag: true, model: { select: { kind: true } } } } },
+  });
+  return new Map(rows.map((a) => [a.id, { id: a.id, serial: a.serial, status: a.status as TAssetStatus, parts: a.parts.map((p) => ({ id: p.id, serial: p.serial, assetTag: p.assetTag, kind: p.model.kind })) }]));
+}
+
 /** The site an asset stands in (its location's site, or the location itself when that is a site); null when it has no location. */
 export async function assetSite(deps: TDeps, assetId: string): Promise<{ id: string; name: string } | null> {
   const a = await deps.db.asset.findUnique({ where: { id: assetId }, select: { locationId: true } });
