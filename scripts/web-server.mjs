@@ -39,6 +39,11 @@ const server = http.createServer((req, res) => {
   void handle(req, res);
 });
 server.listen(port, host, () => console.log(`[web] listening on http://${host}:${port}`));
-const stop = () => server.close(() => process.exit(0));
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  // long polls and live-update streams do not end by themselves: give them a moment, then close them
+  setTimeout(() => server.closeAllConnections(), 2000).unref();
+};
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

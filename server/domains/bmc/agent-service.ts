@@ -27,7 +27,7 @@ import { nextObservationLinks } from "../../chains/chain";
 import { publishEvent } from "../../live/publish";
 import { assetIdentities, assetIdentity, type TAssetIdentity } from "../assets/service";
 import { recordCommandResult, releaseCommands, takeCommands, waitForCommand } from "./commands";
-import { applyFindings, kindsJudgedBy, probeFacts, type TFact } from "./reconcile";
+import { applyFindings, kindsJudgedBy, knownFindings, probeFacts, type TFact, type TKnownFinding } from "./reconcile";
 import { AGENT_TOKEN_PREFIX } from "./service";
 import type { TFindingKind } from "./schema";
 
@@ -157,6 +157,7 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
       // the whole batch joins the observation chain in one statement, linked in order (the chain lock is held until commit)
       const links = await nextObservationLinks(tx, deps.provider, rows);
       const identities = await assetIdentities(tx, probedAssets);
+      const findings = await knownFindings(tx, endpointIds);
       await tx.bmcObservation.createMany({ data: rows.map((r, i) => ({ ...r, ...links[i]! })) });
 
       /** per endpoint: what the asset page's BMC panel should refetch */
@@ -191,7 +192,7 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
         if (prev && row.observedAt < prev) continue;
         latest.set(ep.id, row.observedAt);
         const [opened, resolved] = [summary.opened.length, summary.resolved.length];
-        const status = await applyObservation(tx, now, ep, o, row.id, summary, identities, (data) => pending.set(ep.id, { ...pending.get(ep.id), ...data }));
+        const status = await applyObservation(tx, now, ep, o, row.id, summary, identities, findings.get(ep.id)!, (data) => pending.set(ep.id, { ...pending.get(ep.id), ...data }));
         const c = changed.get(ep.id) ?? { assetId: ep.assetId, status, opened: 0, resolved: 0 };
         changed.set(ep.id, { ...c, status, opened: c.opened + summary.opened.length - opened, resolved: c.resolved + summary.resolved.length - resolved });
       }
@@ -225,6 +226,7 @@ async function applyObservation(
   observationId: string,
   summary: { opened: string[]; resolved: string[]; pinned: string[]; tlsMismatch: string[] },
   identities: Map<string, TAssetIdentity>,
+  known: TKnownFinding[],
   setEndpoint: (data: Record<string, unknown>) => void,
 ): Promise<string> {
   const target = { endpointId: ep.id, assetId: ep.assetId };
@@ -235,7 +237,7 @@ async function applyObservation(
     const fp = o.tlsFingerprint ?? null;
     if (fp && ep.tlsFingerprint && fp !== ep.tlsFingerprint) {
       // not the BMC we pinned: keep the observation, trust nothing in it
-      const ch = await applyFindings(tx, at, target, [{ kind: "TLS_MISMATCH", key: fp, detail: { pinned: ep.tlsFingerprint, presented: fp } }], []);
+      const ch = await applyFindings(tx, at, target, [{ kind: "TLS_MISMATCH", key: fp, detail: { pinned: ep.tlsFingerprint, presented: fp } }], [], known);
       summary.opened.push(...ch.opened);
       summary.tlsMismatch.push(ep.id);
       setEndpoint({ lastStatus: "tls-mismatch", lastError: "The BMC presented a certificate other than the pinned one.", updatedAt: now });
@@ -257,7 +259,7 @@ async function applyObservation(
     judged = kindsJudgedBy({ kind: "bmc.unreachable" });
     setEndpoint({ lastStatus: "unreachable", lastError: `${o.reason}: ${o.message}`.slice(0, 500), updatedAt: now });
   }
-  const ch = await applyFindings(tx, at, target, facts, judged);
+  const ch = await applyFindings(tx, at, target, facts, judged, known);
   summary.opened.push(...ch.opened);
   summary.resolved.push(...ch.resolved);
   return o.kind === "bmc.probe" ? "ok" : "unreachable";
