@@ -20,6 +20,8 @@ import { createAgent } from "./domains/bmc/service";
 import { createApiToken, createUser } from "./domains/users/service";
 import { BODY_LIMITS } from "./http";
 import { ROUTES } from "./rest/routes";
+import { appRouter } from "./router";
+import type { TMeta } from "./trpc";
 
 const FALLBACK = 599; // what the stand-in for Next.js answers
 
@@ -175,6 +177,36 @@ describe.each(DATABASES)("the APIs dispatched in front of Next.js, on %s", (prov
     const q = await send("GET", `/api/trpc/assets.byCode?input=${encodeURIComponent(JSON.stringify({ json: { code: "DSP-0001" } }))}`, { token: null });
     expect(q.status).toBe(401);
     expect(q.headers["content-security-policy"]).toBeDefined();
+  });
+
+  it("walks every tRPC procedure × every role through the dispatcher: 403 exactly where meta.roles says so, 401 signed out", async () => {
+    const procs = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string; meta?: Partial<TMeta> } }>)
+      .map(([path, p]) => ({ path, type: p._def.type, roles: p._def.meta?.roles }))
+      .filter((p) => p.type !== "subscription") // live.events: covered through real HTTP by tests/e2e/live.e2e.ts
+      .sort((a, b) => Number(a.path === "auth.logout") - Number(b.path === "auth.logout")); // it ends the sessions: last
+    expect(procs.length).toBeGreaterThan(20);
+    const call = (path: string, type: string, cookie?: string) =>
+      type === "mutation"
+        ? send("POST", `/api/trpc/${path}`, { token: null, body: JSON.stringify({ json: {} }), headers: { "x-ironledger-request": "1", ...(cookie ? { cookie } : {}) } })
+        : send("GET", `/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`, { token: null, headers: cookie ? { cookie } : {} });
+    const sessions = {} as Record<TRole, string>;
+    for (const role of ROLES) {
+      await createUser(deps(), actor("admin"), { username: `walk-${role}`, displayName: `Walk ${role}`, role, password: "correct horse battery" });
+      const r = await send("POST", "/api/trpc/auth.login", { token: null, body: JSON.stringify({ json: { username: `walk-${role}`, password: "correct horse battery" } }), headers: { "x-ironledger-request": "1" } });
+      expect(r.status, `sign-in as ${role}`).toBe(200);
+      sessions[role] = String(r.headers["set-cookie"]?.find((c) => c.startsWith("il_session="))?.split(";")[0]);
+    }
+    for (const p of procs) {
+      if (p.roles === "public") continue;
+      expect(Array.isArray(p.roles), `${p.path} declares its roles`).toBe(true);
+      expect((await call(p.path, p.type)).status, `${p.path} signed out`).toBe(401);
+      for (const role of ROLES) {
+        const r = await call(p.path, p.type, sessions[role]);
+        if ((p.roles as readonly TRole[]).includes(role)) expect(r.status, `${p.path} as ${role}`).not.toBe(403);
+        else expect(r.status, `${p.path} as ${role}`).toBe(403);
+        expect(r.status, `${p.path} as ${role}: ${r.text.slice(0, 200)}`).toBeLessThan(500);
+      }
+    }
   });
 
   it("leaves to Next.js what its route files do not export or match", async () => {
