@@ -126,6 +126,20 @@ export async function nextObservationLink(tx: Tx, provider: TProvider, o: TObser
   return { chainSeq: (last?.chainSeq ?? 0) + 1, prevHash, hash: keyedHash(prevHash, observationContent(o)) };
 }
 
+/** The chain fields of the next observations, in order, for rows inserted together. Call inside the transaction that inserts them. */
+export async function nextObservationLinks(tx: Tx, provider: TProvider, rows: TObservationContent[]): Promise<TLink[]> {
+  await lockChain(tx, provider, "observations");
+  const last = await tx.bmcObservation.findFirst({ where: { chainSeq: { not: null } }, orderBy: { chainSeq: "desc" }, select: { chainSeq: true, hash: true } });
+  let prevHash = last?.hash ?? GENESIS;
+  let seq = last?.chainSeq ?? 0;
+  const key = auditKey();
+  return rows.map((r) => {
+    const link = { chainSeq: ++seq, prevHash, hash: keyedHash(prevHash, observationContent(r), key) };
+    prevHash = link.hash;
+    return link;
+  });
+}
+
 // ---------------------------------------------------------------- verification
 
 export interface THead {

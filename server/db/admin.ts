@@ -36,3 +36,8 @@ export type TRawSqlite = Database.Database;
 export function openRawSqlite(file: string): TRawSqlite {
   return new Database(file);
 }
+
+/** A raw `pg` client (benchmark baselines and bulk loads only; the app uses createDatabase). Connect it yourself. */
+export function openRawPg(url: string): pg.Client {
+  return new pg.Client({ connectionString: url });
+}

@@ -6,11 +6,14 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
+import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import pg from "pg";
 import { PrismaClient as SqliteClient, type Prisma } from "../../generated/sqlite/client";
 import { PrismaClient as PgClient } from "../../generated/postgresql/client";
 import { parseDatabaseUrl, type TProvider } from "./url";
+import { pgHotDb, registerHotDb, sqliteHotDb } from "./hot";
 
 export type Db = SqliteClient;
 /** The client inside an interactive transaction. */
@@ -29,11 +32,27 @@ export function createDatabase(url: string): TDatabase {
     mkdirSync(path.dirname(target.location), { recursive: true });
     const adapter = serialisedSqlite(new PrismaBetterSqlite3({ url: target.location, timeout: 15_000 }, { timestampFormat: "iso8601" }));
     const db = new SqliteClient({ adapter });
-    return { db, provider: "sqlite", url, close: () => db.$disconnect() };
+    // prepared statements for the hottest reads, on a second connection (server/db/hot.ts)
+    const hot = sqliteHotDb(() => new Database(target.location, { fileMustExist: true, timeout: 15_000 }));
+    registerHotDb(db, hot);
+    return { db, provider: "sqlite", url, close: async () => (await hot.close(), await db.$disconnect()) };
   }
-  const adapter = new PrismaPg({ connectionString: target.location, max: 10, connectionTimeoutMillis: 5000 });
+  // one pool, shared by the Prisma adapter and the prepared statements of server/db/hot.ts
+  const pool = new pg.Pool({ connectionString: target.location, max: 10, connectionTimeoutMillis: 5000 });
+  // an idle connection that breaks (server restart) is replaced on the next query; it must not crash the process
+  pool.on("error", (e) => console.error("database pool:", e.message));
+  const adapter = new PrismaPg(pool);
   const db = new PgClient({ adapter }) as unknown as Db;
-  return { db, provider: "postgresql", url, close: () => db.$disconnect() };
+  registerHotDb(db, pgHotDb(pool, pg.types));
+  return {
+    db,
+    provider: "postgresql",
+    url,
+    close: async () => {
+      await db.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
 }
 
 /** Pragmas for the embedded database: WAL so readers never block the writer. */

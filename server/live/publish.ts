@@ -28,10 +28,13 @@ export async function publishEvent(tx: Tx, provider: TProvider, at: Date, ...eve
   if (events.length === 0) return;
   // ids in commit order: a reader that saw id N never later finds a new id below N
   await lockAppendOrder(tx, provider);
-  for (const e of events) {
+  const rows = events.map((e) => {
     const data = ZLiveData.parse(e.data);
-    await tx.liveEvent.create({ data: { at, scope: e.scope, key: e.key, kind: data.kind, data: JSON.stringify(data) }, select: { id: true } });
-  }
+    return { at, scope: e.scope, key: e.key, kind: data.kind, data: JSON.stringify(data) };
+  });
+  // one statement for the lot (a batch of agent observations publishes one per endpoint); ids follow the order given
+  if (rows.length === 1) await tx.liveEvent.create({ data: rows[0]!, select: { id: true } });
+  else await tx.liveEvent.createMany({ data: rows });
   if (provider === "postgresql") {
     // an empty payload: several notices in one transaction fold into one wake-up
     await tx.$executeRawUnsafe(`SELECT pg_notify('${LIVE_NOTIFY_CHANNEL}', '')`);

@@ -1,5 +1,6 @@
 /**
- * Starts the BUILT web app (`next start`, run `next build` first) on a free
+ * Starts the BUILT web app (as `npm start` serves it: scripts/web-server.mjs in
+ * front of Next.js; run `next build` first) on a free
  * loopback port against a given database, and stops it by PID.
  */
 import { spawn } from "node:child_process";
@@ -18,7 +19,8 @@ export async function startWeb(databaseUrl: string, extraEnv: Record<string, str
   const root = path.resolve(import.meta.dirname, "../..");
   if (!existsSync(path.join(root, ".next/BUILD_ID"))) throw new Error("the web app is not built: run `npx next build` (npm test does)");
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  // what `npm start` runs: Next.js behind scripts/web-server.mjs, which answers the APIs itself (server/api-dispatch.ts)
+  const child = spawn(process.execPath, [path.join(root, "scripts/web-server.mjs"), String(port), "127.0.0.1"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
@@ -29,7 +31,7 @@ export async function startWeb(databaseUrl: string, extraEnv: Record<string, str
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output.slice(-2000)}`);
+    if (child.exitCode !== null) throw new Error(`the web server exited (${child.exitCode}):\n${output.slice(-2000)}`);
     try {
       const r = await fetch(`${url}/api/health`);
       if (r.status === 200) break;

@@ -5,6 +5,8 @@
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import type { Db, Tx } from "../../db/client";
+import { hotDb } from "../../db/hot";
+import { LOOKUP_BY_CODE, type THotSummaryRow } from "./hot";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
 import { actorDisplayNames } from "../users/service";
@@ -50,6 +52,22 @@ function toSummary(r: TSummaryRow): TAssetSummary {
     ...r,
     status: r.status as TAssetStatus,
     model: { id: r.model.id, name: r.model.name, kind: r.model.kind, manufacturer: r.model.manufacturer.name },
+  };
+}
+
+function fromHotRow(r: THotSummaryRow): TSummaryRow {
+  return {
+    id: r.id,
+    serial: r.serial,
+    assetTag: r.assetTag,
+    status: r.status,
+    version: Number(r.version),
+    rackUnit: r.rackUnit === null ? null : Number(r.rackUnit),
+    parentId: r.parentId,
+    updatedAt: r.updatedAt,
+    createdAt: r.createdAt,
+    model: { id: r.modelId, name: r.modelName, kind: r.modelKind, manufacturer: { name: r.manufacturer } },
+    location: r.locationId ? { id: r.locationId, path: r.locationPath!, kind: r.locationKind! } : null,
   };
 }
 
@@ -191,13 +209,18 @@ export async function listAssets(deps: TDeps, input: TAssetListInput) {
 }
 
 /** Scan lookup: an asset tag, or a serial (which may match one asset per manufacturer). One indexed query. */
-export async function findByCode(deps: TDeps, code: string): Promise<TAssetSummary[]> {
+/** `opts.orm`: skip the prepared statement (tests compare the two). */
+export async function findByCode(deps: TDeps, code: string, opts: { orm?: boolean } = {}): Promise<TAssetSummary[]> {
   const tag = normaliseTag(code);
   if (!tag) return [];
   const serial = normaliseSerial(code);
-  const rows = await deps.db.asset.findMany({ where: { OR: [{ assetTag: tag }, { serial }] }, select: summarySelect, take: 20 });
+  // the scan path: a prepared statement where there is one (./hot.ts), else the same query through the ORM
+  const hot = opts.orm ? undefined : hotDb(deps.db);
+  const rows: TSummaryRow[] = hot
+    ? (await hot.all<THotSummaryRow>(LOOKUP_BY_CODE, [tag, serial])).map(fromHotRow)
+    : ((await deps.db.asset.findMany({ where: { OR: [{ assetTag: tag }, { serial }] }, select: summarySelect, take: 20 })) as TSummaryRow[]);
   const byTag = rows.find((r) => r.assetTag === tag);
-  return (byTag ? [byTag] : rows).map((r) => toSummary(r as TSummaryRow));
+  return (byTag ? [byTag] : rows).map(toSummary);
 }
 
 /**
@@ -336,6 +359,35 @@ export async function registerParts(
     if (uniqueViolation(e)) throw new AppError("DUPLICATE", "One of these serials was registered at the same moment; nothing was registered. Reload and try again.");
     throw e;
   }
+}
+
+export type TAssetIdentity = Awaited<ReturnType<typeof assetIdentity>>;
+
+/** assetIdentity for many assets in one query (agent ingest); unknown ids are left out. */
+export async function assetIdentities(db: Db | Tx, assetIds: string[]): Promise<Map<string, TAssetIdentity>> {
+  if (assetIds.length === 0) return new Map();
+  const rows = await db.asset.findMany({
+    where: { id: { in: assetIds } },
+    select: {
+      id: true,
+      serial: true,
+      status: true,
+      model: { select: { name: true, manufacturer: { select: { name: true } } } },
+      parts: { select: { id: true, serial: true, assetTag: true, model: { select: { kind: true } } } },
+    },
+  });
+  return new Map(
+    rows.map((a) => [
+      a.id,
+      {
+        id: a.id,
+        serial: a.serial,
+        status: a.status as TAssetStatus,
+        model: { name: a.model.name, manufacturer: a.model.manufacturer.name },
+        parts: a.parts.map((p) => ({ id: p.id, serial: p.serial, assetTag: p.assetTag, kind: p.model.kind })),
+      },
+    ]),
+  );
 }
 
 /** The site an asset stands in (its location's site, or the location itself when that is a site); null when it has no location. */

@@ -8,11 +8,14 @@
  *   pollCommands        GET  commands?wait=SECONDS: the long poll (commands.ts)
  *
  * A batch is validated as a whole (400 with field errors, nothing
- * written), then stored in one transaction: each idempotency key once
+ * written), then stored in one short transaction, with one statement per
+ * kind of read or write for the whole batch where that ends the same as
+ * one observation after the other: each idempotency key once
  * (re-deliveries are answered as duplicates), the endpoint's last-seen state,
  * the pinned TLS fingerprint and the findings, and one audit entry.
  * Credentials are never logged.
  */
+import { randomBytes } from "node:crypto";
 import { ZAgentWork, ZObservationBatch, type TAgentCommands, type TAgentTarget, type TAgentWork, type TObservation, type TObservationAck } from "../../contracts/agent";
 import type { Tx } from "../../db/client";
 import { AppError, uniqueViolation } from "../../errors";
@@ -20,11 +23,11 @@ import type { TActor, TDeps } from "../../context";
 import { sha256 } from "../../auth/password";
 import { openEndpointPassword } from "./credentials";
 import { appendAudit } from "../audit/service";
-import { nextObservationLink } from "../../chains/chain";
+import { nextObservationLinks } from "../../chains/chain";
 import { publishEvent } from "../../live/publish";
-import { assetIdentity } from "../assets/service";
+import { assetIdentities, assetIdentity, type TAssetIdentity } from "../assets/service";
 import { recordCommandResult, releaseCommands, takeCommands, waitForCommand } from "./commands";
-import { applyFindings, kindsJudgedBy, probeFacts, type TFact } from "./reconcile";
+import { applyFindings, kindsJudgedBy, knownFindings, probeFacts, type TFact, type TKnownFinding } from "./reconcile";
 import { AGENT_TOKEN_PREFIX } from "./service";
 import type { TFindingKind } from "./schema";
 
@@ -127,45 +130,73 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
   if (fresh.length === 0) return 0;
   fresh.sort((a, b) => a.observedAt.localeCompare(b.observedAt));
 
+  // Everything that needs no lock is prepared before the transaction (ids, payloads);
+  // inside it, each kind of read and write is one statement for the whole batch where the outcome is the
+  // same as one observation after the other (docs/performance.md).
+  const now = deps.clock.now();
+  const rows = fresh.map((o) => {
+    const payload =
+      o.kind === "bmc.probe"
+        ? { result: o.result, tlsFingerprint: o.tlsFingerprint ?? null }
+        : o.kind === "bmc.command"
+          ? { commandId: o.commandId, ok: o.ok, power: o.power ?? null, error: o.error ?? null }
+          : { reason: o.reason, message: o.message };
+    const ep = owned.get(o.endpointId)!;
+    return { id: newRowId(), endpointId: ep.id, agentId: agent.id, idempotencyKey: o.idempotencyKey, kind: o.kind, observedAt: new Date(o.observedAt), receivedAt: now, durationMs: Math.round(o.durationMs), payload: JSON.stringify(payload) };
+  });
+  const probedAssets = [...new Set(fresh.filter((o) => o.kind === "bmc.probe").map((o) => owned.get(o.endpointId)!.assetId))];
+
   await deps.db.$transaction(
     async (tx) => {
-      const now = deps.clock.now();
       const summary = { observations: fresh.length, endpoints: [] as string[], opened: [] as string[], resolved: [] as string[], pinned: [] as string[], tlsMismatch: [] as string[], commands: [] as string[] };
-      const latest = new Map<string, Date | null>();
+      const endpointIds = [...new Set(rows.map((r) => r.endpointId))];
+      // rows dated ahead (stored before they were refused) must not outrank what is observed now
+      const lastSeen = await tx.bmcObservation.groupBy({ by: ["endpointId"], where: { endpointId: { in: endpointIds }, observedAt: { lte: new Date(now.getTime() + OBSERVATION_MAX_SKEW_MS) } }, _max: { observedAt: true } });
+      const latest = new Map<string, Date | null>(endpointIds.map((id) => [id, null]));
+      for (const l of lastSeen) latest.set(l.endpointId, l._max.observedAt ?? null);
+      // the whole batch joins the observation chain in one statement, linked in order (the chain lock is held until commit)
+      const links = await nextObservationLinks(tx, deps.provider, rows);
+      const identities = await assetIdentities(tx, probedAssets);
+      const findings = await knownFindings(tx, endpointIds);
+      await tx.bmcObservation.createMany({ data: rows.map((r, i) => ({ ...r, ...links[i]! })) });
+
       /** per endpoint: what the asset page's BMC panel should refetch */
       const changed = new Map<string, { assetId: string; status: string; opened: number; resolved: number }>();
-      for (const o of fresh) {
+      /** per endpoint: its row's new state, written once (the same end state as one update per observation) */
+      const pending = new Map<string, Record<string, unknown>>();
+      const flush = async (endpointId?: string) => {
+        for (const [id, data] of pending) {
+          if (endpointId !== undefined && id !== endpointId) continue;
+          await tx.bmcEndpoint.update({ where: { id }, data });
+          pending.delete(id);
+        }
+      };
+      const counted = new Set<string>();
+      for (let i = 0; i < fresh.length; i++) {
+        const o = fresh[i]!;
+        const row = rows[i]!;
         const ep = owned.get(o.endpointId)!;
-        if (!latest.has(ep.id)) {
-          // rows dated ahead (stored before they were refused) must not outrank what is observed now
-          const last = await tx.bmcObservation.findFirst({ where: { endpointId: ep.id, observedAt: { lte: new Date(now.getTime() + OBSERVATION_MAX_SKEW_MS) } }, orderBy: { observedAt: "desc" }, select: { observedAt: true } });
-          latest.set(ep.id, last?.observedAt ?? null);
+        if (!counted.has(ep.id)) {
+          counted.add(ep.id);
           summary.endpoints.push(ep.id);
         }
-        const observedAt = new Date(o.observedAt);
-        const payload =
-          o.kind === "bmc.probe"
-            ? { result: o.result, tlsFingerprint: o.tlsFingerprint ?? null }
-            : o.kind === "bmc.command"
-              ? { commandId: o.commandId, ok: o.ok, power: o.power ?? null, error: o.error ?? null }
-              : { reason: o.reason, message: o.message };
-        const obsData = { endpointId: ep.id, agentId: agent.id, idempotencyKey: o.idempotencyKey, kind: o.kind, observedAt, receivedAt: now, durationMs: Math.round(o.durationMs), payload: JSON.stringify(payload) };
-        const row = await tx.bmcObservation.create({ data: { ...obsData, ...(await nextObservationLink(tx, deps.provider, obsData)) }, select: { id: true } });
         if (o.kind === "bmc.command") {
-          // a command's result counts whenever it arrives; it changes no finding
+          // a command's result counts whenever it arrives; it changes no finding (and may set the endpoint's power: write ours first)
+          await flush(ep.id);
           const status = await recordCommandResult(tx, deps.provider, agentActor(agent), now, agent.id, o, row.id);
           if (status) summary.commands.push(`${o.commandId}:${status}`);
           continue;
         }
         // an older observation delivered late is kept, but does not override newer state
         const prev = latest.get(ep.id) ?? null;
-        if (prev && observedAt < prev) continue;
-        latest.set(ep.id, observedAt);
+        if (prev && row.observedAt < prev) continue;
+        latest.set(ep.id, row.observedAt);
         const [opened, resolved] = [summary.opened.length, summary.resolved.length];
-        const status = await applyObservation(tx, now, ep, o, row.id, summary);
+        const status = await applyObservation(tx, now, ep, o, row.id, summary, identities, findings.get(ep.id)!, (data) => pending.set(ep.id, { ...pending.get(ep.id), ...data }));
         const c = changed.get(ep.id) ?? { assetId: ep.assetId, status, opened: 0, resolved: 0 };
         changed.set(ep.id, { ...c, status, opened: c.opened + summary.opened.length - opened, resolved: c.resolved + summary.resolved.length - resolved });
       }
+      await flush();
       await publishEvent(
         tx,
         deps.provider,
@@ -182,6 +213,11 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
   return fresh.length;
 }
 
+/** A row id in the shape of Prisma's cuid() default (the batch is inserted with its ids, to link what refers to them). */
+function newRowId(): string {
+  return `c${randomBytes(12).toString("hex")}`;
+}
+
 async function applyObservation(
   tx: Tx,
   now: Date,
@@ -189,6 +225,9 @@ async function applyObservation(
   o: Exclude<TObservation, { kind: "bmc.command" }>,
   observationId: string,
   summary: { opened: string[]; resolved: string[]; pinned: string[]; tlsMismatch: string[] },
+  identities: Map<string, TAssetIdentity>,
+  known: TKnownFinding[],
+  setEndpoint: (data: Record<string, unknown>) => void,
 ): Promise<string> {
   const target = { endpointId: ep.id, assetId: ep.assetId };
   const at = new Date(o.observedAt);
@@ -198,10 +237,10 @@ async function applyObservation(
     const fp = o.tlsFingerprint ?? null;
     if (fp && ep.tlsFingerprint && fp !== ep.tlsFingerprint) {
       // not the BMC we pinned: keep the observation, trust nothing in it
-      const ch = await applyFindings(tx, at, target, [{ kind: "TLS_MISMATCH", key: fp, detail: { pinned: ep.tlsFingerprint, presented: fp } }], []);
+      const ch = await applyFindings(tx, at, target, [{ kind: "TLS_MISMATCH", key: fp, detail: { pinned: ep.tlsFingerprint, presented: fp } }], [], known);
       summary.opened.push(...ch.opened);
       summary.tlsMismatch.push(ep.id);
-      await tx.bmcEndpoint.update({ where: { id: ep.id }, data: { lastStatus: "tls-mismatch", lastError: "The BMC presented a certificate other than the pinned one.", updatedAt: now } });
+      setEndpoint({ lastStatus: "tls-mismatch", lastError: "The BMC presented a certificate other than the pinned one.", updatedAt: now });
       return "tls-mismatch";
     }
     const pin = fp && !ep.tlsFingerprint ? fp : undefined;
@@ -209,21 +248,18 @@ async function applyObservation(
       ep.tlsFingerprint = pin;
       summary.pinned.push(ep.id);
     }
-    const asset = await assetIdentity(tx, ep.assetId);
+    const asset = identities.get(ep.assetId) ?? (await assetIdentity(tx, ep.assetId));
     facts = probeFacts({ serial: asset.serial, parts: asset.parts, model: asset.model }, o.result);
     judged = kindsJudgedBy({ kind: "bmc.probe", hasComponents: o.result.components !== undefined });
     // the certificate presented is the pinned one (again, or newly after a reset): a mismatch about it is over
     if (fp) judged = [...judged, "TLS_MISMATCH"];
-    await tx.bmcEndpoint.update({
-      where: { id: ep.id },
-      data: { lastSeenAt: at, lastPower: o.result.power, lastStatus: "ok", lastError: null, lastProbeId: observationId, ...(pin ? { tlsFingerprint: pin } : {}), updatedAt: now },
-    });
+    setEndpoint({ lastSeenAt: at, lastPower: o.result.power, lastStatus: "ok", lastError: null, lastProbeId: observationId, ...(pin ? { tlsFingerprint: pin } : {}), updatedAt: now });
   } else {
     facts = [{ kind: "UNREACHABLE", key: o.reason, detail: { reason: o.reason, message: o.message } }];
     judged = kindsJudgedBy({ kind: "bmc.unreachable" });
-    await tx.bmcEndpoint.update({ where: { id: ep.id }, data: { lastStatus: "unreachable", lastError: `${o.reason}: ${o.message}`.slice(0, 500), updatedAt: now } });
+    setEndpoint({ lastStatus: "unreachable", lastError: `${o.reason}: ${o.message}`.slice(0, 500), updatedAt: now });
   }
-  const ch = await applyFindings(tx, at, target, facts, judged);
+  const ch = await applyFindings(tx, at, target, facts, judged, known);
   summary.opened.push(...ch.opened);
   summary.resolved.push(...ch.resolved);
   return o.kind === "bmc.probe" ? "ok" : "unreachable";

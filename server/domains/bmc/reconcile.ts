@@ -114,20 +114,41 @@ export interface TFindingChanges {
  * Brings the endpoint's findings in step with `facts`, inside the caller's
  * transaction. OPEN findings of a kind in `judged` whose fact is absent are resolved.
  */
+const LIVE_STATUSES = ["OPEN", "ACCEPTED", "DISMISSED"];
+
+export interface TKnownFinding {
+  id: string;
+  kind: string;
+  key: string;
+  status: string;
+}
+
+/** The OPEN, ACCEPTED and DISMISSED findings of these endpoints, per endpoint, for applyFindings' `known` (one query for a batch). */
+export async function knownFindings(tx: Tx, endpointIds: string[]): Promise<Map<string, TKnownFinding[]>> {
+  const rows = await tx.bmcFinding.findMany({ where: { endpointId: { in: endpointIds }, status: { in: LIVE_STATUSES } }, select: { id: true, endpointId: true, kind: true, key: true, status: true } });
+  const out = new Map<string, TKnownFinding[]>(endpointIds.map((id) => [id, []]));
+  for (const { endpointId, ...f } of rows) out.get(endpointId)?.push(f);
+  return out;
+}
+
 export async function applyFindings(
   tx: Tx,
   at: Date,
   target: { endpointId: string; assetId: string },
   facts: TFact[],
   judged: TFindingKind[],
+  /** this endpoint's OPEN, ACCEPTED and DISMISSED findings of every kind, read earlier in the same transaction (batched ingest); kept current here */
+  known?: TKnownFinding[],
 ): Promise<TFindingChanges> {
   const changes: TFindingChanges = { opened: [], refreshed: [], resolved: [] };
   const kinds = [...new Set([...judged, ...facts.map((f) => f.kind)])];
   if (kinds.length === 0) return changes;
-  const current = await tx.bmcFinding.findMany({
-    where: { endpointId: target.endpointId, kind: { in: kinds }, status: { in: ["OPEN", "ACCEPTED", "DISMISSED"] } },
-    select: { id: true, kind: true, key: true, status: true },
-  });
+  const current = known
+    ? known.filter((f) => (kinds as string[]).includes(f.kind) && LIVE_STATUSES.includes(f.status))
+    : await tx.bmcFinding.findMany({
+        where: { endpointId: target.endpointId, kind: { in: kinds }, status: { in: LIVE_STATUSES } },
+        select: { id: true, kind: true, key: true, status: true },
+      });
   const byFact = new Map(current.map((f) => [`${f.kind}\u0000${f.key}`, f]));
   const present = new Set<string>();
   for (const fact of facts) {
@@ -140,6 +161,7 @@ export async function applyFindings(
         select: { id: true },
       });
       changes.opened.push(row.id);
+      known?.push({ id: row.id, kind: fact.kind, key: fact.key, status: "OPEN" });
     } else if (existing.status === "OPEN") {
       await tx.bmcFinding.update({ where: { id: existing.id }, data: { lastSeenAt: at, detail: JSON.stringify(fact.detail) } });
       changes.refreshed.push(existing.id);
@@ -149,6 +171,7 @@ export async function applyFindings(
     if (f.status === "OPEN" && judged.includes(f.kind as TFindingKind) && !present.has(`${f.kind}\u0000${f.key}`)) {
       await tx.bmcFinding.update({ where: { id: f.id }, data: { status: "RESOLVED", resolvedBy: "system", resolvedAt: at } });
       changes.resolved.push(f.id);
+      f.status = "RESOLVED"; // the same object as in `known`, when given
     }
   }
   return changes;

@@ -8,6 +8,7 @@ import type { TActor, TDeps } from "../../context";
 import { ZRole, type TRole } from "../../auth/roles";
 import { generatePassword, hashPassword, needsRehash, randomToken, SCRYPT_PARAMS, sha256, verifyPassword } from "../../auth/password";
 import { HashSlots, HashSlotsFullError } from "../../auth/hash-slots";
+import { cachedToken, invalidateTokenCache } from "../../auth/token-cache";
 import { appendAudit } from "../audit/service";
 import { env } from "../../env";
 import { ZApiTokenCreate, ZLoginInput, ZUserCreate, ZUserUpdate } from "./schema";
@@ -71,12 +72,14 @@ export async function updateUser(deps: TDeps, actor: TActor, input: z.input<type
   if (actor.id === id && (data.role && data.role !== "admin" || data.active === false)) throw new AppError("BAD_REQUEST", "You cannot demote or deactivate yourself; ask another admin.");
   const { password, ...rest } = data;
   const passwordHash = password ? await hashPassword(password) : undefined; // before the transaction: keep it short
-  return deps.db.$transaction(async (tx) => {
+  const updated = await deps.db.$transaction(async (tx) => {
     const user = await tx.user.update({ where: { id }, data: { ...rest, ...(passwordHash ? { passwordHash } : {}) }, select: publicUser });
     if (data.active === false || password || data.role) await tx.session.deleteMany({ where: { userId: id } });
     await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "update", entity: "User", entityId: id, before, after: { ...user, passwordChanged: Boolean(password) } });
     return user;
   });
+  invalidateTokenCache(deps.db); // a token is worth no more than its creator is now (role, active)
+  return updated;
 }
 
 export function listUsers(deps: TDeps) {
@@ -212,23 +215,46 @@ export async function revokeApiToken(deps: TDeps, actor: TActor, id: string) {
   const t = await deps.db.apiToken.findUnique({ where: { id }, select: { id: true, name: true, revokedAt: true } });
   if (!t) throw new AppError("NOT_FOUND", `No API token with id ${id}.`);
   if (t.revokedAt) return t;
-  return deps.db.$transaction(async (tx) => {
+  const revoked = await deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();
     const row = await tx.apiToken.update({ where: { id }, data: { revokedAt: now }, select: { id: true, name: true, revokedAt: true } });
     await appendAudit(tx, deps.provider, actor, now, { action: "revoke", entity: "ApiToken", entityId: id, before: t, after: row });
     return row;
   });
+  invalidateTokenCache(deps.db); // after commit: the next request reads the revocation
+  return revoked;
 }
 
 export async function actorFromApiToken(deps: TDeps, token: string): Promise<TActor | null> {
   if (!token.startsWith(API_TOKEN_PREFIX) || token.length > 100) return null;
   const now = deps.clock.now();
-  const t = await deps.db.apiToken.findUnique({ where: { tokenHash: sha256(token) }, select: { id: true, name: true, role: true, revokedAt: true, expiresAt: true, lastUsedAt: true, createdBy: { select: { active: true, role: true } } } });
+  // cached for a few seconds (server/auth/token-cache.ts); revocation and user changes clear it
+  const tokenHash = sha256(token);
+  const t = await cachedToken(
+    deps.db,
+    tokenHash,
+    (): Promise<TTokenRow | null> =>
+      deps.db.apiToken.findUnique({ where: { tokenHash }, select: { id: true, name: true, role: true, revokedAt: true, expiresAt: true, lastUsedAt: true, createdBy: { select: { active: true, role: true } } } }),
+    (r) => r !== null && !r.revokedAt && r.createdBy.active,
+  );
   if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= now) || !t.createdBy.active) return null;
   // a token is never worth more than its creator is now
   if (!creatorMayHold(ZRole.parse(t.createdBy.role), ZRole.parse(t.role))) return null;
-  if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > 60_000) await deps.db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: now } }).catch(() => {});
+  if (!t.lastUsedAt || now.getTime() - t.lastUsedAt.getTime() > 60_000) {
+    t.lastUsedAt = now; // the cached row too: one write a minute, not one per request
+    await deps.db.apiToken.update({ where: { id: t.id }, data: { lastUsedAt: now } }).catch(() => {});
+  }
   return { type: "token", id: t.id, name: t.name, role: ZRole.parse(t.role) };
+}
+
+interface TTokenRow {
+  id: string;
+  name: string;
+  role: string;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  createdBy: { active: boolean; role: string };
 }
 
 /** Whether someone of `creator`'s role may still hold a token of `token`'s role: an admin any, others their own role or viewer. */
