@@ -152,20 +152,18 @@ export const ZRfqItems = z.object({ items: z.array(ZRfqSummary) });
 
 // ------------------------------------------------------------------ quotes
 
-export const ZQuoteLineInput = z.union([
-  z.object({ rfqLineId: id, declined: z.literal(true) }).strict(),
-  z.object({
-    rfqLineId: id,
-    declined: z.literal(false).optional(),
-    unitPrice: money,
-    leadTimeDays: z.number().int().min(0).max(730),
-    warrantyYears: z.number().min(0).max(15),
-    supportPerYear: money,
-    typicalWatts: z.number().min(0).max(100_000),
-    nominalWatts: z.number().min(0).max(100_000).optional(),
-    validUntil: isoDate.optional(),
-  }),
-]);
+export const ZPricedQuoteLine = z.object({
+  rfqLineId: id,
+  declined: z.literal(false).optional(),
+  unitPrice: money,
+  leadTimeDays: z.number().int().min(0).max(730),
+  warrantyYears: z.number().min(0).max(15),
+  supportPerYear: money,
+  typicalWatts: z.number().min(0).max(100_000),
+  nominalWatts: z.number().min(0).max(100_000).optional(),
+  validUntil: isoDate.optional(),
+});
+export const ZQuoteLineInput = z.union([z.object({ rfqLineId: id, declined: z.literal(true) }).strict(), ZPricedQuoteLine]);
 export type TQuoteLineInput = z.infer<typeof ZQuoteLineInput>;
 export const ZQuoteInput = z.object({
   vendorId: id,
@@ -221,7 +219,15 @@ export const ZTcoOut = z.object({
   sensitivity: z.array(z.object({ name: z.string(), tariffFactor: z.number(), pueFactor: z.number(), vendors: z.array(z.object({ vendorId: z.string(), total: z.number(), rank: z.number().int() })), winnersChanged: z.number().int() })),
 });
 export type TTcoOut = z.infer<typeof ZTcoOut>;
-export const ZTcoQuery = z.object({ id, pue: z.coerce.number().optional(), tariffPerKwh: z.coerce.number().optional() });
+/** REST: TCO parameters overridden for one look (what-if), on top of the RFQ's and Setup's. */
+export const ZTcoRestQuery = z.object({
+  pue: z.coerce.number().min(1).max(5).optional(),
+  tariffPerKwh: z.coerce.number().min(0).max(100).optional(),
+  afr: z.coerce.number().min(0).max(1).optional(),
+  costPerFailure: z.coerce.number().min(0).optional(),
+  costPerUMonth: z.coerce.number().min(0).optional(),
+  discountRate: z.coerce.number().min(0).max(1).optional(),
+});
 
 // ------------------------------------------------------------------ award and purchase orders
 
@@ -291,7 +297,22 @@ export const ZCapexOut = z.object({
 
 // ------------------------------------------------------------------ KPIs
 
-export const ZKpiQuery = z.object({ from: isoDate.optional(), to: isoDate.optional(), vendorId: id.optional() });
+/** A period: a year (2026), a quarter (2026-Q2) or a month (2026-05); or from/to dates (to is exclusive). */
+export const ZPeriod = z.string().trim().regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, "A period is a year (2026), a quarter (2026-Q2) or a month (2026-05)");
+export const ZKpiQuery = z.object({ period: ZPeriod.optional(), from: isoDate.optional(), to: isoDate.optional(), vendorId: id.optional() });
+
+/** The [from, to) dates of a KPI query. */
+export function periodRange(q: { period?: string; from?: Date; to?: Date }): { from?: Date; to?: Date } {
+  if (!q.period) return { from: q.from, to: q.to };
+  const y = Number(q.period.slice(0, 4));
+  if (q.period.length === 4) return { from: new Date(Date.UTC(y, 0, 1)), to: new Date(Date.UTC(y + 1, 0, 1)) };
+  if (q.period[5] === "Q") {
+    const n = Number(q.period[6]);
+    return { from: new Date(Date.UTC(y, (n - 1) * 3, 1)), to: new Date(Date.UTC(y, n * 3, 1)) };
+  }
+  const m = Number(q.period.slice(5, 7));
+  return { from: new Date(Date.UTC(y, m - 1, 1)), to: new Date(Date.UTC(y, m, 1)) };
+}
 export const ZSavingsOut = z.object({
   target: z.number(),
   vsBudget: z.object({ ratio: z.number().nullable(), baseline: z.number(), awarded: z.number(), lines: z.number().int() }),
@@ -332,3 +353,19 @@ export const ZScorecardOut = z.object({
     }),
   ),
 });
+
+// ------------------------------------------------------------------ who may do what
+
+/** Who writes procurement records (RFQs, quotes, awards, POs, Setup, CapEx plan). */
+export const PROCUREMENT_WRITERS = ["admin", "procurement"] as const;
+/** Who reads RFQs, quotes, TCO, the CapEx plan and the KPIs. */
+export const PROCUREMENT_READERS = ["admin", "procurement", "viewer"] as const;
+/** Who reads purchase orders (receiving works against them). */
+export const PO_READERS = ["admin", "procurement", "viewer", "warehouse"] as const;
+/** Who syncs a PO's receipts (receiving calls it). */
+export const PO_RECEIVERS = ["admin", "procurement", "warehouse"] as const;
+
+export const ZPoId = z.object({ id });
+export const ZPoCancel = z.object({ id, reason: z.string().trim().max(500).optional() });
+export const ZPoCancelBody = z.object({ reason: z.string().trim().max(500).optional() });
+export const ZTcoInput = z.object({ id, overrides: ZTcoParams.partial().optional() });
