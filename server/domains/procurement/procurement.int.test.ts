@@ -16,6 +16,11 @@ import { leadTimeKpi, savingsKpi, vendorScorecard } from "./kpi";
 import { award, cancelPurchaseOrder, capexPlan, closePurchaseOrder, issuePurchaseOrder, listPurchaseOrders, setBudget, syncReceipts } from "./orders";
 import { createModelWithPrices, createRfq, createVendorWithTerms, getRfq, importQuoteCsv, listModelsWithPrices, listVendorsWithTerms, rfqTco, submitQuote, updateSettings } from "./service";
 import type { TRfqOut } from "./schema";
+import { kpiReport, tcoReport } from "./report";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 const DAY = 86_400_000;
 
@@ -286,5 +291,42 @@ describe.each(DATABASES)("procurement on %s", (provider) => {
   it("CapEx plan: committed (issued POs) vs received vs remaining", async () => {
     const plan = await capexPlan(deps(), { quarter: "2026-Q1" });
     expect(plan.items).toEqual([{ siteId: cat.site.id, quarter: "2026-Q1", currency: "EUR", budget: 40_000, committed: 45_400, received: 30_000, remaining: -5400 }]);
+  });
+
+  it("exports the TCO comparison and the vendor KPI report as PDF (poppler reads pages and text) and CSV", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "il-pdf-"));
+    try {
+      const pdf = await tcoReport(deps(), rfq.id, "pdf");
+      expect(pdf).toMatchObject({ filename: "RFQ-000001-tco.pdf", contentType: "application/pdf" });
+      const file = path.join(dir, "tco.pdf");
+      writeFileSync(file, Buffer.from(pdf.base64, "base64"));
+      const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+      expect(text).toContain("TCO comparison — RFQ-000001");
+      expect(text).toContain("Compute refresh FRA1");
+      expect(text).toMatch(/PUE\s+1\.5/);
+      expect(text).toContain("Alpha Systems");
+      expect(text).toContain("87,280.00");
+      expect(text).toContain("Cost breakdown over 5 years (EUR)");
+      const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [file], { encoding: "utf8" }))![1]);
+      expect(pages).toBeGreaterThanOrEqual(2);
+      expect(text).toContain(`Page ${pages} of ${pages}`);
+      execFileSync("pdftoppm", ["-png", "-r", "20", file, path.join(dir, "page")]);
+      expect(readdirSync(dir).filter((f) => f.startsWith("page") && f.endsWith(".png"))).toHaveLength(pages);
+      const csv = Buffer.from((await tcoReport(deps(), rfq.id, "csv")).base64, "base64").toString("utf8").trim().split("\n");
+      expect(csv[0]).toBe("rfq,line,item,quantity,vendor,round,unitPrice,purchase,energy,support,failure,space,totalPerUnit,lineTotal,rank,score");
+      expect(csv).toHaveLength(1 + 5);
+      // the score moved since the award: Alpha's on-time record is now 2 of 3
+      expect(csv.find((r) => r.includes("Alpha Systems"))).toMatch(/^RFQ-000001,1,Dell PowerEdge R760,4,Alpha Systems,2,10000,10000,6570,4000,50,1200,21820,87280,1,\d+(\.\d)?$/);
+      const kpi = await kpiReport(deps(), { period: "2026-Q1" }, "pdf");
+      writeFileSync(path.join(dir, "kpi.pdf"), Buffer.from(kpi.base64, "base64"));
+      const ktext = execFileSync("pdftotext", ["-layout", path.join(dir, "kpi.pdf"), "-"], { encoding: "utf8" });
+      expect(ktext).toContain("Vendor KPI report");
+      expect(ktext).toContain("9.2 %");
+      expect(ktext).toMatch(/Alpha Systems\s+30 d\s+3\s+20 d\s+40 d\s+40 d/);
+      const kcsv = Buffer.from((await kpiReport(deps(), { period: "2026-Q1" }, "csv")).base64, "base64").toString("utf8");
+      expect(kcsv.split("\n")[0]).toBe("vendor,savingsVsBudget,savingsVsFirstRound,committedLeadTimeDays,received,leadTimeP50Days,leadTimeP90Days,leadTimeMaxDays,latePos");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,10 @@
 import { ANY_ROLE } from "../../auth/roles";
 import { procedure, router } from "../../trpc";
 import { capexPlan, award, cancelPurchaseOrder, closePurchaseOrder, getPurchaseOrder, issuePurchaseOrder, listPurchaseOrders, setBudget, syncReceipts } from "./orders";
+import { z } from "zod";
 import { leadTimeKpi, savingsKpi, vendorScorecard } from "./kpi";
+import { leadTimeOption, renderSvg, tcoCharts } from "./charts";
+import { kpiReport, tcoReport } from "./report";
 import {
   PO_READERS,
   PO_RECEIVERS,
@@ -11,6 +14,10 @@ import {
   ZAwardOut,
   ZAwardSubmit,
   ZBudgetInput,
+  ZCharts,
+  ZKpiReportInput,
+  ZReportFile,
+  ZTcoReportInput,
   ZCapexOut,
   ZCapexQuery,
   ZKpiQuery,
@@ -77,5 +84,9 @@ export const procurementRouter = router({
   setBudget: procedure(W).input(ZBudgetInput).output(ZCapexOut.shape.items.element).mutation(({ ctx, input }) => setBudget(ctx.deps, ctx.actor, input)),
   savings: procedure(R).input(ZKpiQuery).output(ZSavingsOut).query(({ ctx, input }) => savingsKpi(ctx.deps, input)),
   leadTime: procedure(R).input(ZKpiQuery).output(ZLeadTimeOut).query(({ ctx, input }) => leadTimeKpi(ctx.deps, input)),
+  tcoCharts: procedure(R).input(ZRfqId).output(ZCharts).query(async ({ ctx, input }) => tcoCharts(await rfqTco(ctx.deps, input.id))),
+  leadTimeChart: procedure(R).input(ZKpiQuery).output(z.string()).query(async ({ ctx, input }) => renderSvg(leadTimeOption(await leadTimeKpi(ctx.deps, input)))),
+  tcoReport: procedure(R).input(ZTcoReportInput).output(ZReportFile).query(({ ctx, input }) => tcoReport(ctx.deps, input.id, input.format)),
+  kpiReport: procedure(R).input(ZKpiReportInput).output(ZReportFile).query(({ ctx, input: { format, ...q } }) => kpiReport(ctx.deps, q, format)),
   scorecard: procedure(R).output(ZScorecardOut).query(({ ctx }) => vendorScorecard(ctx.deps)),
 });

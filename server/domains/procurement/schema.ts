@@ -369,3 +369,9 @@ export const ZPoId = z.object({ id });
 export const ZPoCancel = z.object({ id, reason: z.string().trim().max(500).optional() });
 export const ZPoCancelBody = z.object({ reason: z.string().trim().max(500).optional() });
 export const ZTcoInput = z.object({ id, overrides: ZTcoParams.partial().optional() });
+
+export const ZReportFormat = z.enum(["pdf", "csv"]);
+export const ZTcoReportInput = z.object({ id, format: ZReportFormat });
+export const ZKpiReportInput = z.object({ period: ZPeriod.optional(), vendorId: id.optional(), format: ZReportFormat });
+export const ZReportFile = z.object({ filename: z.string(), contentType: z.string(), base64: z.string() });
+export const ZCharts = z.object({ breakdown: z.string(), cumulative: z.string(), sensitivity: z.string() });
