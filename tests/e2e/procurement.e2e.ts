@@ -89,8 +89,8 @@ describe("procurement journey (built app, Chromium, poppler)", () => {
     await page.getByTestId("rfq-line-spec-1").fill("25G leaf switch, 48 ports");
     await page.getByTestId("rfq-line-qty-1").fill("2");
     await page.getByTestId("rfq-line-budget-1").fill("3000");
-    await expect.poll(() => page.getByTestId("rfq-invite").count()).toBe(3);
-    for (const box of await page.getByTestId("rfq-invite").all()) await box.check();
+    await expect.poll(() => page.getByTestId("rfq-invite").count()).toBe(4); // the seeded catalogue's Acme Distribution too
+    for (const name of ["Alpha Systems", "Beta Hardware", "Gamma Compute"]) await page.getByRole("checkbox", { name }).check();
     await page.getByTestId("rfq-save").click();
     await page.waitForURL(/\/procurement\/rfqs\/c[a-z0-9]+$/, { timeout: 15_000 });
     const rfqId = page.url().split("/").pop()!;
