@@ -112,7 +112,7 @@ raw.transaction(() => {
     const lineId = id();
     insLine.run(lineId, poId, models[0]!.id, ASSETS_PER_PO, price, 10_000, price + 300, ASSETS_PER_PO);
     for (let a = 0; a < ASSETS_PER_PO; a++) {
-      const l = lead + rnd() * 5;
+      const l = Math.round((lead + rnd() * 5) * 10) / 10; // syncReceipts keeps lead days at 0.1-day resolution
       insAsset.run(id(), lineId, id(), vendor.id, iso(issued + l * 86_400_000), l, l <= 30 ? 1 : 0);
     }
   }

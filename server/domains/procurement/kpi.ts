@@ -12,7 +12,7 @@ import type { z } from "zod";
 import type { TDeps } from "../../context";
 import { listVendors } from "../catalog/service";
 import { periodRange, type ZKpiQuery, type ZLeadTimeOut, type ZSavingsOut, type ZScorecardOut } from "./schema";
-import { percentile, round2, savingsRatio } from "./tco";
+import { histogramPercentile, round2, savingsRatio } from "./tco";
 
 export const SAVINGS_TARGET = 0.08;
 export const LEAD_TIME_TARGET_DAYS = 90;
@@ -67,12 +67,17 @@ export async function savingsKpi(deps: TDeps, q: TQuery): Promise<z.input<typeof
 export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeof ZLeadTimeOut>> {
   const now = deps.clock.now();
   const vendors = (await listVendors(deps)).filter((v) => !q.vendorId || v.id === q.vendorId);
-  const rows = await deps.db.purchaseOrderAsset.findMany({
-    where: { vendorId: q.vendorId, receivedAt: range(q) ?? { not: null } },
-    select: { assetId: true, vendorId: true, receivedAt: true, leadDays: true, onTime: true, poLine: { select: { po: { select: { id: true, number: true, issuedAt: true } } } } },
+  const where = { vendorId: q.vendorId, receivedAt: range(q) ?? { not: null } };
+  // percentiles from a histogram: lead days are kept at 0.1-day resolution (syncReceipts), so the groups stay few however many assets
+  const groups = await deps.db.purchaseOrderAsset.groupBy({ by: ["vendorId", "leadDays"], where, _count: { _all: true } });
+  const byVendor = new Map<string, { days: number; n: number }[]>();
+  for (const g of groups) (byVendor.get(g.vendorId) ?? byVendor.set(g.vendorId, []).get(g.vendorId)!).push({ days: g.leadDays ?? 0, n: g._count._all });
+  const drillRows = await deps.db.purchaseOrderAsset.findMany({
+    where,
+    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+    take: DRILL_MAX,
+    select: { assetId: true, vendorId: true, receivedAt: true, leadDays: true, poLine: { select: { po: { select: { id: true, number: true, issuedAt: true } } } } },
   });
-  const byVendor = new Map<string, number[]>();
-  for (const r of rows) (byVendor.get(r.vendorId) ?? byVendor.set(r.vendorId, []).get(r.vendorId)!).push(r.leadDays ?? 0);
   // late POs: an asset arrived after the committed date, or the PO is still open past it
   const latePos = new Map<string, Map<string, { poId: string; number: string; issuedAt: Date; dueAt: Date; open: boolean }>>();
   const sla = new Map(vendors.map((v) => [v.id, v.leadTimeSlaDays]));
@@ -81,7 +86,8 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
     const m = latePos.get(vendorId) ?? latePos.set(vendorId, new Map()).get(vendorId)!;
     if (!m.has(po.id) || open) m.set(po.id, { poId: po.id, number: po.number, issuedAt: po.issuedAt, dueAt: new Date(po.issuedAt.getTime() + (sla.get(vendorId) ?? 0) * DAY), open });
   };
-  for (const r of rows) if (r.onTime === false) add(r.vendorId, r.poLine.po, false);
+  const lateLines = await deps.db.purchaseOrderAsset.findMany({ where: { ...where, onTime: false }, distinct: ["poLineId"], take: DRILL_MAX, select: { vendorId: true, poLine: { select: { po: { select: { id: true, number: true, issuedAt: true } } } } } });
+  for (const r of lateLines) add(r.vendorId, r.poLine.po, false);
   const open = await deps.db.purchaseOrder.findMany({ where: { status: { in: ["ISSUED", "PARTIALLY_RECEIVED"] }, vendorId: q.vendorId, issuedAt: { not: null } }, select: { id: true, number: true, vendorId: true, issuedAt: true } });
   for (const p of open) if (now.getTime() > p.issuedAt!.getTime() + (sla.get(p.vendorId) ?? 0) * DAY) add(p.vendorId, p, true);
   return {
@@ -89,11 +95,11 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
     vendors: vendors
       .filter((v) => byVendor.has(v.id) || latePos.has(v.id))
       .map((v) => {
-        const days = (byVendor.get(v.id) ?? []).sort((a, b) => a - b);
+        const hist = (byVendor.get(v.id) ?? []).sort((a, b) => a.days - b.days);
         const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
-        return { vendorId: v.id, name: v.name, committedDays: v.leadTimeSlaDays, received: days.length, p50: r1(percentile(days, 50)), p90: r1(percentile(days, 90)), max: r1(percentile(days, 100)), latePos: [...(latePos.get(v.id)?.values() ?? [])] };
+        return { vendorId: v.id, name: v.name, committedDays: v.leadTimeSlaDays, received: hist.reduce((s, h) => s + h.n, 0), p50: r1(histogramPercentile(hist, 50)), p90: r1(histogramPercentile(hist, 90)), max: r1(histogramPercentile(hist, 100)), latePos: [...(latePos.get(v.id)?.values() ?? [])] };
       }),
-    drill: rows.slice(0, DRILL_MAX).map((r) => ({ poId: r.poLine.po.id, poNumber: r.poLine.po.number, vendorId: r.vendorId, assetId: r.assetId, issuedAt: r.poLine.po.issuedAt!, receivedAt: r.receivedAt!, days: round2(r.leadDays ?? 0) })),
+    drill: drillRows.map((r) => ({ poId: r.poLine.po.id, poNumber: r.poLine.po.number, vendorId: r.vendorId, assetId: r.assetId, issuedAt: r.poLine.po.issuedAt!, receivedAt: r.receivedAt!, days: round2(r.leadDays ?? 0) })),
   };
 }
 

@@ -309,7 +309,7 @@ export async function syncReceipts(deps: TDeps, actor: TActor, id: string): Prom
         if (!r) continue;
         qty++;
         last = Math.max(last, r.getTime());
-        await tx.purchaseOrderAsset.update({ where: { assetId }, data: { receivedAt: r, leadDays: (r.getTime() - po.issuedAt!.getTime()) / DAY, onTime: r.getTime() <= due } });
+        await tx.purchaseOrderAsset.update({ where: { assetId }, data: { receivedAt: r, leadDays: Math.round(((r.getTime() - po.issuedAt!.getTime()) / DAY) * 10) / 10, onTime: r.getTime() <= due } });
       }
       const received = l.modelId ? qty : l.receivedQty; // free-text lines are counted by receiving itself
       if (received !== l.receivedQty) await tx.purchaseOrderLine.update({ where: { id: l.id }, data: { receivedQty: received } });

@@ -1,6 +1,6 @@
 /** TCO maths against figures computed by hand (the comments show the working). */
 import { describe, expect, it } from "vitest";
-import { annuityFactor, computeTco, cumulativeCost, percentile, savingsRatio, unitTco, type TTcoInput } from "./tco";
+import { annuityFactor, computeTco, cumulativeCost, histogramPercentile, percentile, savingsRatio, unitTco, type TTcoInput } from "./tco";
 import type { TTcoParams } from "./schema";
 
 const P: TTcoParams = { pue: 1.5, tariffPerKwh: 0.2, afr: 0.02, costPerFailure: 500, costPerUMonth: 10, discountRate: 0 };
@@ -135,6 +135,19 @@ describe("KPI maths", () => {
     expect(percentile(xs, 100)).toBe(10);
     expect(percentile([7], 90)).toBe(7);
     expect(percentile([], 50)).toBeNull();
+  });
+
+  it("percentiles from a histogram equal those over the expanded values", () => {
+    const hist = [
+      { days: 12.5, n: 3 },
+      { days: 20, n: 5 },
+      { days: 41.2, n: 2 },
+    ];
+    const flat = hist.flatMap((h) => Array<number>(h.n).fill(h.days));
+    for (const p of [1, 30, 50, 80, 90, 100]) expect(histogramPercentile(hist, p)).toBe(percentile(flat, p));
+    expect(histogramPercentile(hist, 50)).toBe(20);
+    expect(histogramPercentile(hist, 90)).toBe(41.2);
+    expect(histogramPercentile([], 50)).toBeNull();
   });
 
   it("quantity-weighted savings over the lines with a baseline", () => {

@@ -248,6 +248,19 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(i, sorted.length - 1)]!;
 }
 
+/** Nearest-rank percentile over a sorted histogram of (value, count); the same answer as percentile() over the expanded values. */
+export function histogramPercentile(sorted: { days: number; n: number }[], p: number): number | null {
+  const total = sorted.reduce((s, h) => s + h.n, 0);
+  if (!total) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const h of sorted) {
+    seen += h.n;
+    if (seen >= rank) return h.days;
+  }
+  return sorted[sorted.length - 1]!.days;
+}
+
 /** Quantity-weighted savings: Σ q·(baseline − awarded) ÷ Σ q·baseline over the lines that have a baseline; null when none do. */
 export function savingsRatio(lines: { quantity: number; unitPrice: number; baseline: number | null }[]) {
   let base = 0;
