@@ -86,8 +86,10 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
     const m = latePos.get(vendorId) ?? latePos.set(vendorId, new Map()).get(vendorId)!;
     if (!m.has(po.id) || open) m.set(po.id, { poId: po.id, number: po.number, issuedAt: po.issuedAt, dueAt: new Date(po.issuedAt.getTime() + (sla.get(vendorId) ?? 0) * DAY), open });
   };
-  const lateLines = await deps.db.purchaseOrderAsset.findMany({ where: { ...where, onTime: false }, distinct: ["poLineId"], take: DRILL_MAX, select: { vendorId: true, poLine: { select: { po: { select: { id: true, number: true, issuedAt: true } } } } } });
-  for (const r of lateLines) add(r.vendorId, r.poLine.po, false);
+  // grouped in the database (Prisma's `distinct` would read every late row)
+  const lateGroups = await deps.db.purchaseOrderAsset.groupBy({ by: ["poLineId", "vendorId"], where: { ...where, onTime: false }, orderBy: { poLineId: "asc" }, take: DRILL_MAX });
+  const lateLines = await deps.db.purchaseOrderLine.findMany({ where: { id: { in: lateGroups.map((g) => g.poLineId) } }, select: { id: true, po: { select: { id: true, number: true, issuedAt: true, vendorId: true } } } });
+  for (const l of lateLines) add(l.po.vendorId, l.po, false);
   const open = await deps.db.purchaseOrder.findMany({ where: { status: { in: ["ISSUED", "PARTIALLY_RECEIVED"] }, vendorId: q.vendorId, issuedAt: { not: null } }, select: { id: true, number: true, vendorId: true, issuedAt: true } });
   for (const p of open) if (now.getTime() > p.issuedAt!.getTime() + (sla.get(p.vendorId) ?? 0) * DAY) add(p.vendorId, p, true);
   return {
