@@ -7,6 +7,7 @@ const SECTIONS = [
   { href: "/procurement/purchase-orders", label: "Purchase orders" },
   { href: "/procurement/vendors", label: "Vendors" },
   { href: "/procurement/kpis", label: "KPIs" },
+  { href: "/procurement/setup", label: "Setup and CapEx plan" },
 ];
 
 export default function Layout({ children }: { children: React.ReactNode }) {

@@ -480,3 +480,89 @@ export function PoActions({ id, number, status }: { id: string; number: string; 
     </div>
   );
 }
+
+// ------------------------------------------------------------------ Setup: TCO defaults, CapEx budget
+
+type TSettingsForm = Record<"pue" | "tariffPerKwh" | "afr" | "costPerFailure" | "costPerUMonth" | "discountRate" | "weightTco" | "weightLeadTime" | "weightSla", string>;
+const SETTING_LABELS: Record<keyof TSettingsForm, string> = {
+  pue: "PUE",
+  tariffPerKwh: "Tariff per kWh",
+  afr: "Annual failure rate (0.02 = 2 %)",
+  costPerFailure: "Cost per failure",
+  costPerUMonth: "Cost per U-month",
+  discountRate: "Discount rate (0 = undiscounted)",
+  weightTco: "Score weight: TCO",
+  weightLeadTime: "Score weight: lead time",
+  weightSla: "Score weight: SLA record",
+};
+
+export function SettingsForm({ initial }: { initial: Record<keyof TSettingsForm, number> }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [f, setF] = useState<TSettingsForm>(Object.fromEntries(Object.entries(initial).map(([k, v]) => [k, String(v)])) as TSettingsForm);
+  const [ok, setOk] = useState(false);
+  const save = useMutation(trpc.procurement.updateSettings.mutationOptions({ onSuccess: () => { setOk(true); router.refresh(); } }));
+  return (
+    <form
+      className="card p-4 grid gap-3 md:grid-cols-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setOk(false);
+        save.mutate(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, Number(v)])) as Record<keyof TSettingsForm, number>);
+      }}
+    >
+      <h2 className="md:col-span-3 text-lg font-semibold">TCO defaults (each RFQ may override them)</h2>
+      {(Object.keys(SETTING_LABELS) as (keyof TSettingsForm)[]).map((k) => (
+        <Field key={k} label={SETTING_LABELS[k]} error={fieldError(save.error, k)}>
+          <input className="input" inputMode="decimal" value={f[k]} onChange={(e) => setF({ ...f, [k]: e.target.value })} />
+        </Field>
+      ))}
+      <div className="md:col-span-3 space-y-2">
+        <ErrorBox error={save.error} />
+        {ok && <OkBox>Saved.</OkBox>}
+        <button className="btn btn-primary" disabled={save.isPending}>
+          Save defaults
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function BudgetForm({ sites }: { sites: { id: string; path: string }[] }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [f, setF] = useState({ siteId: sites[0]?.id ?? "", quarter: "", currency: "EUR", amount: "" });
+  const save = useMutation(trpc.procurement.setBudget.mutationOptions({ onSuccess: () => router.refresh() }));
+  return (
+    <form
+      className="card p-4 flex flex-wrap gap-3 items-end"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate({ siteId: f.siteId, quarter: f.quarter, currency: f.currency, amount: Number(f.amount) });
+      }}
+    >
+      <Field label="Site">
+        <select className="input" value={f.siteId} onChange={(e) => setF({ ...f, siteId: e.target.value })}>
+          {sites.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.path}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Quarter (2026-Q3)" error={fieldError(save.error, "quarter")}>
+        <input className="input" value={f.quarter} onChange={(e) => setF({ ...f, quarter: e.target.value })} />
+      </Field>
+      <Field label="Currency" error={fieldError(save.error, "currency")}>
+        <input className="input w-24" value={f.currency} onChange={(e) => setF({ ...f, currency: e.target.value })} />
+      </Field>
+      <Field label="Budget" error={fieldError(save.error, "amount")}>
+        <input className="input" inputMode="decimal" value={f.amount} onChange={(e) => setF({ ...f, amount: e.target.value })} />
+      </Field>
+      <button className="btn btn-primary" disabled={save.isPending}>
+        Set budget
+      </button>
+      <ErrorBox error={save.error} />
+    </form>
+  );
+}
