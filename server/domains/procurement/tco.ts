@@ -66,6 +66,17 @@ export function cumulativeCost(q: TUnitInput, years: number, p: TTcoParams): num
 }
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function cumulativeFromYearly(purchase: number, y: ReturnType<typeof yearlyCosts>, years: number, r: number): number[] {
+  const yearly = y.energy + y.support + y.failure + y.space;
+  const out = [round2(purchase)];
+  let acc = purchase;
+  for (let k = 1; k <= years; k++) {
+    acc += yearly / (1 + r) ** k;
+    out.push(round2(acc));
+  }
+  return out;
+}
 const roundB = (b: TBreakdown): TBreakdown => ({ purchase: round2(b.purchase), energy: round2(b.energy), support: round2(b.support), failure: round2(b.failure), space: round2(b.space), total: round2(b.total) });
 
 export interface TTcoLineIn {
@@ -109,6 +120,7 @@ interface TPriced {
   vendorId: string;
   round: number;
   unit: TUnitInput;
+  yearly: ReturnType<typeof yearlyCosts>;
   leadTimeDays: number;
 }
 
@@ -122,13 +134,18 @@ function ranks<T>(xs: T[], value: (x: T) => number): number[] {
   return out;
 }
 
-function vendorTotals(lines: TTcoLineIn[], priced: Map<string, TPriced[]>, years: number, p: TTcoParams, vendorIds: string[]) {
+/**
+ * Vendor totals for one scenario (tariff and PUE scaled): energy is linear in both, so each quote's
+ * per-unit total is purchase + (energy × tariff factor × PUE factor + support + failure + space) × annuity.
+ */
+function vendorTotals(lines: TTcoLineIn[], priced: Map<string, TPriced[]>, annuity: number, energyFactor: number, vendorIds: string[]) {
   const totals = new Map(vendorIds.map((v) => [v, { total: 0, linesQuoted: 0 }]));
   const winners = new Map<string, string>();
   for (const l of lines) {
     let best: { v: string; t: number } | null = null;
     for (const q of priced.get(l.id) ?? []) {
-      const t = unitTco(q.unit, years, p).total;
+      const y = q.yearly;
+      const t = q.unit.unitPrice + (y.energy * energyFactor + y.support + y.failure + y.space) * annuity;
       const vt = totals.get(q.vendorId)!;
       vt.total += t * l.quantity;
       vt.linesQuoted++;
@@ -171,19 +188,18 @@ export function computeTco(input: TTcoInput): TTcoResult {
         declined.get(l.id)!.push(v.id);
         continue;
       }
-      priced.get(l.id)!.push({
-        quoteId: q.quoteId,
-        vendorId: v.id,
-        round: q.round,
-        leadTimeDays: ql.leadTimeDays ?? 0,
-        unit: { unitPrice: ql.unitPrice, supportPerYear: ql.supportPerYear ?? 0, typicalWatts: ql.typicalWatts ?? 0, uHeight: l.uHeight },
-      });
+      const unit = { unitPrice: ql.unitPrice, supportPerYear: ql.supportPerYear ?? 0, typicalWatts: ql.typicalWatts ?? 0, uHeight: l.uHeight };
+      priced.get(l.id)!.push({ quoteId: q.quoteId, vendorId: v.id, round: q.round, leadTimeDays: ql.leadTimeDays ?? 0, unit, yearly: yearlyCosts(unit, p) });
     }
   }
   const sla = new Map(input.vendors.map((v) => [v.id, v.slaScore]));
+  const annuity = annuityFactor(H, p.discountRate);
   const lines = input.lines.map((l) => {
     const qs = priced.get(l.id)!;
-    const tcos = qs.map((q) => unitTco(q.unit, H, p));
+    const tcos = qs.map((q): TBreakdown => {
+      const b = { purchase: q.unit.unitPrice, energy: q.yearly.energy * annuity, support: q.yearly.support * annuity, failure: q.yearly.failure * annuity, space: q.yearly.space * annuity };
+      return { ...b, total: b.purchase + b.energy + b.support + b.failure + b.space };
+    });
     const minTotal = Math.min(...tcos.map((t) => t.total));
     const minLead = Math.min(...qs.map((q) => Math.max(q.leadTimeDays, 1)));
     const scores = qs.map((q, i) => {
@@ -212,12 +228,12 @@ export function computeTco(input: TTcoInput): TTcoResult {
         rank: rank[i]!,
         score: Math.round(scores[i]! * 10) / 10,
         scoreRank: scoreRank[i]!,
-        cumulative: cumulativeCost(q.unit, H, p).map(round2),
+        cumulative: cumulativeFromYearly(q.unit.unitPrice, q.yearly, H, p.discountRate),
       })),
     };
   });
   const vendorIds = input.vendors.map((v) => v.id);
-  const base = vendorTotals(input.lines, priced, H, p, vendorIds);
+  const base = vendorTotals(input.lines, priced, annuity, 1, vendorIds);
   const scenarios: { name: string; tariffFactor: number; pueFactor: number }[] = [
     { name: "base", tariffFactor: 1, pueFactor: 1 },
     { name: "tariff −20 %", tariffFactor: 0.8, pueFactor: 1 },
@@ -226,7 +242,7 @@ export function computeTco(input: TTcoInput): TTcoResult {
     { name: "PUE +20 %", tariffFactor: 1, pueFactor: 1.2 },
   ];
   const sensitivity = scenarios.map((s) => {
-    const r = s.name === "base" ? base : vendorTotals(input.lines, priced, H, { ...p, tariffPerKwh: p.tariffPerKwh * s.tariffFactor, pue: p.pue * s.pueFactor }, vendorIds);
+    const r = s.name === "base" ? base : vendorTotals(input.lines, priced, annuity, s.tariffFactor * s.pueFactor, vendorIds);
     let winnersChanged = 0;
     for (const [lineId, v] of r.winners) if (base.winners.get(lineId) !== v) winnersChanged++;
     return { ...s, vendors: r.vendors.map((v) => ({ vendorId: v.vendorId, total: v.total, rank: v.rank })), winnersChanged };
