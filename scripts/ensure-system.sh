@@ -17,6 +17,7 @@
 #   freeipmi-tools  ipmi-sensors: the other reference client
 #   openssl         certificates for the Redfish simulator and the agent API's TLS
 #   time            /usr/bin/time: bench:bmc measures the reference clients' memory
+#   poppler-utils   pdftotext, pdftoppm, pdfinfo: the procurement PDF reports are read back and rendered
 #
 # Uses bash builtins only, so it still answers with a PATH that lacks everything.
 set -euo pipefail
@@ -30,9 +31,9 @@ elif [ $# -gt 0 ]; then
 fi
 
 case "$target" in
-  test) want=(chromium postgresql util-linux openipmi ipmitool freeipmi-tools openssl) ;;
-  test:integration) want=(postgresql util-linux openipmi ipmitool freeipmi-tools openssl) ;;
-  test:e2e) want=(chromium postgresql util-linux openipmi openssl) ;;
+  test) want=(chromium postgresql util-linux openipmi ipmitool freeipmi-tools openssl poppler-utils) ;;
+  test:integration) want=(postgresql util-linux openipmi ipmitool freeipmi-tools openssl poppler-utils) ;;
+  test:e2e) want=(chromium postgresql util-linux openipmi openssl poppler-utils) ;;
   bench:bmc) want=(openipmi ipmitool freeipmi-tools time) ;;
   *)
     echo "ensure-system: no system packages are listed for '$target' (known: test, test:integration, test:e2e, bench:bmc)" >&2
@@ -51,6 +52,7 @@ present() {
     freeipmi-tools) has ipmi-sensors ;;
     openssl) has openssl ;;
     time) [ -x /usr/bin/time ] ;;
+    poppler-utils) has pdftotext && has pdftoppm && has pdfinfo ;;
   esac
 }
 

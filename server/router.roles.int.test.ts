@@ -98,12 +98,28 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "jobs.runNow", allowed: ["admin"] },
   { path: "jobs.cancel", allowed: ["admin"] },
   { path: "live.events", allowed: ROLES },
+  { path: "procurement.vendors", allowed: ROLES },
+  { path: "procurement.createVendor", allowed: ["admin", "procurement"] },
+  { path: "procurement.createRfq", allowed: ["admin", "procurement"] },
+  { path: "procurement.rfq", allowed: ["admin", "procurement", "viewer"] },
+  { path: "procurement.submitQuote", allowed: ["admin", "procurement"] },
+  { path: "procurement.importQuoteCsv", allowed: ["admin", "procurement"] },
+  { path: "procurement.tco", allowed: ["admin", "procurement", "viewer"] },
+  { path: "procurement.award", allowed: ["admin", "procurement"] },
+  { path: "procurement.purchaseOrders", allowed: ["admin", "procurement", "viewer", "warehouse"] },
+  { path: "procurement.issue", allowed: ["admin", "procurement"] },
+  { path: "procurement.cancel", allowed: ["admin", "procurement"] },
+  { path: "procurement.syncReceipts", allowed: ["admin", "procurement", "warehouse"] },
+  { path: "procurement.updateSettings", allowed: ["admin", "procurement"] },
+  { path: "procurement.setBudget", allowed: ["admin", "procurement"] },
+  { path: "procurement.savings", allowed: ["admin", "procurement", "viewer"] },
+  { path: "procurement.leadTime", allowed: ["admin", "procurement", "viewer"] },
 ];
 
 describe("tRPC procedures all declare who may call them", () => {
   it("finds the procedures of every domain router", () => {
     const domains = new Set(ALL.map((p) => p.path.split(".")[0]));
-    for (const d of ["auth", "assets", "catalog", "locations", "users", "audit"]) expect(domains).toContain(d);
+    for (const d of ["auth", "assets", "catalog", "locations", "users", "audit", "procurement"]) expect(domains).toContain(d);
     expect(ALL.length).toBeGreaterThan(20);
     expect(ALL.filter((p) => p.type === "subscription").map((p) => p.path)).toContain("live.events");
     for (const p of ALL.filter((q) => q.type === "subscription")) expect(SUBSCRIPTION_INPUT[p.path], `${p.path}: add a sample input to SUBSCRIPTION_INPUT`).toBeDefined();

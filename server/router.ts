@@ -6,6 +6,7 @@ import { bmcRouter } from "./domains/bmc/router";
 import { catalogRouter } from "./domains/catalog/router";
 import { jobsRouter } from "./domains/jobs/router";
 import { locationsRouter } from "./domains/locations/router";
+import { procurementRouter } from "./domains/procurement/router";
 import { authRouter, usersRouter } from "./domains/users/router";
 import { liveRouter } from "./live/router";
 
@@ -19,5 +20,6 @@ export const appRouter = router({
   bmc: bmcRouter,
   jobs: jobsRouter,
   live: liveRouter,
+  procurement: procurementRouter,
 });
 export type AppRouter = typeof appRouter;

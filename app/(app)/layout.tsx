@@ -14,6 +14,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const me = await requireMe();
   const nav = [
     { href: "/assets", label: "Assets" },
+    ...(["admin", "procurement", "viewer"].includes(me.role) ? [{ href: "/procurement", label: "Procurement" }] : []),
     { href: "/places", label: "Setup" },
     ...(me.can.administer ? [{ href: "/admin", label: "Admin" }] : []),
   ];

@@ -6,8 +6,9 @@
  * this list.
  */
 import { assetsRestRoutes } from "../domains/assets/rest";
+import { procurementRestRoutes } from "../domains/procurement/rest";
 import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes];

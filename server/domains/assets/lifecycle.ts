@@ -6,6 +6,7 @@
  * side paths: RECEIVED|BURN_IN|RACKED|CABLED|SAT → FAILED (DOA if before IN_SERVICE)
  *             FAILED|IN_SERVICE → RMA → RECEIVED (replacement received / back to stock)
  *             FAILED → DECOMMISSIONING (beyond repair, out of warranty)
+ *             ORDERED → DISPOSED (the purchase order was cancelled before delivery)
  *             any (but DISPOSED) → QUARANTINE (hold) → the status it was held in
  *
  * Each transition, in one transaction: checks the move and the caller's role,
@@ -14,7 +15,9 @@
  * audit entry.
  */
 import { AppError } from "../../errors";
-import type { TActor, TDeps } from "../../context";
+import type { TActor, TClock, TDeps } from "../../context";
+import type { Tx } from "../../db/client";
+import type { TProvider } from "../../db/url";
 import type { TRole } from "../../auth/roles";
 import { appendAudit, listAudit } from "../audit/service";
 import { actorDisplayNames } from "../users/service";
@@ -27,7 +30,8 @@ import { ZTransitionPayload, type TTransitionInput, type TTransitionResult } fro
 /** The moves, and who may make them (admin may make every move). */
 const MOVES: Record<TAssetStatus, Partial<Record<TAssetStatus, readonly TRole[]>>> = {
   PLANNED: { ORDERED: ["procurement"] },
-  ORDERED: { IN_TRANSIT: ["procurement", "warehouse"] },
+  // DISPOSED: the order was cancelled before delivery (a cancelled purchase order's placeholder assets)
+  ORDERED: { IN_TRANSIT: ["procurement", "warehouse"], DISPOSED: ["procurement"] },
   IN_TRANSIT: { RECEIVED: ["warehouse"] },
   RECEIVED: { BURN_IN: ["technician"], FAILED: ["warehouse", "technician"] },
   BURN_IN: { READY_TO_RACK: ["technician"], FAILED: ["technician"] },
@@ -114,10 +118,15 @@ async function refuseIfStale(deps: TDeps, input: TTransitionInput): Promise<void
 }
 
 export async function transition(deps: TDeps, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
-  const { db, provider, clock } = deps;
   ZTransitionPayload.optional().parse(input.payload); // every caller (tRPC, REST, scripts) is held to the bounds
   await refuseIfStale(deps, input);
-  return db.$transaction(async (tx) => {
+  return deps.db.$transaction((tx) => transitionInTx(tx, deps.provider, deps.clock, actor, input));
+}
+
+/** The same transition inside the caller's transaction (a purchase order's cancellation moves its assets with it). */
+export async function transitionInTx(tx: Tx, provider: TProvider, clock: TClock, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
+  ZTransitionPayload.optional().parse(input.payload);
+  {
     const asset = await tx.asset.findUnique({ where: { id: input.assetId }, select: { id: true, serial: true, assetTag: true, status: true, heldStatus: true, version: true } });
     if (!asset) throw new AppError("NOT_FOUND", `No asset with id ${input.assetId}.`);
     const name = asset.assetTag ? `${asset.assetTag} (serial ${asset.serial})` : `serial ${asset.serial}`;
@@ -172,7 +181,7 @@ export async function transition(deps: TDeps, actor: TActor, input: TTransitionI
     });
     await publishEvent(tx, provider, at, { scope: "asset", key: asset.id, data: { kind: "asset.status", from: state.status, to: input.to, version: asset.version + 1 } });
     return { assetId: asset.id, from: state.status, to: input.to, version: asset.version + 1, eventId: event.id };
-  });
+  }
 }
 
 /** The first event of a new asset, written by assets/service.ts when it creates one (in its transaction). */

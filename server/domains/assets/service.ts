@@ -15,7 +15,8 @@ import { nextEventLink } from "../../chains/chain";
 import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
-import { allowedTransitions, initialStatusEvent } from "./lifecycle";
+import { allowedTransitions, initialStatusEvent, transitionInTx } from "./lifecycle";
+import type { TProvider } from "../../db/url";
 import { STATUS_META, type TAssetStatus } from "./status";
 import { normaliseSerial, normaliseTag, ZAssetCreate, ZSerialCheckInput, ZAssetListInput, ZAssetUpdate, type TAssetCreate, type TAssetEvent, type TAssetListInput, type TAssetSummary, type TAssetUpdate, type TSerialCheck } from "./schema";
 
@@ -400,4 +401,48 @@ export async function assetSite(deps: TDeps, assetId: string): Promise<{ id: str
   if (!loc.siteId) return null;
   const site = await getLocation(deps, loc.siteId);
   return { id: site.id, name: site.name };
+}
+
+// ---------------------------------------------------------------- purchase orders (procurement)
+
+/**
+ * An issued purchase order's assets: one placeholder per unit, status ORDERED, whose serial names the
+ * PO line ("PO-000001-1-0001") until receiving records the real serial. Runs in the caller's transaction,
+ * so the PO and its assets commit together; each gets its first lifecycle event and an audit entry.
+ */
+export async function createOrderedPlaceholders(tx: Tx, provider: TProvider, actor: TActor, at: Date, items: { modelId: string; manufacturerId: string; vendorId: string; serial: string; reason: string }[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const it of items) {
+    const row = await tx.asset.create({
+      data: { serial: normaliseSerial(it.serial), manufacturerId: it.manufacturerId, modelId: it.modelId, vendorId: it.vendorId, status: "ORDERED", createdAt: at, updatedAt: at },
+      select: { id: true },
+    });
+    const event = initialStatusEvent(row.id, "ORDERED", actor, at, it.reason);
+    await tx.assetEvent.create({ data: { ...event, ...(await nextEventLink(tx, provider, event)) } });
+    await appendAudit(tx, provider, actor, at, { action: "create", entity: "Asset", entityId: row.id, after: { id: row.id, serial: it.serial, modelId: it.modelId, vendorId: it.vendorId, status: "ORDERED" } });
+    ids.push(row.id);
+  }
+  if (ids.length) await publishEvent(tx, provider, at, ...ids.map((id) => ({ scope: "asset" as const, key: id, data: { kind: "asset.created" as const, status: "ORDERED" as const } })));
+  return ids;
+}
+
+/** The statuses of these assets (a purchase order's placeholders), read in the caller's transaction. */
+export async function assetStatuses(db: Db | Tx, assetIds: string[]): Promise<Map<string, TAssetStatus>> {
+  const rows = await db.asset.findMany({ where: { id: { in: assetIds } }, select: { id: true, status: true } });
+  return new Map(rows.map((r) => [r.id, r.status as TAssetStatus]));
+}
+
+/** When each of these assets first reached a status (the lead-time KPI: first RECEIVED); absent when it never did. */
+export async function firstReachedAt(db: Db | Tx, assetIds: string[], status: TAssetStatus): Promise<Map<string, Date>> {
+  const out = new Map<string, Date>();
+  for (let i = 0; i < assetIds.length; i += 500) {
+    const rows = await db.assetEvent.groupBy({ by: ["assetId"], where: { assetId: { in: assetIds.slice(i, i + 500) }, toStatus: status }, _min: { at: true } });
+    for (const r of rows) if (r._min.at) out.set(r.assetId, r._min.at);
+  }
+  return out;
+}
+
+/** A cancelled purchase order's placeholders leave the books through the lifecycle (ORDERED → DISPOSED), in the caller's transaction. */
+export async function disposeCancelledOrder(tx: Tx, deps: TDeps, actor: TActor, assetIds: string[], reason: string) {
+  for (const assetId of assetIds) await transitionInTx(tx, deps.provider, deps.clock, actor, { assetId, to: "DISPOSED", reason });
 }

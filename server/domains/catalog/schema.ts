@@ -19,6 +19,7 @@ export const ZModelCreate = z
     partNumber: z.string().trim().min(1, "Required").max(64).transform((s) => s.toUpperCase()),
     heightU: z.number().int().min(0).max(20).default(0),
     nominalPowerW: z.number().int().min(0).max(100_000).default(0),
+    typicalPowerW: z.number().int().min(0).max(100_000).default(0),
   })
   .refine((m) => !RACKABLE_KINDS.includes(m.kind) || m.kind === "PDU" || m.heightU > 0, { message: "Servers and switches take at least 1 U", path: ["heightU"] })
   .refine((m) => !COMPONENT_KINDS.includes(m.kind) || m.heightU === 0, { message: "Parts do not take rack units", path: ["heightU"] });
@@ -26,6 +27,9 @@ export const ZVendorCreate = z.object({
   name,
   contactEmail: z.email("Enter an e-mail address").optional(),
   rmaSlaDays: z.number().int().min(1).max(365).default(5),
+  leadTimeSlaDays: z.number().int().min(1).max(730).default(30),
+  supportResponseHours: z.number().int().min(1).max(720).default(24),
+  warrantyYears: z.number().int().min(0).max(15).default(3),
 });
 
 // ------------------------------------------------------------------ procedure inputs and outputs
@@ -44,6 +48,7 @@ export const ZModel = z.object({
   partNumber: z.string(),
   heightU: z.number().int(),
   nominalPowerW: z.number().int(),
+  typicalPowerW: z.number().int(),
   manufacturerId: z.string(),
   manufacturer: z.object({ name: z.string() }),
 });
@@ -52,6 +57,14 @@ export type TModel = z.infer<typeof ZModel>;
 /** A model as created (without the manufacturer's name). */
 export const ZModelCreated = ZModel.omit({ manufacturer: true });
 
-export const ZVendor = z.object({ id: z.string(), name: z.string(), contactEmail: z.string().nullable(), rmaSlaDays: z.number().int() });
+export const ZVendor = z.object({
+  id: z.string(),
+  name: z.string(),
+  contactEmail: z.string().nullable(),
+  rmaSlaDays: z.number().int(),
+  leadTimeSlaDays: z.number().int(),
+  supportResponseHours: z.number().int(),
+  warrantyYears: z.number().int(),
+});
 export const ZVendors = z.array(ZVendor);
 export type TVendor = z.infer<typeof ZVendor>;

@@ -1,0 +1,139 @@
+/**
+ * npm run bench:procurement — procurement at size, on SQLite, server time (service calls as the API makes them):
+ *   - TCO comparison of an RFQ with 200 lines × 12 vendors × 3 rounds (rfqTco: load + compute), p50/p95;
+ *     baseline: the pure TCO computation alone (computeTco) on the same data;
+ *   - the TCO PDF report for it (tcoReport), once warm;
+ *   - savings and lead-time KPIs over 100 k POs and 1 M PO assets (--pos=N, assets = 10 per PO), p50/p95.
+ * Options: --pos=N (default 100000), --keep (keep the database file).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { createDatabase, tuneDatabase } from "../server/db/client";
+import { openRawSqlite } from "../server/db/admin";
+import { migrate } from "../server/db/migrate";
+import { SYSTEM_ACTOR, systemClock, type TDeps } from "../server/context";
+import { createManufacturer, createModel } from "../server/domains/catalog/service";
+import { createRfq, createVendorWithTerms, rfqTco, submitQuote } from "../server/domains/procurement/service";
+import { leadTimeKpi, savingsKpi } from "../server/domains/procurement/kpi";
+import { tcoReport } from "../server/domains/procurement/report";
+import { computeTco } from "../server/domains/procurement/tco";
+
+const POS = Number(process.argv.find((a) => a.startsWith("--pos="))?.split("=")[1] ?? 100_000);
+const ASSETS_PER_PO = 10;
+const dir = mkdtempSync(path.join(os.tmpdir(), "ironledger-bench-procurement-"));
+const file = path.join(dir, "bench.db");
+const log = (s: string) => process.stderr.write(`[bench:procurement] ${s}\n`);
+let seed = 11;
+const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+const id = () => `c${randomBytes(12).toString("hex")}`;
+
+function pct(xs: number[], p: number) {
+  const s = [...xs].sort((a, b) => a - b);
+  return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!.toFixed(2);
+}
+async function time(fn: () => Promise<unknown> | unknown) {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+async function sample(n: number, fn: () => Promise<unknown> | unknown) {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) xs.push(await time(fn));
+  return { p50_ms: pct(xs, 50), p95_ms: pct(xs, 95), n };
+}
+
+const url = `file:${file}`;
+await migrate(url);
+const database = createDatabase(url);
+await tuneDatabase(database);
+const deps: TDeps = { db: database.db, provider: "sqlite", clock: systemClock };
+
+// ---------------------------------------------------------------- the RFQ: 200 lines × 12 vendors × 3 rounds
+log("seeding the RFQ (200 lines × 12 vendors × 3 rounds) through the services");
+const mf = await createManufacturer(deps, SYSTEM_ACTOR, { name: "BenchCo" });
+const models: { id: string }[] = [];
+for (let k = 0; k < 20; k++) models.push(await createModel(deps, SYSTEM_ACTOR, { manufacturerId: mf.id, name: `Model ${k}`, kind: "SERVER", partNumber: `BM-${k}`, heightU: 1 + (k % 2), nominalPowerW: 800, typicalPowerW: 450 }));
+const vendors: { id: string }[] = [];
+for (let v = 0; v < 12; v++) vendors.push(await createVendorWithTerms(deps, SYSTEM_ACTOR, { name: `Vendor ${String(v).padStart(2, "0")}` }));
+const rfq = await createRfq(deps, SYSTEM_ACTOR, {
+  title: "Bench RFQ",
+  currency: "EUR",
+  lines: Array.from({ length: 200 }, (_, i) => ({ modelId: models[i % models.length]!.id, quantity: 1 + (i % 20), budgetUnitPrice: 10_000 })),
+  vendorIds: vendors.map((v) => v.id),
+});
+for (let round = 1; round <= 3; round++) {
+  for (const v of vendors) {
+    await submitQuote(deps, SYSTEM_ACTOR, rfq.id, {
+      vendorId: v.id,
+      round,
+      lines: rfq.lines.map((l) => (rnd() < 0.05 ? { rfqLineId: l.id, declined: true as const } : { rfqLineId: l.id, unitPrice: Math.round(8000 + rnd() * 4000 - round * 200), leadTimeDays: 10 + Math.floor(rnd() * 50), warrantyYears: 3, supportPerYear: 300 + Math.round(rnd() * 500), typicalWatts: 300 + Math.round(rnd() * 300) })),
+    });
+  }
+}
+for (let i = 0; i < 3; i++) await rfqTco(deps, rfq.id); // warm
+const tco = await sample(30, () => rfqTco(deps, rfq.id));
+const full = await rfqTco(deps, rfq.id);
+const tcoInput = {
+  horizonYears: 5,
+  params: full.parameters,
+  weights: full.weights,
+  lines: full.lines.map((l) => ({ id: l.rfqLineId, lineNo: l.lineNo, label: l.label, quantity: l.quantity, uHeight: l.uHeight })),
+  vendors: full.vendors.map((v) => ({ id: v.vendorId, name: v.name, slaScore: 1 })),
+  quotes: (await database.db.quote.findMany({ where: { rfqId: rfq.id }, include: { lines: true } })).map((q) => ({ quoteId: q.id, vendorId: q.vendorId, round: q.round, declinedRound: q.declined, lines: q.lines })),
+};
+const pure = await sample(30, () => computeTco(tcoInput));
+log(`TCO p95 ${tco.p95_ms} ms (pure computation p95 ${pure.p95_ms} ms)`);
+await tcoReport(deps, rfq.id, "pdf"); // warm (fonts, modules)
+let pdfBytes = 0;
+const pdf = await sample(3, async () => (pdfBytes = (await tcoReport(deps, rfq.id, "pdf")).base64.length));
+log(`PDF ${pdf.p95_ms} ms (${Math.round((pdfBytes * 3) / 4 / 1024)} KiB)`);
+
+// ---------------------------------------------------------------- KPIs: 100 k POs, 1 M PO assets (raw inserts)
+log(`loading ${POS} POs and ${POS * ASSETS_PER_PO} PO assets`);
+const raw = openRawSqlite(file);
+raw.pragma("synchronous = OFF");
+const iso = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+const insPo = raw.prepare(`INSERT INTO "PurchaseOrder" (id, number, vendorId, currency, status, total, createdById, createdAt, issuedAt, receivedAt, version) VALUES (?, ?, ?, 'EUR', ?, ?, 'bench', ?, ?, ?, 1)`);
+const insLine = raw.prepare(`INSERT INTO "PurchaseOrderLine" (id, poId, lineNo, modelId, quantity, unitPrice, leadTimeDays, baselineBudget, baselineFirstRound, receivedQty) VALUES (?, ?, 1, ?, ?, ?, 30, ?, ?, ?)`);
+const insAsset = raw.prepare(`INSERT INTO "PurchaseOrderAsset" (id, poLineId, assetId, vendorId, receivedAt, leadDays, onTime) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+const start = Date.UTC(2025, 0, 1);
+const t0 = Date.now();
+raw.transaction(() => {
+  for (let i = 0; i < POS; i++) {
+    const poId = id();
+    const vendor = vendors[i % vendors.length]!;
+    const issued = start + Math.floor(rnd() * 365) * 86_400_000;
+    const price = 9000 + Math.round(rnd() * 2000);
+    const lead = 10 + rnd() * 60;
+    const received = issued + lead * 86_400_000;
+    insPo.run(poId, `PO-B${String(i).padStart(7, "0")}`, vendor.id, "RECEIVED", price * ASSETS_PER_PO, iso(issued), iso(issued), iso(received));
+    const lineId = id();
+    insLine.run(lineId, poId, models[0]!.id, ASSETS_PER_PO, price, 10_000, price + 300, ASSETS_PER_PO);
+    for (let a = 0; a < ASSETS_PER_PO; a++) {
+      const l = Math.round((lead + rnd() * 5) * 10) / 10; // syncReceipts keeps lead days at 0.1-day resolution
+      insAsset.run(id(), lineId, id(), vendor.id, iso(issued + l * 86_400_000), l, l <= 30 ? 1 : 0);
+    }
+  }
+})();
+raw.close();
+log(`loaded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+const quarter = { period: "2025-Q2" };
+await savingsKpi(deps, quarter);
+await leadTimeKpi(deps, quarter);
+const savingsQ = await sample(10, () => savingsKpi(deps, quarter));
+const leadQ = await sample(10, () => leadTimeKpi(deps, quarter));
+const leadVendorQ = await sample(10, () => leadTimeKpi(deps, { ...quarter, vendorId: vendors[0]!.id }));
+log(`KPIs for one quarter: savings p95 ${savingsQ.p95_ms} ms, lead time p95 ${leadQ.p95_ms} ms (one vendor ${leadVendorQ.p95_ms} ms)`);
+
+await database.close();
+if (!process.argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
+
+const targets = [
+  { metric: "tco_200x12x3_p95_ms", target: 150, actual: tco.p95_ms, met: tco.p95_ms <= 150 },
+  { metric: "tco_pdf_ms", target: 3000, actual: pdf.p95_ms, met: pdf.p95_ms <= 3000 },
+  { metric: "kpi_savings_quarter_p95_ms", target: 200, actual: savingsQ.p95_ms, met: savingsQ.p95_ms <= 200 },
+  { metric: "kpi_lead_time_quarter_p95_ms", target: 200, actual: leadQ.p95_ms, met: leadQ.p95_ms <= 200 },
+];
+console.log(JSON.stringify({ bench: "procurement", results: { tco, pdf: { ...pdf, kib: Math.round((pdfBytes * 3) / 4 / 1024) }, kpis: { pos: POS, poAssets: POS * ASSETS_PER_PO, savingsQ, leadQ, leadVendorQ } }, baseline: { pureTco: pure }, targets }));
