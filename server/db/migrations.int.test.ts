@@ -45,7 +45,7 @@ async function catalog(provider: TProvider, url: string): Promise<Record<string,
   await c.connect();
   try {
     const cols = await c.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; column_default: string | null; ordinal_position: number }>(
-      `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default, ordinal_position FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> $1 ORDER BY table_name, ordinal_position`,
+      `SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default, ordinal_position FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> $1 ORDER BY table_name, column_name`, // by name: ALTER TABLE … ADD COLUMN appends, wherever the schema lists the field
       [RUNNER_TABLE],
     );
     const idx = await c.query<{ tablename: string; indexname: string; indexdef: string }>(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> $1 ORDER BY tablename, indexname`, [RUNNER_TABLE]);
