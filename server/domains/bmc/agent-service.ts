@@ -18,17 +18,18 @@
 import { ZAgentWork, ZObservationBatch, type TAgentCommands, type TAgentTarget, type TAgentWork, type TObservation, type TObservationAck } from "../../contracts/agent";
 import type { Tx } from "../../db/client";
 import { AppError, uniqueViolation } from "../../errors";
+import { fieldErrors } from "../../http";
 import type { TActor, TDeps } from "../../context";
 import { sha256 } from "../../auth/password";
 import { openEndpointPassword } from "./credentials";
 import { appendAudit } from "../audit/service";
 import { nextObservationLinks } from "../../chains/chain";
 import { publishEvent } from "../../live/publish";
-import { assetIdentities, assetIdentity, type TAssetIdentity } from "../assets/service";
+import { assetIdentity, type TAssetIdentity } from "../assets/service";
 import { recordCommandResult, releaseCommands, takeCommands, waitForCommand } from "./commands";
 import { findingWrites, kindsJudgedBy, knownFindings, planFindings, probeFacts, writeFindings, type TFact, type TFindingWrites, type TKnownFinding } from "./reconcile";
 import { AGENT_TOKEN_PREFIX } from "./service";
-import { insertObservations, lastObserved, rowIds, updateEndpoints, type TEndpointChange } from "./ingest-sql";
+import { assetIdentitiesOf, insertObservations, lastObserved, rowIds, updateEndpoints, type TEndpointChange } from "./ingest-sql";
 import type { TFindingKind } from "./schema";
 
 /** how often an agent asks for its work again */
@@ -84,9 +85,28 @@ interface TEndpointState {
   tlsFingerprint: string | null;
 }
 
+/**
+ * The batch validated as a whole: any invalid observation refuses the batch (nothing is stored), with
+ * an error that names the observations by their index in the batch (an agent then sends its records
+ * one by one and sets the refused one aside).
+ */
+function parseBatch(input: unknown) {
+  const r = ZObservationBatch.safeParse(input);
+  if (r.success) return r.data;
+  const items = [...new Set(r.error.issues.filter((i) => i.path[0] === "observations" && typeof i.path[1] === "number").map((i) => i.path[1] as number))];
+  if (items.length === 0) throw r.error;
+  const first = r.error.issues.find((i) => i.path[1] === items[0])!;
+  const where = first.path.slice(2).map(String).join(".");
+  throw new AppError(
+    "BAD_REQUEST",
+    `${items.length === 1 ? `Observation ${items[0]} of the batch is` : `Observations ${items.slice(0, 10).join(", ")}${items.length > 10 ? ", …" : ""} of the batch are`} not valid (observation ${items[0]}${where ? `, ${where}` : ""}: ${first.message}); nothing in the batch was stored. Send the others without it.`,
+    { fields: fieldErrors(r.error) },
+  );
+}
+
 /** Stores a validated batch; see the file header. Safe to call twice with the same batch. */
 export async function ingestObservations(deps: TDeps, agent: TAgentIdentity, input: unknown): Promise<TObservationAck> {
-  const batch = ZObservationBatch.parse(input);
+  const batch = parseBatch(input);
   const endpointIds = [...new Set(batch.observations.map((o) => o.endpointId))];
   const endpoints = await deps.db.bmcEndpoint.findMany({ where: { id: { in: endpointIds }, agentId: agent.id }, select: { id: true, assetId: true, tlsFingerprint: true } });
   const owned = new Map(endpoints.map((e) => [e.id, e]));
@@ -161,7 +181,7 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
       const latest = await lastObserved(tx, deps.provider, endpointIds, new Date(now.getTime() + OBSERVATION_MAX_SKEW_MS));
       // the whole batch joins the observation chain in one statement, linked in order (the chain lock is held until commit)
       const links = await nextObservationLinks(tx, deps.provider, rows);
-      const identities = await assetIdentities(tx, probedAssets);
+      const identities = await assetIdentitiesOf(tx, deps.provider, probedAssets);
       const findings = await knownFindings(tx, endpointIds);
       await insertObservations(tx, deps.provider, rows.map((r, i) => ({ ...r, ...links[i]! })));
 
