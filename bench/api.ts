@@ -12,7 +12,8 @@
  * Load: bench/load.ts on loopback, keep-alive, closed loop.
  *   - lookup by serial (GET /api/v1/assets/lookup?code=SERIAL), concurrency 1 and 50
  *   - lifecycle transition (POST /api/v1/assets/{id}/transitions), concurrency 20
- *   - agent ingest (POST /api/agent/v1/observations, batches of 100 probes), observations/s
+ *   - agent ingest (POST /api/agent/v1/observations, batches of 100 probes as agents send them:
+ *     FRU, 30 sensors, SEL, firmware; bench/ingest-payload.ts), observations/s
  * on SQLite with 1 M assets (the database is built once with raw inserts and
  * kept under bench/.cache/, gitignored), and lookup + transition on PostgreSQL
  * (a throwaway server, tests/harness/postgres.ts) against a `pg` baseline.
@@ -29,6 +30,7 @@ import path from "node:path";
 import { openRawPg, openRawSqlite, type TRawSqlite } from "../server/db/admin";
 import { freePort, startPostgres, type TPostgres } from "../tests/harness/postgres";
 import { runLoad, type TLoadResult } from "./load";
+import { probeBatch, serialOf } from "./ingest-payload";
 
 const root = path.resolve(import.meta.dirname, "..");
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
@@ -48,7 +50,6 @@ const ASSET_STATUSES = ["PLANNED", "ORDERED", "IN_TRANSIT", "RECEIVED", "BURN_IN
 const id = () => `c${randomBytes(12).toString("hex")}`;
 let seed = 7;
 const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-const serialOf = (i: number) => `SN${((i * 7_919) % 1_000_003).toString(36).toUpperCase().padStart(5, "0")}${String(i).padStart(7, "0")}`;
 const ENDPOINTS = 1000;
 
 interface TFixture {
@@ -333,28 +334,6 @@ async function transitions(port: number, token: string, concurrency: number, ass
   });
 }
 
-function probeBatch(endpoints: string[], offset: number, at: string): string {
-  const sensors = Array.from({ length: 30 }, (_, k) => ({ name: `Sensor ${k}`, value: 40 + (k % 7), unit: "degrees C", status: "ok" }));
-  const observations = Array.from({ length: 100 }, (_, k) => ({
-    kind: "bmc.probe",
-    idempotencyKey: `bench-${randomBytes(8).toString("hex")}`,
-    endpointId: endpoints[(offset + k) % endpoints.length],
-    observedAt: at,
-    durationMs: 80,
-    result: {
-      protocol: "ipmi",
-      power: "on",
-      deviceId: { firmwareRevision: "2.15", manufacturerId: 674, productId: 256 },
-      guid: null,
-      fru: { manufacturer: null, productName: null, productSerial: null, boardSerial: null, chassisSerial: null, assetTag: null },
-      sensors,
-      sel: [],
-      firmware: [{ component: "BMC", version: "2.15" }],
-    },
-  }));
-  return JSON.stringify({ observations });
-}
-
 async function ingest(port: number, f: TFixture, concurrency: number): Promise<TLoadResult & { observations_per_s: number }> {
   let offset = 0;
   const r = await runLoad({
@@ -363,7 +342,7 @@ async function ingest(port: number, f: TFixture, concurrency: number): Promise<T
     durationMs: SECONDS * 1000,
     next: () => {
       offset += 100;
-      return { method: "POST", path: "/api/agent/v1/observations", headers: auth(f.agentToken), body: probeBatch(f.endpoints, offset, new Date(Date.now() - 1000).toISOString()) };
+      return { method: "POST", path: "/api/agent/v1/observations", headers: auth(f.agentToken), body: JSON.stringify(probeBatch(f.endpoints, offset, new Date(Date.now() - 1000).toISOString())) };
     },
     ok: (status, body) => status === 200 && body.includes('"accepted":100'),
   });

@@ -19,6 +19,7 @@ import path from "node:path";
 import { openRawSqlite } from "../server/db/admin";
 import { freePort } from "../tests/harness/postgres";
 import { runLoad, type TLoadRequest } from "./load";
+import { probeBatch } from "./ingest-payload";
 
 const root = path.resolve(import.meta.dirname, "..");
 const which = process.argv[2] && !process.argv[2].startsWith("--") ? process.argv[2] : "all";
@@ -151,23 +152,8 @@ async function profile(kind: string): Promise<void> {
     let offset = 0;
     next = () => {
       offset += 100;
-      const observations = Array.from({ length: 100 }, (_, k) => ({
-        kind: "bmc.probe",
-        idempotencyKey: `prof-${offset}-${k}-${Math.floor(rnd() * 1e9)}`,
-        endpointId: meta.endpoints[(offset + k) % meta.endpoints.length],
-        observedAt: new Date(Date.now() - 1000).toISOString(),
-        durationMs: 80,
-        result: {
-          protocol: "ipmi",
-          power: "on",
-          deviceId: { firmwareRevision: "2.15", manufacturerId: 674, productId: 256 },
-          guid: null,
-          fru: { manufacturer: null, productName: null, productSerial: null, boardSerial: null, chassisSerial: null, assetTag: null },
-          sensors: Array.from({ length: 30 }, (_, s) => ({ name: `Sensor ${s}`, value: 40 + (s % 7), unit: "degrees C", status: "ok" })),
-          sel: [],
-          firmware: [{ component: "BMC", version: "2.15" }],
-        },
-      }));
+      // what agents send: bench/ingest-payload.ts
+      const observations = probeBatch(meta.endpoints, offset, new Date(Date.now() - 1000).toISOString()).observations;
       return { method: "POST", path: "/api/agent/v1/observations", headers: { authorization: `Bearer ${meta.agentToken}` }, body: JSON.stringify({ observations }) };
     };
   }

@@ -15,20 +15,21 @@
  * the pinned TLS fingerprint and the findings, and one audit entry.
  * Credentials are never logged.
  */
-import { randomBytes } from "node:crypto";
 import { ZAgentWork, ZObservationBatch, type TAgentCommands, type TAgentTarget, type TAgentWork, type TObservation, type TObservationAck } from "../../contracts/agent";
 import type { Tx } from "../../db/client";
 import { AppError, uniqueViolation } from "../../errors";
+import { fieldErrors } from "../../http";
 import type { TActor, TDeps } from "../../context";
 import { sha256 } from "../../auth/password";
 import { openEndpointPassword } from "./credentials";
 import { appendAudit } from "../audit/service";
 import { nextObservationLinks } from "../../chains/chain";
 import { publishEvent } from "../../live/publish";
-import { assetIdentities, assetIdentity, type TAssetIdentity } from "../assets/service";
+import { assetIdentity, type TAssetIdentity } from "../assets/service";
 import { recordCommandResult, releaseCommands, takeCommands, waitForCommand } from "./commands";
-import { applyFindings, kindsJudgedBy, knownFindings, probeFacts, type TFact, type TKnownFinding } from "./reconcile";
+import { findingWrites, kindsJudgedBy, knownFindings, planFindings, probeFacts, writeFindings, type TFact, type TFindingWrites, type TKnownFinding } from "./reconcile";
 import { AGENT_TOKEN_PREFIX } from "./service";
+import { assetIdentitiesOf, insertObservations, lastObserved, rowIds, updateEndpoints, type TEndpointChange } from "./ingest-sql";
 import type { TFindingKind } from "./schema";
 
 /** how often an agent asks for its work again */
@@ -84,9 +85,28 @@ interface TEndpointState {
   tlsFingerprint: string | null;
 }
 
+/**
+ * The batch validated as a whole: any invalid observation refuses the batch (nothing is stored), with
+ * an error that names the observations by their index in the batch (an agent then sends its records
+ * one by one and sets the refused one aside).
+ */
+function parseBatch(input: unknown) {
+  const r = ZObservationBatch.safeParse(input);
+  if (r.success) return r.data;
+  const items = [...new Set(r.error.issues.filter((i) => i.path[0] === "observations" && typeof i.path[1] === "number").map((i) => i.path[1] as number))];
+  if (items.length === 0) throw r.error;
+  const first = r.error.issues.find((i) => i.path[1] === items[0])!;
+  const where = first.path.slice(2).map(String).join(".");
+  throw new AppError(
+    "BAD_REQUEST",
+    `${items.length === 1 ? `Observation ${items[0]} of the batch is` : `Observations ${items.slice(0, 10).join(", ")}${items.length > 10 ? ", …" : ""} of the batch are`} not valid (observation ${items[0]}${where ? `, ${where}` : ""}: ${first.message}); nothing in the batch was stored. Send the others without it.`,
+    { fields: fieldErrors(r.error) },
+  );
+}
+
 /** Stores a validated batch; see the file header. Safe to call twice with the same batch. */
 export async function ingestObservations(deps: TDeps, agent: TAgentIdentity, input: unknown): Promise<TObservationAck> {
-  const batch = ZObservationBatch.parse(input);
+  const batch = parseBatch(input);
   const endpointIds = [...new Set(batch.observations.map((o) => o.endpointId))];
   const endpoints = await deps.db.bmcEndpoint.findMany({ where: { id: { in: endpointIds }, agentId: agent.id }, select: { id: true, assetId: true, tlsFingerprint: true } });
   const owned = new Map(endpoints.map((e) => [e.id, e]));
@@ -111,10 +131,16 @@ export async function ingestObservations(deps: TDeps, agent: TAgentIdentity, inp
       return { accepted, duplicates: keys.length - accepted, stored: keys };
     } catch (e) {
       // the same key delivered twice at the same moment (a retry racing its original): the second pass sees it stored
-      if (uniqueViolation(e) && attempt < 2) continue;
+      if ((uniqueViolation(e) || rawUniqueViolation(e)) && attempt < 2) continue;
       throw e;
     }
   }
+}
+
+/** A unique constraint failed in a raw statement (Prisma reports those as P2010, not P2002). */
+function rawUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  return err?.code === "P2010" && err.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation";
 }
 
 async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObservation[], owned: Map<string, TEndpointState>): Promise<number> {
@@ -134,6 +160,7 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
   // inside it, each kind of read and write is one statement for the whole batch where the outcome is the
   // same as one observation after the other (docs/performance.md).
   const now = deps.clock.now();
+  const newRowId = rowIds();
   const rows = fresh.map((o) => {
     const payload =
       o.kind === "bmc.probe"
@@ -151,25 +178,23 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
       const summary = { observations: fresh.length, endpoints: [] as string[], opened: [] as string[], resolved: [] as string[], pinned: [] as string[], tlsMismatch: [] as string[], commands: [] as string[] };
       const endpointIds = [...new Set(rows.map((r) => r.endpointId))];
       // rows dated ahead (stored before they were refused) must not outrank what is observed now
-      const lastSeen = await tx.bmcObservation.groupBy({ by: ["endpointId"], where: { endpointId: { in: endpointIds }, observedAt: { lte: new Date(now.getTime() + OBSERVATION_MAX_SKEW_MS) } }, _max: { observedAt: true } });
-      const latest = new Map<string, Date | null>(endpointIds.map((id) => [id, null]));
-      for (const l of lastSeen) latest.set(l.endpointId, l._max.observedAt ?? null);
+      const latest = await lastObserved(tx, deps.provider, endpointIds, new Date(now.getTime() + OBSERVATION_MAX_SKEW_MS));
       // the whole batch joins the observation chain in one statement, linked in order (the chain lock is held until commit)
       const links = await nextObservationLinks(tx, deps.provider, rows);
-      const identities = await assetIdentities(tx, probedAssets);
+      const identities = await assetIdentitiesOf(tx, deps.provider, probedAssets);
       const findings = await knownFindings(tx, endpointIds);
-      await tx.bmcObservation.createMany({ data: rows.map((r, i) => ({ ...r, ...links[i]! })) });
+      await insertObservations(tx, deps.provider, rows.map((r, i) => ({ ...r, ...links[i]! })));
 
       /** per endpoint: what the asset page's BMC panel should refetch */
       const changed = new Map<string, { assetId: string; status: string; opened: number; resolved: number }>();
-      /** per endpoint: its row's new state, written once (the same end state as one update per observation) */
-      const pending = new Map<string, Record<string, unknown>>();
-      const flush = async (endpointId?: string) => {
-        for (const [id, data] of pending) {
-          if (endpointId !== undefined && id !== endpointId) continue;
-          await tx.bmcEndpoint.update({ where: { id }, data });
-          pending.delete(id);
-        }
+      /** per endpoint: its row's new state, written once for the batch (the same end state as one update per observation) */
+      const pending = new Map<string, TEndpointChange>();
+      /** the findings' writes, gathered in order and written together */
+      const writes = findingWrites(newRowId);
+      const flush = async () => {
+        await updateEndpoints(tx, deps.provider, pending);
+        pending.clear();
+        await writeFindings(tx, deps.provider, writes);
       };
       const counted = new Set<string>();
       for (let i = 0; i < fresh.length; i++) {
@@ -182,7 +207,7 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
         }
         if (o.kind === "bmc.command") {
           // a command's result counts whenever it arrives; it changes no finding (and may set the endpoint's power: write ours first)
-          await flush(ep.id);
+          await flush();
           const status = await recordCommandResult(tx, deps.provider, agentActor(agent), now, agent.id, o, row.id);
           if (status) summary.commands.push(`${o.commandId}:${status}`);
           continue;
@@ -192,7 +217,7 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
         if (prev && row.observedAt < prev) continue;
         latest.set(ep.id, row.observedAt);
         const [opened, resolved] = [summary.opened.length, summary.resolved.length];
-        const status = await applyObservation(tx, now, ep, o, row.id, summary, identities, findings.get(ep.id)!, (data) => pending.set(ep.id, { ...pending.get(ep.id), ...data }));
+        const status = await applyObservation(tx, now, ep, o, row.id, summary, identities, findings.get(ep.id)!, writes, (data) => pending.set(ep.id, { ...pending.get(ep.id), ...data }));
         const c = changed.get(ep.id) ?? { assetId: ep.assetId, status, opened: 0, resolved: 0 };
         changed.set(ep.id, { ...c, status, opened: c.opened + summary.opened.length - opened, resolved: c.resolved + summary.resolved.length - resolved });
       }
@@ -213,11 +238,6 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
   return fresh.length;
 }
 
-/** A row id in the shape of Prisma's cuid() default (the batch is inserted with its ids, to link what refers to them). */
-function newRowId(): string {
-  return `c${randomBytes(12).toString("hex")}`;
-}
-
 async function applyObservation(
   tx: Tx,
   now: Date,
@@ -227,7 +247,8 @@ async function applyObservation(
   summary: { opened: string[]; resolved: string[]; pinned: string[]; tlsMismatch: string[] },
   identities: Map<string, TAssetIdentity>,
   known: TKnownFinding[],
-  setEndpoint: (data: Record<string, unknown>) => void,
+  writes: TFindingWrites,
+  setEndpoint: (data: TEndpointChange) => void,
 ): Promise<string> {
   const target = { endpointId: ep.id, assetId: ep.assetId };
   const at = new Date(o.observedAt);
@@ -237,7 +258,7 @@ async function applyObservation(
     const fp = o.tlsFingerprint ?? null;
     if (fp && ep.tlsFingerprint && fp !== ep.tlsFingerprint) {
       // not the BMC we pinned: keep the observation, trust nothing in it
-      const ch = await applyFindings(tx, at, target, [{ kind: "TLS_MISMATCH", key: fp, detail: { pinned: ep.tlsFingerprint, presented: fp } }], [], known);
+      const ch = planFindings(at, target, [{ kind: "TLS_MISMATCH", key: fp, detail: { pinned: ep.tlsFingerprint, presented: fp } }], [], known, writes);
       summary.opened.push(...ch.opened);
       summary.tlsMismatch.push(ep.id);
       setEndpoint({ lastStatus: "tls-mismatch", lastError: "The BMC presented a certificate other than the pinned one.", updatedAt: now });
@@ -259,7 +280,7 @@ async function applyObservation(
     judged = kindsJudgedBy({ kind: "bmc.unreachable" });
     setEndpoint({ lastStatus: "unreachable", lastError: `${o.reason}: ${o.message}`.slice(0, 500), updatedAt: now });
   }
-  const ch = await applyFindings(tx, at, target, facts, judged, known);
+  const ch = planFindings(at, target, facts, judged, known, writes);
   summary.opened.push(...ch.opened);
   summary.resolved.push(...ch.resolved);
   return o.kind === "bmc.probe" ? "ok" : "unreachable";

@@ -9,6 +9,8 @@
  *   fact gone, finding OPEN          → RESOLVED by the system
  */
 import type { Tx } from "../../db/client";
+import type { TProvider } from "../../db/url";
+import { insertRows, updateRows, type TParam } from "./ingest-sql";
 import type { TBmcProbeResult } from "../../contracts/bmc";
 import { normaliseSerial, observedSerial } from "../../contracts/normalise";
 import type { TFindingKind } from "./schema";
@@ -110,10 +112,6 @@ export interface TFindingChanges {
   resolved: string[];
 }
 
-/**
- * Brings the endpoint's findings in step with `facts`, inside the caller's
- * transaction. OPEN findings of a kind in `judged` whose fact is absent are resolved.
- */
 const LIVE_STATUSES = ["OPEN", "ACCEPTED", "DISMISSED"];
 
 export interface TKnownFinding {
@@ -131,24 +129,53 @@ export async function knownFindings(tx: Tx, endpointIds: string[]): Promise<Map<
   return out;
 }
 
-export async function applyFindings(
-  tx: Tx,
-  at: Date,
-  target: { endpointId: string; assetId: string },
-  facts: TFact[],
-  judged: TFindingKind[],
-  /** this endpoint's OPEN, ACCEPTED and DISMISSED findings of every kind, read earlier in the same transaction (batched ingest); kept current here */
-  known?: TKnownFinding[],
-): Promise<TFindingChanges> {
+/** A finding row to insert (its id chosen here, so later observations of the batch can refer to it). */
+interface TFindingCreate {
+  id: string;
+  endpointId: string;
+  assetId: string;
+  kind: string;
+  key: string;
+  detail: string;
+  status: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  resolvedBy: string | null;
+  resolvedAt: Date | null;
+}
+type TFindingUpdate = Partial<Pick<TFindingCreate, "detail" | "status" | "lastSeenAt" | "resolvedBy" | "resolvedAt">>;
+
+/**
+ * The findings writes of a whole batch, gathered while the batch's observations are reconciled in
+ * order (planFindings) and written with one statement per kind of write (writeFindings): the same
+ * end state as writing after each observation.
+ */
+export interface TFindingWrites {
+  creates: Map<string, TFindingCreate>;
+  updates: Map<string, TFindingUpdate>;
+  newId: () => string;
+}
+
+export function findingWrites(newId: () => string): TFindingWrites {
+  return { creates: new Map(), updates: new Map(), newId };
+}
+
+function change(w: TFindingWrites, id: string, data: TFindingUpdate) {
+  const created = w.creates.get(id);
+  if (created) Object.assign(created, data);
+  else w.updates.set(id, { ...w.updates.get(id), ...data });
+}
+
+/**
+ * Brings the endpoint's findings in step with `facts` in `known` (its OPEN, ACCEPTED and
+ * DISMISSED findings of every kind, kept current here) and records the writes in `w`.
+ * OPEN findings of a kind in `judged` whose fact is absent are resolved.
+ */
+export function planFindings(at: Date, target: { endpointId: string; assetId: string }, facts: TFact[], judged: TFindingKind[], known: TKnownFinding[], w: TFindingWrites): TFindingChanges {
   const changes: TFindingChanges = { opened: [], refreshed: [], resolved: [] };
   const kinds = [...new Set([...judged, ...facts.map((f) => f.kind)])];
   if (kinds.length === 0) return changes;
-  const current = known
-    ? known.filter((f) => (kinds as string[]).includes(f.kind) && LIVE_STATUSES.includes(f.status))
-    : await tx.bmcFinding.findMany({
-        where: { endpointId: target.endpointId, kind: { in: kinds }, status: { in: LIVE_STATUSES } },
-        select: { id: true, kind: true, key: true, status: true },
-      });
+  const current = known.filter((f) => (kinds as string[]).includes(f.kind) && LIVE_STATUSES.includes(f.status));
   const byFact = new Map(current.map((f) => [`${f.kind}\u0000${f.key}`, f]));
   const present = new Set<string>();
   for (const fact of facts) {
@@ -156,23 +183,50 @@ export async function applyFindings(
     present.add(id);
     const existing = byFact.get(id);
     if (!existing) {
-      const row = await tx.bmcFinding.create({
-        data: { endpointId: target.endpointId, assetId: target.assetId, kind: fact.kind, key: fact.key, detail: JSON.stringify(fact.detail), status: "OPEN", firstSeenAt: at, lastSeenAt: at },
-        select: { id: true },
-      });
+      const row: TFindingCreate = { id: w.newId(), endpointId: target.endpointId, assetId: target.assetId, kind: fact.kind, key: fact.key, detail: JSON.stringify(fact.detail), status: "OPEN", firstSeenAt: at, lastSeenAt: at, resolvedBy: null, resolvedAt: null };
+      w.creates.set(row.id, row);
       changes.opened.push(row.id);
-      known?.push({ id: row.id, kind: fact.kind, key: fact.key, status: "OPEN" });
+      known.push({ id: row.id, kind: fact.kind, key: fact.key, status: "OPEN" });
     } else if (existing.status === "OPEN") {
-      await tx.bmcFinding.update({ where: { id: existing.id }, data: { lastSeenAt: at, detail: JSON.stringify(fact.detail) } });
+      change(w, existing.id, { lastSeenAt: at, detail: JSON.stringify(fact.detail) });
       changes.refreshed.push(existing.id);
     }
   }
   for (const f of current) {
     if (f.status === "OPEN" && judged.includes(f.kind as TFindingKind) && !present.has(`${f.kind}\u0000${f.key}`)) {
-      await tx.bmcFinding.update({ where: { id: f.id }, data: { status: "RESOLVED", resolvedBy: "system", resolvedAt: at } });
+      change(w, f.id, { status: "RESOLVED", resolvedBy: "system", resolvedAt: at });
       changes.resolved.push(f.id);
-      f.status = "RESOLVED"; // the same object as in `known`, when given
+      f.status = "RESOLVED"; // the same object as in `known`
     }
   }
   return changes;
+}
+
+const FINDING_COLUMNS = [
+  ["id", "text"],
+  ["endpointId", "text"],
+  ["assetId", "text"],
+  ["kind", "text"],
+  ["key", "text"],
+  ["detail", "text"],
+  ["status", "text"],
+  ["firstSeenAt", "timestamp(3)"],
+  ["lastSeenAt", "timestamp(3)"],
+  ["resolvedBy", "text"],
+  ["resolvedAt", "timestamp(3)"],
+] as const;
+const FINDING_UPDATE_COLUMNS = [
+  ["detail", "text"],
+  ["status", "text"],
+  ["lastSeenAt", "timestamp(3)"],
+  ["resolvedBy", "text"],
+  ["resolvedAt", "timestamp(3)"],
+] as const;
+
+/** What planFindings gathered: one INSERT for the new findings, one UPDATE for the changed ones. */
+export async function writeFindings(tx: Tx, provider: TProvider, w: TFindingWrites): Promise<void> {
+  await insertRows(tx, provider, "BmcFinding", FINDING_COLUMNS, [...w.creates.values()] as unknown as Record<string, TParam>[]);
+  await updateRows(tx, provider, "BmcFinding", FINDING_UPDATE_COLUMNS, w.updates as unknown as Map<string, Record<string, TParam | undefined>>);
+  w.creates.clear();
+  w.updates.clear();
 }
