@@ -180,6 +180,9 @@ export function sqliteHotWriter(connection: () => Promise<{ conn: TSqliteWriteCo
   };
 }
 
+/** How long a driver-level write transaction on PostgreSQL waits for a lock (a row, a chain's advisory lock). */
+export const PG_LOCK_TIMEOUT_MS = 10_000;
+
 export function pgHotWriter(pool: pg.Pool): THotWriter {
   return {
     provider: "postgresql",
@@ -188,7 +191,8 @@ export function pgHotWriter(pool: pg.Pool): THotWriter {
       // back to the pool only after a COMMIT or ROLLBACK that went through; otherwise its state is unknown
       let clean = false;
       try {
-        await client.query("BEGIN");
+        // a lock not granted within PG_LOCK_TIMEOUT_MS fails the transaction (retryable, 55P03) instead of queueing without end
+        await client.query(`BEGIN; SET LOCAL lock_timeout = ${PG_LOCK_TIMEOUT_MS}`);
         const tx: TPgTx = {
           async query<R>(q: { name: string; text: string }, params: readonly unknown[] = []) {
             const r = await client.query({ name: q.name, text: q.text, values: params as unknown[], types: pgTypes as never });

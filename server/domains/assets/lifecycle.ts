@@ -230,7 +230,7 @@ export function retryableDbError(e: unknown): AppError | null {
     ["P2028", "P2034", "P1008", "40001", "40P01", "55P03", "57014", "53300", "SQLITE_BUSY", "SQLITE_LOCKED"].includes(code) ||
     ["40001", "40P01", "55P03", "57014", "53300", "SQLITE_BUSY", "5", "6"].includes(cause?.originalCode ?? "") ||
     cause?.kind === "TransactionWriteConflict" ||
-    /timeout exceeded when trying to connect|database is locked|Unable to start a transaction in the given time|Transaction already closed/i.test(message);
+    /timeout exceeded when trying to connect|Connection terminated due to connection timeout|database is locked|Unable to start a transaction in the given time|Transaction already closed/i.test(message);
   if (!transient) return null;
   return new AppError("UNAVAILABLE", "The database is busy right now; nothing was changed. Try again in a moment.", { details: { retryAfterSeconds: 1 }, cause: e });
 }
