@@ -192,8 +192,8 @@ async function describeStale(deps: TDeps, asset: TAssetRow): Promise<AppError> {
  * One transition in its own transaction. Where the client has a driver-level
  * writer (server/db/hot.ts; every client of server/db/client.ts) the same
  * reads and writes run as prepared statements: on SQLite synchronously between
- * BEGIN IMMEDIATE and COMMIT on Prisma's connection, on PostgreSQL in six
- * round trips instead of about fifteen. transitionInTx is the same move inside
+ * BEGIN IMMEDIATE and COMMIT on Prisma's connection, on PostgreSQL in seven
+ * round trips (BEGIN and COMMIT included) instead of about fifteen. transitionInTx is the same move inside
  * a caller's Prisma transaction; lifecycle.int.test.ts holds the two to the
  * same rows and chains on both databases.
  */
@@ -306,7 +306,7 @@ function transitionSqlite(tx: TSqliteTx, clock: TClock, actor: TActor, input: TT
   return { assetId: asset.id, from: state.status, to: input.to, version: asset.version + 1, eventId };
 }
 
-// ---------------------------------------------------------------- PostgreSQL: six round trips
+// ---------------------------------------------------------------- PostgreSQL: seven round trips
 
 /** PostgreSQL `timestamp(3)` holds UTC without a zone, as the Prisma adapter writes it. */
 const pgTime = (d: Date) => d.toISOString().slice(0, 23).replace("T", " ");
