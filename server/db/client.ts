@@ -37,7 +37,8 @@ export function createDatabase(url: string): TDatabase {
     registerHotWriter(
       db,
       sqliteHotWriter(async () => {
-        if (!current.conn) await db.$connect();
+        // the first use in a process opens Prisma's connection (a query certainly does; $connect may be lazy)
+        if (!current.conn) await db.$queryRawUnsafe("SELECT 1");
         if (!current.conn) throw new Error("the SQLite connection did not open");
         return current.conn;
       }),
