@@ -39,7 +39,12 @@ export const INTERNAL_MESSAGE = "Something went wrong on the server. Try again; 
  * caller logs what it may log).
  */
 export function errorResponse(e: unknown, opts: { where?: string; internalMessage?: string; onInternal?: (e: unknown) => void } = {}): Response {
-  if (e instanceof AppError) return json(e.httpStatus, errorBody(e.code, e.message, { ...(e.fields ? { fields: e.fields } : {}), ...(e.details ? { details: e.details } : {}) }));
+  if (e instanceof AppError) {
+    // a retryable refusal (database busy, rate limit) says when to try again
+    const retry = e.details?.retryAfterSeconds;
+    const headers: Record<string, string> = typeof retry === "number" && (e.code === "UNAVAILABLE" || e.code === "RATE_LIMITED") ? { "retry-after": String(Math.max(1, Math.ceil(retry))) } : {};
+    return json(e.httpStatus, errorBody(e.code, e.message, { ...(e.fields ? { fields: e.fields } : {}), ...(e.details ? { details: e.details } : {}) }), headers);
+  }
   if (e instanceof ZodError) return json(400, errorBody("BAD_REQUEST", "Some fields need fixing.", { fields: fieldErrors(e, opts.where ?? "") }));
   if (isUnstorableText(e)) return json(400, errorBody("BAD_REQUEST", "The text contains a character that cannot be stored (such as NUL). Remove it and try again."));
   opts.onInternal?.(e);

@@ -118,6 +118,17 @@ export async function nextEventLink(tx: Tx, provider: TProvider, e: TEventConten
   return { chainSeq: (last?.chainSeq ?? 0) + 1, prevHash, hash: keyedHash(prevHash, eventContent(e)) };
 }
 
+/** The chain fields of an asset event appended after `last` (the chain's head, read under the chain lock), for a caller that reads the head itself. */
+export function eventLinkAfter(last: { chainSeq: number | null; hash: string | null } | null | undefined, e: TEventContent): TLink {
+  const prevHash = last?.hash ?? GENESIS;
+  return { chainSeq: (last?.chainSeq ?? 0) + 1, prevHash, hash: keyedHash(prevHash, eventContent(e)) };
+}
+
+/** PostgreSQL advisory lock keys lockChain takes for `kind`, in the order it takes them (the audit lock first). */
+export function chainLockKeys(kind: TChainKind): number[] {
+  return kind === "audit" ? [LOCKS.audit] : [LOCKS.audit, LOCKS[kind]];
+}
+
 /** The chain fields of the next BMC observation. Call inside the transaction that inserts it. */
 export async function nextObservationLink(tx: Tx, provider: TProvider, o: TObservationContent): Promise<TLink> {
   await lockChain(tx, provider, "observations");

@@ -13,7 +13,7 @@ import pg from "pg";
 import { PrismaClient as SqliteClient, type Prisma } from "../../generated/sqlite/client";
 import { PrismaClient as PgClient } from "../../generated/postgresql/client";
 import { parseDatabaseUrl, type TProvider } from "./url";
-import { pgHotDb, registerHotDb, sqliteHotDb } from "./hot";
+import { pgHotDb, pgHotWriter, registerHotDb, registerHotWriter, sqliteHotDb, sqliteHotWriter, type TSqliteWriteConn } from "./hot";
 
 export type Db = SqliteClient;
 /** The client inside an interactive transaction. */
@@ -30,8 +30,19 @@ export function createDatabase(url: string): TDatabase {
   const target = parseDatabaseUrl(url);
   if (target.provider === "sqlite") {
     mkdirSync(path.dirname(target.location), { recursive: true });
-    const adapter = serialisedSqlite(new PrismaBetterSqlite3({ url: target.location, timeout: 15_000 }, { timestampFormat: "iso8601" }));
+    const current: TCurrentConnection = {};
+    const adapter = serialisedSqlite(new PrismaBetterSqlite3({ url: target.location, timeout: 15_000 }, { timestampFormat: "iso8601" }), current);
     const db = new SqliteClient({ adapter });
+    // short synchronous write transactions on Prisma's own connection, under its lock (server/db/hot.ts)
+    registerHotWriter(
+      db,
+      sqliteHotWriter(async () => {
+        // the first use in a process opens Prisma's connection (a query certainly does; $connect may be lazy)
+        if (!current.conn) await db.$queryRawUnsafe("SELECT 1");
+        if (!current.conn) throw new Error("the SQLite connection did not open");
+        return current.conn;
+      }),
+    );
     // prepared statements for the hottest reads, on a second connection (server/db/hot.ts)
     const hot = sqliteHotDb(() => new Database(target.location, { fileMustExist: true, timeout: 15_000 }));
     registerHotDb(db, hot);
@@ -44,6 +55,7 @@ export function createDatabase(url: string): TDatabase {
   const adapter = new PrismaPg(pool);
   const db = new PgClient({ adapter }) as unknown as Db;
   registerHotDb(db, pgHotDb(pool, pg.types));
+  registerHotWriter(db, pgHotWriter(pool));
   return {
     db,
     provider: "postgresql",
@@ -94,13 +106,21 @@ class Lock {
   }
 }
 
-function serialisedSqlite(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+/** The connection the adapter opened last, and its lock (for server/db/hot.ts's write transactions). */
+interface TCurrentConnection {
+  conn?: { conn: TSqliteWriteConn; acquire(): Promise<() => void> };
+}
+
+function serialisedSqlite(factory: SqlDriverAdapterFactory, current: TCurrentConnection = {}): SqlDriverAdapterFactory {
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
     async connect(): Promise<SqlDriverAdapter> {
       const inner = await factory.connect();
       const lock = new Lock();
+      // the better-sqlite3 Database the Prisma adapter holds (a public field of its adapter class)
+      const raw = (inner as unknown as { client?: TSqliteWriteConn }).client;
+      if (raw) current.conn = { conn: raw, acquire: () => lock.acquire() };
       const adapter: SqlDriverAdapter = {
         provider: inner.provider,
         adapterName: inner.adapterName,
@@ -108,7 +128,10 @@ function serialisedSqlite(factory: SqlDriverAdapterFactory): SqlDriverAdapterFac
         executeRaw: (q: SqlQuery) => lock.run(() => inner.executeRaw(q)),
         executeScript: (script: string) => lock.run(() => inner.executeScript(script)),
         getConnectionInfo: inner.getConnectionInfo?.bind(inner),
-        dispose: () => inner.dispose(),
+        dispose: () => {
+          if (current.conn?.conn === raw) current.conn = undefined;
+          return inner.dispose();
+        },
         async startTransaction(isolationLevel) {
           const release = await lock.acquire();
           let tx: Transaction;

@@ -28,10 +28,7 @@ export async function publishEvent(tx: Tx, provider: TProvider, at: Date, ...eve
   if (events.length === 0) return;
   // ids in commit order: a reader that saw id N never later finds a new id below N
   await lockAppendOrder(tx, provider);
-  const rows = events.map((e) => {
-    const data = ZLiveData.parse(e.data);
-    return { at, scope: e.scope, key: e.key, kind: data.kind, data: JSON.stringify(data) };
-  });
+  const rows = liveEventRows(at, events);
   // one statement for the lot (a batch of agent observations publishes one per endpoint); ids follow the order given
   if (rows.length === 1) await tx.liveEvent.create({ data: rows[0]!, select: { id: true } });
   else {
@@ -45,10 +42,23 @@ export async function publishEvent(tx: Tx, provider: TProvider, at: Date, ...eve
     // an empty payload: several notices in one transaction fold into one wake-up
     await tx.$executeRawUnsafe(`SELECT pg_notify('${LIVE_NOTIFY_CHANNEL}', '')`);
   } else {
-    setImmediate(() => {
-      for (const poke of localPokes()) poke();
-    });
+    pokeLocalHubs();
   }
+}
+
+/** The LiveEvent rows publishEvent inserts (validated), for a caller that writes them through the driver (server/db/hot.ts). */
+export function liveEventRows(at: Date, events: readonly TLivePublish[]) {
+  return events.map((e) => {
+    const data = ZLiveData.parse(e.data);
+    return { at, scope: e.scope, key: e.key, kind: data.kind, data: JSON.stringify(data) };
+  });
+}
+
+/** SQLite: wakes this process's hubs once the publishing transaction has committed (their read waits for it). */
+export function pokeLocalHubs(): void {
+  setImmediate(() => {
+    for (const poke of localPokes()) poke();
+  });
 }
 
 /**

@@ -4,7 +4,10 @@ import { actor, depsFor, FakeClock, seedCatalog } from "../../../tests/harness/f
 import { AppError } from "../../errors";
 import { createManufacturer, createModel } from "../catalog/service";
 import { verifyAuditChain } from "../audit/service";
-import { transition } from "./lifecycle";
+import { retryableDbError, transition, transitionInTx } from "./lifecycle";
+import { errorResponse } from "../../http";
+import { verifyChain } from "../../chains/chain";
+import { openRawPg, openRawSqlite } from "../../db/admin";
 import { createUser } from "../users/service";
 import { assetEvents, checkSerial, createAsset, findByCode, getAsset, listAssets, updateAsset } from "./service";
 
@@ -182,6 +185,124 @@ describe.each(DATABASES)("asset lifecycle on %s", (provider) => {
     expect(overlap.message).toContain("U10–U11");
     const tooHigh = await createAsset(deps(), wh, { serial: "SN-RACK-3", modelId: cat.server.id, locationId: cat.rack.id, rackUnit: 42 }).catch((e) => e);
     expect(tooHigh.code).toBe("BAD_REQUEST");
+  });
+
+  it("writes through the driver what transitionInTx writes through Prisma: the same event, audit entry and live notice, on one chain", async () => {
+    const a = await createAsset(deps(), wh, { serial: "SN-PATH-HOT", modelId: cat.server.id });
+    const b = await createAsset(deps(), wh, { serial: "SN-PATH-TX", modelId: cat.server.id });
+    clock.advance(1_234);
+    const at = clock.now();
+    const input = { to: "QUARANTINE" as const, reason: "same path?", payload: { bench: 3, note: "x" } };
+    const viaDriver = await transition(deps(), tech, { ...input, assetId: a.id });
+    const viaPrisma = await t.db.$transaction((tx) => transitionInTx(tx, provider, clock, tech, { ...input, assetId: b.id }));
+    expect(viaDriver).toMatchObject({ assetId: a.id, from: "RECEIVED", to: "QUARANTINE", version: 1 });
+    expect(viaPrisma).toMatchObject({ assetId: b.id, from: "RECEIVED", to: "QUARANTINE", version: 1 });
+    // the event id sorts like Prisma's cuid(): after the asset's first event
+    expect(viaDriver.eventId).toMatch(/^c[0-9a-z]{24}$/);
+    const [ea, eb] = await Promise.all([a.id, b.id].map((id) => t.db.assetEvent.findFirstOrThrow({ where: { assetId: id, toStatus: "QUARANTINE" } })));
+    expect(ea!.id).toBe(viaDriver.eventId);
+    const strip = ({ id: _id, assetId: _a, chainSeq: _c, hash: _h, prevHash: _p, ...rest }: Record<string, unknown>) => rest;
+    expect(strip(ea!)).toEqual(strip(eb!));
+    expect(ea!.at).toEqual(at);
+    expect(ea!.payload).toBe(JSON.stringify(input.payload));
+    expect(eb!.chainSeq).toBe(ea!.chainSeq! + 1);
+    expect(eb!.prevHash).toBe(ea!.hash);
+    const [aa, ab] = await Promise.all([a.id, b.id].map((id) => t.db.auditLog.findFirstOrThrow({ where: { entity: "Asset", entityId: id, action: "transition" } })));
+    const stripAudit = ({ seq: _s, entityId: _e, hash: _h, prevHash: _p, ...rest }: Record<string, unknown>) => rest;
+    expect(stripAudit(aa!)).toEqual(stripAudit(ab!));
+    expect(aa!.at).toEqual(at);
+    expect(ab!.seq).toBe(aa!.seq + 1);
+    expect(ab!.prevHash).toBe(aa!.hash);
+    const [la, lb] = await Promise.all([a.id, b.id].map((id) => t.db.liveEvent.findFirstOrThrow({ where: { scope: "asset", key: id, kind: "asset.status" } })));
+    expect({ ...la!, id: 0, key: "" }).toEqual({ ...lb!, id: 0, key: "" });
+    expect(JSON.parse(la!.data!)).toEqual({ kind: "asset.status", from: "RECEIVED", to: "QUARANTINE", version: 1 });
+    expect(lb!.id).toBeGreaterThan(la!.id);
+    // the asset row as Prisma reads it back
+    const [ra, rb] = await Promise.all([a.id, b.id].map((id) => t.db.asset.findUniqueOrThrow({ where: { id }, select: { status: true, heldStatus: true, version: true, updatedAt: true } })));
+    expect(ra).toEqual(rb);
+    expect(ra!.updatedAt).toEqual(at);
+    expect(ra!.heldStatus).toBe("RECEIVED");
+    for (const chain of ["audit", "events"] as const) expect((await verifyChain(t.db, chain)).ok).toBe(true);
+  });
+
+  it("keeps every transition and both chains whole under concurrent transitions on many assets, mixed with transitions inside callers' transactions", async () => {
+    const assets = await Promise.all(Array.from({ length: 10 }, (_, i) => createAsset(deps(), wh, { serial: `SN-CONC-${i}`, modelId: cat.server.id })));
+    const liveBefore = await t.db.liveEvent.count();
+    const steps = ["BURN_IN", "READY_TO_RACK", "QUARANTINE", "READY_TO_RACK"] as const;
+    await Promise.all(
+      assets.map(async (a, i) => {
+        for (const to of steps) {
+          if (i % 3 === 0) await t.db.$transaction((tx) => transitionInTx(tx, provider, clock, tech, { assetId: a.id, to }));
+          else await transition(deps(), tech, { assetId: a.id, to, expectedStatus: undefined });
+        }
+      }),
+    );
+    for (const a of assets) {
+      const now = await getAsset(deps(), a.id, "admin");
+      expect([now.status, now.version]).toEqual(["READY_TO_RACK", 4]);
+      expect((await assetEvents(deps(), a.id)).map((e) => e.toStatus)).toEqual([...[...steps].reverse(), "RECEIVED"]);
+    }
+    expect(await t.db.liveEvent.count()).toBe(liveBefore + assets.length * steps.length);
+    const events = await verifyChain(t.db, "events");
+    expect(events.ok).toBe(true);
+    expect(events.checked).toBe(await t.db.assetEvent.count());
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it("answers a busy database with a retryable UNAVAILABLE (503, Retry-After), never an internal error", async () => {
+    const busy: unknown[] = [];
+    // Prisma's interactive-transaction timeout (what answered 500 under load before)
+    busy.push(await t.db.$transaction(async () => new Promise((r) => setTimeout(r, 200)), { timeout: 20 }).catch((e: unknown) => e));
+    if (provider === "sqlite") {
+      const file = t.url.replace(/^file:/, "");
+      const [one, two] = [openRawSqlite(file), openRawSqlite(file)];
+      try {
+        two.pragma("busy_timeout = 0");
+        one.prepare("BEGIN IMMEDIATE").run();
+        busy.push(
+          (() => {
+            try {
+              two.prepare("BEGIN IMMEDIATE").run(); // the one writer lock is taken
+            } catch (e) {
+              return e;
+            }
+          })(),
+        );
+        one.prepare("ROLLBACK").run();
+      } finally {
+        one.close();
+        two.close();
+      }
+    } else {
+      const [held, other] = [openRawPg(t.url), openRawPg(t.url)];
+      await held.connect();
+      await other.connect();
+      try {
+        await held.query("BEGIN");
+        await held.query("SELECT pg_advisory_xact_lock(1)");
+        await other.query("SET lock_timeout = '20ms'");
+        busy.push(await other.query("SELECT pg_advisory_lock(1)").catch((e: unknown) => e)); // a lock not granted in time (what the driver path's lock_timeout ends)
+        await held.query("ROLLBACK");
+      } finally {
+        await held.end();
+        await other.end();
+      }
+    }
+    // the pool's own refusal when no connection frees up in time
+    busy.push(new Error("timeout exceeded when trying to connect"));
+    expect(busy).toHaveLength(3);
+    for (const e of busy) {
+      expect(e).toBeInstanceOf(Error);
+      const mapped = retryableDbError(e);
+      expect(mapped, String(e)).toBeInstanceOf(AppError);
+      expect(mapped!.code).toBe("UNAVAILABLE");
+      const res = errorResponse(mapped);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("1");
+    }
+    // what is not about load stays what it was
+    expect(retryableDbError(new Error("syntax error at or near"))).toBeNull();
+    expect(retryableDbError(new AppError("CONFLICT", "x"))).toBeNull();
   });
 
   it("writes every change to a hash chain the verifier accepts, and the database refuses edits of events", async () => {

@@ -242,7 +242,7 @@ export async function checkSerial(deps: TDeps, input: { serial: string; modelId?
 export async function assetEvents(deps: TDeps, assetId: string, opts: { take?: number } = {}): Promise<TAssetEvent[]> {
   const exists = await deps.db.asset.findUnique({ where: { id: assetId }, select: { id: true } });
   if (!exists) throw new AppError("NOT_FOUND", `No asset with id ${assetId}.`);
-  const events = await deps.db.assetEvent.findMany({ where: { assetId }, orderBy: [{ at: "desc" }, { id: "desc" }], take: opts.take ?? 200 });
+  const events = await deps.db.assetEvent.findMany({ where: { assetId }, orderBy: [{ at: "desc" }, { chainSeq: { sort: "desc", nulls: "last" } }, { id: "desc" }], take: opts.take ?? 200 });
   const names = await actorDisplayNames(deps, events);
   return events.map((e) => ({
     id: e.id,

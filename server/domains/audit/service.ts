@@ -56,7 +56,14 @@ export async function lockAppendOrder(tx: Tx, provider: TProvider): Promise<void
 export async function appendAudit(tx: Tx, provider: TProvider, actor: TActor, at: Date, entry: TAuditEntry): Promise<void> {
   await lockAppendOrder(tx, provider);
   const last = await tx.auditLog.findFirst({ orderBy: { seq: "desc" }, select: { hash: true } });
-  const prevHash = last?.hash ?? GENESIS;
+  await tx.auditLog.create({ data: auditRow(last?.hash ?? GENESIS, actor, at, entry) });
+}
+
+/**
+ * The row appendAudit inserts after the chain head `prevHash` (for a caller that
+ * writes it through the driver, server/db/hot.ts: same content, same hash).
+ */
+export function auditRow(prevHash: string, actor: TActor, at: Date, entry: TAuditEntry) {
   const row: THashable = {
     at: at.toISOString(),
     actorType: actor.type,
@@ -67,7 +74,7 @@ export async function appendAudit(tx: Tx, provider: TProvider, actor: TActor, at
     before: entry.before === undefined ? null : canonicalJson(redact(entry.before)),
     after: entry.after === undefined ? null : canonicalJson(redact(entry.after)),
   };
-  await tx.auditLog.create({ data: { ...row, at, prevHash, hash: keyedHash(prevHash, auditRowContent({ ...row, at })), hashVersion: KEYED_VERSION } });
+  return { ...row, at, prevHash, hash: keyedHash(prevHash, auditRowContent({ ...row, at })), hashVersion: KEYED_VERSION };
 }
 
 export type TAuditVerification = TChainVerification;
