@@ -12,7 +12,7 @@ import type { z } from "zod";
 import type { TDeps } from "../../context";
 import { listVendors } from "../catalog/service";
 import { periodRange, type ZKpiQuery, type ZLeadTimeOut, type ZSavingsOut, type ZScorecardOut } from "./schema";
-import { histogramPercentile, round2, savingsRatio } from "./tco";
+import { histogramPercentile, round2 } from "./tco";
 
 export const SAVINGS_TARGET = 0.08;
 export const LEAD_TIME_TARGET_DAYS = 90;
@@ -42,25 +42,62 @@ export async function onTimeRates(deps: Pick<TDeps, "db">, vendorIds: string[]):
   return new Map([...acc].map(([v, a]) => [v, a.on / a.all]));
 }
 
+/** Positional placeholders: `?` on SQLite, `$n` on PostgreSQL. */
+function placeholders(deps: Pick<TDeps, "provider">) {
+  const args: unknown[] = [];
+  return { args, p: (v: unknown) => (args.push(v), deps.provider === "postgresql" ? `$${args.length}` : "?") };
+}
+
+interface TSavingsRow {
+  vendorId: string;
+  first: Date | string;
+  bBase: number | null;
+  bAw: number | null;
+  bN: number | bigint;
+  fBase: number | null;
+  fAw: number | null;
+  fN: number | bigint;
+}
+
+/** The savingsRatio() shape from summed figures (the sums are done in the database). */
+function ratioOf(base: number, awarded: number, n: number) {
+  return { ratio: base > 0 ? (base - awarded) / base : null, baseline: round2(base), awarded: round2(awarded), lines: n };
+}
+
 export async function savingsKpi(deps: TDeps, q: TQuery): Promise<z.input<typeof ZSavingsOut>> {
-  const pos = await deps.db.purchaseOrder.findMany({
-    where: { status: { in: COMMITTED_PO }, issuedAt: range(q) ?? { not: null }, vendorId: q.vendorId },
-    select: { id: true, number: true, vendorId: true, issuedAt: true, lines: { select: { id: true, quantity: true, unitPrice: true, baselineBudget: true, baselineFirstRound: true } } },
-    orderBy: [{ issuedAt: "asc" }, { id: "asc" }],
-  });
-  const lines = pos.flatMap((p) => p.lines.map((l) => ({ ...l, po: p })));
-  const view = (ls: typeof lines, key: "baselineBudget" | "baselineFirstRound") => savingsRatio(ls.map((l) => ({ quantity: l.quantity, unitPrice: l.unitPrice, baseline: l[key] })));
+  const { from, to } = periodRange(q);
+  const { args, p } = placeholders(deps);
+  const where = [`po."status" IN (${COMMITTED_PO.map(p).join(", ")})`, `po."issuedAt" IS NOT NULL`];
+  if (from) where.push(`po."issuedAt" >= ${p(from)}`);
+  if (to) where.push(`po."issuedAt" < ${p(to)}`);
+  if (q.vendorId) where.push(`po."vendorId" = ${p(q.vendorId)}`);
+  // Σ q·baseline and Σ q·awarded over the lines that have each baseline, per vendor, summed in the database
+  const sums = (col: string, pre: string) =>
+    `SUM(CASE WHEN l."${col}" IS NULL THEN 0 ELSE l."quantity" * l."${col}" END) AS "${pre}Base", SUM(CASE WHEN l."${col}" IS NULL THEN 0 ELSE l."quantity" * l."unitPrice" END) AS "${pre}Aw", COUNT(l."${col}") AS "${pre}N"`;
+  const rows = await deps.db.$queryRawUnsafe<TSavingsRow[]>(
+    `SELECT po."vendorId" AS "vendorId", MIN(po."issuedAt") AS "first", ${sums("baselineBudget", "b")}, ${sums("baselineFirstRound", "f")}
+     FROM "PurchaseOrder" po JOIN "PurchaseOrderLine" l ON l."poId" = po."id"
+     WHERE ${where.join(" AND ")}
+     GROUP BY po."vendorId"`,
+    ...args,
+  );
+  const num = (x: number | bigint | null) => Number(x ?? 0);
+  const firstMs = (r: TSavingsRow) => new Date(r.first).getTime();
+  rows.sort((a, b) => firstMs(a) - firstMs(b) || (a.vendorId < b.vendorId ? -1 : 1));
+  const tot = rows.reduce((t, r) => ({ bBase: t.bBase + num(r.bBase), bAw: t.bAw + num(r.bAw), bN: t.bN + num(r.bN), fBase: t.fBase + num(r.fBase), fAw: t.fAw + num(r.fAw), fN: t.fN + num(r.fN) }), { bBase: 0, bAw: 0, bN: 0, fBase: 0, fAw: 0, fN: 0 });
   const names = new Map((await listVendors(deps)).map((v) => [v.id, v.name]));
-  const vendorIds = [...new Set(pos.map((p) => p.vendorId))];
+  const drill = await deps.db.purchaseOrderLine.findMany({
+    where: { po: { status: { in: COMMITTED_PO }, issuedAt: range(q) ?? { not: null }, vendorId: q.vendorId } },
+    select: { id: true, quantity: true, unitPrice: true, baselineBudget: true, baselineFirstRound: true, po: { select: { id: true, number: true, vendorId: true, issuedAt: true } } },
+    orderBy: [{ po: { issuedAt: "asc" } }, { po: { id: "asc" } }, { lineNo: "asc" }],
+    take: DRILL_MAX,
+  });
   return {
     target: SAVINGS_TARGET,
-    vsBudget: view(lines, "baselineBudget"),
-    vsFirstRound: view(lines, "baselineFirstRound"),
-    byVendor: vendorIds.map((v) => {
-      const ls = lines.filter((l) => l.po.vendorId === v);
-      return { vendorId: v, name: names.get(v) ?? v, vsBudget: view(ls, "baselineBudget").ratio, vsFirstRound: view(ls, "baselineFirstRound").ratio };
-    }),
-    drill: lines.slice(0, DRILL_MAX).map((l) => ({ poId: l.po.id, poNumber: l.po.number, poLineId: l.id, vendorId: l.po.vendorId, quantity: l.quantity, unitPrice: l.unitPrice, baselineBudget: l.baselineBudget, baselineFirstRound: l.baselineFirstRound, issuedAt: l.po.issuedAt! })),
+    vsBudget: ratioOf(tot.bBase, tot.bAw, tot.bN),
+    vsFirstRound: ratioOf(tot.fBase, tot.fAw, tot.fN),
+    byVendor: rows.map((r) => ({ vendorId: r.vendorId, name: names.get(r.vendorId) ?? r.vendorId, vsBudget: ratioOf(num(r.bBase), num(r.bAw), 0).ratio, vsFirstRound: ratioOf(num(r.fBase), num(r.fAw), 0).ratio })),
+    drill: drill.map((l) => ({ poId: l.po.id, poNumber: l.po.number, poLineId: l.id, vendorId: l.po.vendorId, quantity: l.quantity, unitPrice: l.unitPrice, baselineBudget: l.baselineBudget, baselineFirstRound: l.baselineFirstRound, issuedAt: l.po.issuedAt! })),
   };
 }
 
