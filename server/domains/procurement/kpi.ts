@@ -101,14 +101,36 @@ export async function savingsKpi(deps: TDeps, q: TQuery): Promise<z.input<typeof
   };
 }
 
+/** The YYYY-MM bounds of a query over whole UTC months (any period, or no dates); null when a date falls inside a month. */
+function monthRange(q: TQuery): { gte?: string; lt?: string } | undefined | null {
+  const { from, to } = periodRange(q);
+  const whole = (d: Date) => d.getUTCDate() === 1 && d.getTime() % DAY === 0;
+  if ((from && !whole(from)) || (to && !whole(to))) return null;
+  if (!from && !to) return undefined;
+  const ym = (d: Date) => d.toISOString().slice(0, 7);
+  return { ...(from ? { gte: ym(from) } : {}), ...(to ? { lt: ym(to) } : {}) };
+}
+
 export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeof ZLeadTimeOut>> {
   const now = deps.clock.now();
   const vendors = (await listVendors(deps)).filter((v) => !q.vendorId || v.id === q.vendorId);
   const where = { vendorId: q.vendorId, receivedAt: range(q) ?? { not: null } };
   // percentiles from a histogram: lead days are kept at 0.1-day resolution (syncReceipts), so the groups stay few however many assets
-  const groups = await deps.db.purchaseOrderAsset.groupBy({ by: ["vendorId", "leadDays"], where, _count: { _all: true } });
   const byVendor = new Map<string, { days: number; n: number }[]>();
-  for (const g of groups) (byVendor.get(g.vendorId) ?? byVendor.set(g.vendorId, []).get(g.vendorId)!).push({ days: g.leadDays ?? 0, n: g._count._all });
+  const push = (vendorId: string, days: number, n: number) => {
+    const h = byVendor.get(vendorId) ?? byVendor.set(vendorId, []).get(vendorId)!;
+    if (h.length && h[h.length - 1]!.days === days) h[h.length - 1]!.n += n;
+    else h.push({ days, n });
+  };
+  const months = monthRange(q);
+  if (months) {
+    // whole UTC months: the stored histogram (kept by syncReceipts), summed over the months in the database
+    const groups = await deps.db.purchaseOrderLeadMonth.groupBy({ by: ["vendorId", "leadDays"], where: { vendorId: q.vendorId, month: months }, _sum: { n: true }, orderBy: [{ vendorId: "asc" }, { leadDays: "asc" }] });
+    for (const g of groups) if (g._sum.n) push(g.vendorId, g.leadDays, g._sum.n);
+  } else {
+    const groups = await deps.db.purchaseOrderAsset.groupBy({ by: ["vendorId", "leadDays"], where, _count: { _all: true }, orderBy: [{ vendorId: "asc" }, { leadDays: "asc" }] });
+    for (const g of groups) push(g.vendorId, g.leadDays ?? 0, g._count._all);
+  }
   const drillRows = await deps.db.purchaseOrderAsset.findMany({
     where,
     orderBy: [{ receivedAt: "desc" }, { id: "desc" }],

@@ -302,6 +302,15 @@ export async function syncReceipts(deps: TDeps, actor: TActor, id: string): Prom
     let complete = true;
     let any = false;
     let last = 0;
+    // the lead-time histogram (PurchaseOrderLeadMonth) moves with the rows: − the old receipt, + the new one
+    const before = new Map((await tx.purchaseOrderAsset.findMany({ where: { assetId: { in: assetIds } }, select: { assetId: true, receivedAt: true, leadDays: true } })).map((a) => [a.assetId, a]));
+    const hist = new Map<string, { month: string; leadDays: number; n: number }>();
+    const bump = (at: Date, leadDays: number, n: number) => {
+      const month = at.toISOString().slice(0, 7);
+      const k = `${month}|${leadDays}`;
+      const h = hist.get(k) ?? hist.set(k, { month, leadDays, n: 0 }).get(k)!;
+      h.n += n;
+    };
     for (const l of po.lines) {
       let qty = 0;
       for (const { assetId } of l.assets) {
@@ -309,13 +318,25 @@ export async function syncReceipts(deps: TDeps, actor: TActor, id: string): Prom
         if (!r) continue;
         qty++;
         last = Math.max(last, r.getTime());
-        await tx.purchaseOrderAsset.update({ where: { assetId }, data: { receivedAt: r, leadDays: Math.round(((r.getTime() - po.issuedAt!.getTime()) / DAY) * 10) / 10, onTime: r.getTime() <= due } });
+        const leadDays = Math.round(((r.getTime() - po.issuedAt!.getTime()) / DAY) * 10) / 10;
+        const old = before.get(assetId);
+        if (!(old?.receivedAt && old.receivedAt.getTime() === r.getTime() && old.leadDays === leadDays)) {
+          if (old?.receivedAt && old.leadDays !== null) bump(old.receivedAt, old.leadDays, -1);
+          bump(r, leadDays, 1);
+        }
+        await tx.purchaseOrderAsset.update({ where: { assetId }, data: { receivedAt: r, leadDays, onTime: r.getTime() <= due } });
       }
       const received = l.modelId ? qty : l.receivedQty; // free-text lines are counted by receiving itself
       if (received !== l.receivedQty) await tx.purchaseOrderLine.update({ where: { id: l.id }, data: { receivedQty: received } });
       if (received < l.quantity) complete = false;
       if (received > 0) any = true;
     }
+    for (const h of hist.values()) {
+      if (h.n === 0) continue;
+      const key = { vendorId_month_leadDays: { vendorId: po.vendorId, month: h.month, leadDays: h.leadDays } };
+      await tx.purchaseOrderLeadMonth.upsert({ where: key, create: { vendorId: po.vendorId, month: h.month, leadDays: h.leadDays, n: h.n }, update: { n: { increment: h.n } } });
+    }
+    if ([...hist.values()].some((h) => h.n < 0)) await tx.purchaseOrderLeadMonth.deleteMany({ where: { vendorId: po.vendorId, n: { lte: 0 } } });
     const status: TPoStatus = complete ? "RECEIVED" : any ? "PARTIALLY_RECEIVED" : "ISSUED";
     if (status !== po.status) {
       await tx.purchaseOrder.update({ where: { id }, data: { status, receivedAt: complete ? new Date(last || at.getTime()) : null, version: { increment: 1 } } });
