@@ -94,7 +94,7 @@ log(`PDF ${pdf.p95_ms} ms (${Math.round((pdfBytes * 3) / 4 / 1024)} KiB)`);
 
 // ---------------------------------------------------------------- KPIs: 100 k POs, 1 M PO assets (raw inserts)
 const kpiVendors = Array.from({ length: 12 }, (_, v) => `bench-vendor-${String(v).padStart(2, "0")}`);
-const cached = path.join(CACHE, `procurement-kpi-v2-${POS}.db`);
+const cached = path.join(CACHE, `procurement-kpi-v3-${POS}.db`);
 let loadSec: number | null = null;
 if (existsSync(cached)) {
   log(`KPI data: ${POS} POs from bench/.cache/`);
@@ -141,6 +141,10 @@ if (existsSync(cached)) {
       insAsset.run(as);
     }
   })();
+  // the savings sums issuing keeps (every bench PO is committed and has both baselines), in one statement
+  raw.exec(`INSERT INTO "PurchaseOrderSavingsMonth" (vendorId, month, budgetBase, budgetAwarded, budgetLines, firstBase, firstAwarded, firstLines)
+    SELECT po.vendorId, substr(po.issuedAt, 1, 7), SUM(l.quantity * l.baselineBudget), SUM(l.quantity * l.unitPrice), COUNT(*), SUM(l.quantity * l.baselineFirstRound), SUM(l.quantity * l.unitPrice), COUNT(*)
+    FROM "PurchaseOrder" po JOIN "PurchaseOrderLine" l ON l.poId = po.id GROUP BY 1, 2`);
   // the lead-time histogram syncReceipts keeps, built in one statement
   raw.exec(`INSERT INTO "PurchaseOrderLeadMonth" (vendorId, month, leadDays, n) SELECT vendorId, substr(receivedAt, 1, 7), leadDays, COUNT(*) FROM "PurchaseOrderAsset" WHERE receivedAt IS NOT NULL GROUP BY 1, 2, 3`);
   log("building the indexes");

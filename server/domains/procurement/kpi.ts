@@ -10,6 +10,7 @@
  */
 import type { z } from "zod";
 import type { TDeps } from "../../context";
+import { hotDb } from "../../db/hot";
 import { listVendors } from "../catalog/service";
 import { periodRange, type ZKpiQuery, type ZLeadTimeOut, type ZSavingsOut, type ZScorecardOut } from "./schema";
 import { histogramPercentile, round2 } from "./tco";
@@ -42,15 +43,41 @@ export async function onTimeRates(deps: Pick<TDeps, "db">, vendorIds: string[]):
   return new Map([...acc].map(([v, a]) => [v, a.on / a.all]));
 }
 
-/** Positional placeholders: `?` on SQLite, `$n` on PostgreSQL. */
-function placeholders(deps: Pick<TDeps, "provider">) {
-  const args: unknown[] = [];
-  return { args, p: (v: unknown) => (args.push(v), deps.provider === "postgresql" ? `$${args.length}` : "?") };
+/**
+ * A read-only KPI query in SQL, built for the database at hand with positional parameters; run on the
+ * prepared-statement reader (server/db/hot.ts) when the client has one, else through Prisma. `variant`
+ * names the shape of the query (which optional filters it has), so each shape is prepared once.
+ */
+async function kpiSql<T>(deps: Pick<TDeps, "db" | "provider">, variant: string, build: (p: (v: string | number | Date) => string) => string): Promise<T[]> {
+  const values: (string | number | Date)[] = [];
+  const text = (dialect: "sqlite" | "postgresql") => {
+    values.length = 0;
+    return build((v) => (values.push(v), dialect === "postgresql" ? `$${values.length}` : "?"));
+  };
+  const hot = hotDb(deps.db);
+  if (!hot) {
+    const sql = text(deps.provider === "postgresql" ? "postgresql" : "sqlite");
+    return deps.db.$queryRawUnsafe<T[]>(sql, ...values);
+  }
+  const q = { name: `procurement_kpi_${variant}`, sqlite: text("sqlite"), postgresql: text("postgresql") };
+  // SQLite keeps DateTime as ISO text with an explicit offset (timestampFormat iso8601); PostgreSQL reads the UTC ISO form
+  const iso = (d: Date) => (hot.provider === "sqlite" ? d.toISOString().replace("Z", "+00:00") : d.toISOString());
+  return hot.all<T>(q, values.map((v) => (v instanceof Date ? iso(v) : v)));
 }
 
+interface TSavingsDrillRow {
+  poId: string;
+  poNumber: string;
+  poLineId: string;
+  vendorId: string;
+  quantity: number;
+  unitPrice: number;
+  baselineBudget: number | null;
+  baselineFirstRound: number | null;
+  issuedAt: Date | string;
+}
 interface TSavingsRow {
   vendorId: string;
-  first: Date | string;
   bBase: number | null;
   bAw: number | null;
   bN: number | bigint;
@@ -66,38 +93,43 @@ function ratioOf(base: number, awarded: number, n: number) {
 
 export async function savingsKpi(deps: TDeps, q: TQuery): Promise<z.input<typeof ZSavingsOut>> {
   const { from, to } = periodRange(q);
-  const { args, p } = placeholders(deps);
-  const where = [`po."status" IN (${COMMITTED_PO.map(p).join(", ")})`, `po."issuedAt" IS NOT NULL`];
-  if (from) where.push(`po."issuedAt" >= ${p(from)}`);
-  if (to) where.push(`po."issuedAt" < ${p(to)}`);
-  if (q.vendorId) where.push(`po."vendorId" = ${p(q.vendorId)}`);
+  const variant = `${from ? "f" : ""}${to ? "t" : ""}${q.vendorId ? "v" : ""}`;
+  const where = (p: (v: string | number | Date) => string) =>
+    [`po."status" IN (${COMMITTED_PO.map(p).join(", ")})`, `po."issuedAt" IS NOT NULL`, ...(from ? [`po."issuedAt" >= ${p(from)}`] : []), ...(to ? [`po."issuedAt" < ${p(to)}`] : []), ...(q.vendorId ? [`po."vendorId" = ${p(q.vendorId)}`] : [])].join(" AND ");
   // Σ q·baseline and Σ q·awarded over the lines that have each baseline, per vendor, summed in the database
   const sums = (col: string, pre: string) =>
     `SUM(CASE WHEN l."${col}" IS NULL THEN 0 ELSE l."quantity" * l."${col}" END) AS "${pre}Base", SUM(CASE WHEN l."${col}" IS NULL THEN 0 ELSE l."quantity" * l."unitPrice" END) AS "${pre}Aw", COUNT(l."${col}") AS "${pre}N"`;
-  const rows = await deps.db.$queryRawUnsafe<TSavingsRow[]>(
-    `SELECT po."vendorId" AS "vendorId", MIN(po."issuedAt") AS "first", ${sums("baselineBudget", "b")}, ${sums("baselineFirstRound", "f")}
-     FROM "PurchaseOrder" po JOIN "PurchaseOrderLine" l ON l."poId" = po."id"
-     WHERE ${where.join(" AND ")}
-     GROUP BY po."vendorId"`,
-    ...args,
-  );
+  const months = monthRange(q);
+  const [rows, drill, vendors] = await Promise.all([
+    months !== null
+      ? // whole UTC months: the sums kept per vendor and month by issue and cancel (orders.ts addSavings)
+        deps.db.purchaseOrderSavingsMonth
+          .groupBy({ by: ["vendorId"], where: { vendorId: q.vendorId, month: months }, _sum: { budgetBase: true, budgetAwarded: true, budgetLines: true, firstBase: true, firstAwarded: true, firstLines: true } })
+          .then((gs) => gs.filter((g) => (g._sum.budgetLines ?? 0) + (g._sum.firstLines ?? 0) > 0).map((g): TSavingsRow => ({ vendorId: g.vendorId, bBase: g._sum.budgetBase, bAw: g._sum.budgetAwarded, bN: g._sum.budgetLines ?? 0, fBase: g._sum.firstBase, fAw: g._sum.firstAwarded, fN: g._sum.firstLines ?? 0 })))
+      : kpiSql<TSavingsRow>(
+          deps,
+          `savings_${variant}`,
+          (p) => `SELECT po."vendorId" AS "vendorId", ${sums("baselineBudget", "b")}, ${sums("baselineFirstRound", "f")}
+            FROM "PurchaseOrder" po JOIN "PurchaseOrderLine" l ON l."poId" = po."id" WHERE ${where(p)} GROUP BY po."vendorId"`,
+        ),
+    kpiSql<TSavingsDrillRow>(
+      deps,
+      `savings_drill_${variant}`,
+      (p) => `SELECT po."id" AS "poId", po."number" AS "poNumber", l."id" AS "poLineId", po."vendorId" AS "vendorId", l."quantity" AS "quantity", l."unitPrice" AS "unitPrice", l."baselineBudget" AS "baselineBudget", l."baselineFirstRound" AS "baselineFirstRound", po."issuedAt" AS "issuedAt"
+        FROM "PurchaseOrder" po JOIN "PurchaseOrderLine" l ON l."poId" = po."id" WHERE ${where(p)} ORDER BY po."issuedAt", po."id", l."lineNo" LIMIT ${DRILL_MAX}`,
+    ),
+    listVendors(deps),
+  ]);
   const num = (x: number | bigint | null) => Number(x ?? 0);
-  const firstMs = (r: TSavingsRow) => new Date(r.first).getTime();
-  rows.sort((a, b) => firstMs(a) - firstMs(b) || (a.vendorId < b.vendorId ? -1 : 1));
   const tot = rows.reduce((t, r) => ({ bBase: t.bBase + num(r.bBase), bAw: t.bAw + num(r.bAw), bN: t.bN + num(r.bN), fBase: t.fBase + num(r.fBase), fAw: t.fAw + num(r.fAw), fN: t.fN + num(r.fN) }), { bBase: 0, bAw: 0, bN: 0, fBase: 0, fAw: 0, fN: 0 });
-  const names = new Map((await listVendors(deps)).map((v) => [v.id, v.name]));
-  const drill = await deps.db.purchaseOrderLine.findMany({
-    where: { po: { status: { in: COMMITTED_PO }, issuedAt: range(q) ?? { not: null }, vendorId: q.vendorId } },
-    select: { id: true, quantity: true, unitPrice: true, baselineBudget: true, baselineFirstRound: true, po: { select: { id: true, number: true, vendorId: true, issuedAt: true } } },
-    orderBy: [{ po: { issuedAt: "asc" } }, { po: { id: "asc" } }, { lineNo: "asc" }],
-    take: DRILL_MAX,
-  });
+  const names = new Map(vendors.map((v) => [v.id, v.name]));
+  rows.sort((a, b) => (names.get(a.vendorId) ?? a.vendorId).localeCompare(names.get(b.vendorId) ?? b.vendorId) || (a.vendorId < b.vendorId ? -1 : 1));
   return {
     target: SAVINGS_TARGET,
     vsBudget: ratioOf(tot.bBase, tot.bAw, tot.bN),
     vsFirstRound: ratioOf(tot.fBase, tot.fAw, tot.fN),
     byVendor: rows.map((r) => ({ vendorId: r.vendorId, name: names.get(r.vendorId) ?? r.vendorId, vsBudget: ratioOf(num(r.bBase), num(r.bAw), 0).ratio, vsFirstRound: ratioOf(num(r.fBase), num(r.fAw), 0).ratio })),
-    drill: drill.map((l) => ({ poId: l.po.id, poNumber: l.po.number, poLineId: l.id, vendorId: l.po.vendorId, quantity: l.quantity, unitPrice: l.unitPrice, baselineBudget: l.baselineBudget, baselineFirstRound: l.baselineFirstRound, issuedAt: l.po.issuedAt! })),
+    drill: drill.map((l) => ({ ...l, quantity: Number(l.quantity), issuedAt: new Date(l.issuedAt) })),
   };
 }
 
@@ -146,7 +178,7 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
     if (!m.has(po.id) || open) m.set(po.id, { poId: po.id, number: po.number, issuedAt: po.issuedAt, dueAt: new Date(po.issuedAt.getTime() + (sla.get(vendorId) ?? 0) * DAY), open });
   };
   // grouped in the database (Prisma's `distinct` would read every late row)
-  const lateGroups = await deps.db.purchaseOrderAsset.groupBy({ by: ["poLineId", "vendorId"], where: { ...where, onTime: false }, orderBy: { poLineId: "asc" }, take: DRILL_MAX });
+  const lateGroups = await deps.db.purchaseOrderAsset.groupBy({ by: ["poLineId"], where: { ...where, onTime: false }, orderBy: { poLineId: "asc" }, take: DRILL_MAX });
   const lateLines = await deps.db.purchaseOrderLine.findMany({ where: { id: { in: lateGroups.map((g) => g.poLineId) } }, select: { id: true, po: { select: { id: true, number: true, issuedAt: true, vendorId: true } } } });
   for (const l of lateLines) add(l.po.vendorId, l.po, false);
   const open = await deps.db.purchaseOrder.findMany({ where: { status: { in: ["ISSUED", "PARTIALLY_RECEIVED"] }, vendorId: q.vendorId, issuedAt: { not: null } }, select: { id: true, number: true, vendorId: true, issuedAt: true } });

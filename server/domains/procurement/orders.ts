@@ -9,6 +9,7 @@
  * asset's first RECEIVED time onto the PO (lead time) and moves the PO's state.
  */
 import { AppError } from "../../errors";
+import type { Tx } from "../../db/client";
 import type { TActor, TDeps } from "../../context";
 import { appendAudit } from "../audit/service";
 import { assetStatuses, createOrderedPlaceholders, disposeCancelledOrder, firstReachedAt } from "../assets/service";
@@ -248,9 +249,31 @@ export async function issuePurchaseOrder(deps: TDeps, actor: TActor, id: string)
       const assetIds = await createOrderedPlaceholders(tx, deps.provider, actor, at, items);
       await tx.purchaseOrderAsset.createMany({ data: assetIds.map((assetId) => ({ poLineId: l.id, assetId, vendorId: po.vendorId })) });
     }
+    await addSavings(tx, po.vendorId, at, po.lines, 1);
     await appendAudit(tx, deps.provider, actor, at, { action: "issue", entity: "PurchaseOrder", entityId: id, before: { status: "DRAFT" }, after: { status: "ISSUED", issuedAt: at.toISOString() } });
   });
   return getPurchaseOrder(deps, id);
+}
+
+/** Adds (sign 1, on issue) or takes back (−1, on cancel) a PO's lines in the savings sums of its vendor and month of issue. */
+async function addSavings(tx: Tx, vendorId: string, issuedAt: Date, lines: { quantity: number; unitPrice: number; baselineBudget: number | null; baselineFirstRound: number | null }[], sign: 1 | -1) {
+  const d = { budgetBase: 0, budgetAwarded: 0, budgetLines: 0, firstBase: 0, firstAwarded: 0, firstLines: 0 };
+  for (const l of lines) {
+    if (l.baselineBudget !== null) {
+      d.budgetBase += l.quantity * l.baselineBudget;
+      d.budgetAwarded += l.quantity * l.unitPrice;
+      d.budgetLines++;
+    }
+    if (l.baselineFirstRound !== null) {
+      d.firstBase += l.quantity * l.baselineFirstRound;
+      d.firstAwarded += l.quantity * l.unitPrice;
+      d.firstLines++;
+    }
+  }
+  const month = issuedAt.toISOString().slice(0, 7);
+  const signed = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, sign * v])) as typeof d;
+  const inc = Object.fromEntries(Object.entries(signed).map(([k, v]) => [k, { increment: v }]));
+  await tx.purchaseOrderSavingsMonth.upsert({ where: { vendorId_month: { vendorId, month } }, create: { vendorId, month, ...signed }, update: inc });
 }
 
 /** DRAFT or ISSUED → CANCELLED; an issued PO's placeholder assets leave through the lifecycle (ORDERED → DISPOSED) in the same transaction. */
@@ -266,6 +289,7 @@ export async function cancelPurchaseOrder(deps: TDeps, actor: TActor, id: string
     const done = await tx.purchaseOrder.updateMany({ where: { id, status: po.status, version: po.version }, data: { status: "CANCELLED", cancelledAt: at, version: { increment: 1 } } });
     if (done.count !== 1) throw new AppError("CONFLICT", `${po.number} was changed by someone else at the same moment. Reload and try again.`);
     await disposeCancelledOrder(tx, deps, actor, assetIds, `${po.number} cancelled before delivery${reason ? `: ${reason}` : ""}`);
+    if (po.status === "ISSUED" && po.issuedAt) await addSavings(tx, po.vendorId, po.issuedAt, po.lines, -1);
     await appendAudit(tx, deps.provider, actor, at, { action: "cancel", entity: "PurchaseOrder", entityId: id, before: { status: po.status }, after: { status: "CANCELLED", reason: reason ?? null } });
   });
   return getPurchaseOrder(deps, id);
