@@ -48,11 +48,11 @@ export async function onTimeRates(deps: Pick<TDeps, "db">, vendorIds: string[]):
  * prepared-statement reader (server/db/hot.ts) when the client has one, else through Prisma. `variant`
  * names the shape of the query (which optional filters it has), so each shape is prepared once.
  */
-async function kpiSql<T>(deps: Pick<TDeps, "db" | "provider">, variant: string, build: (p: (v: string | number | Date) => string) => string): Promise<T[]> {
+async function kpiSql<T>(deps: Pick<TDeps, "db" | "provider">, variant: string, build: (p: (v: string | number | Date) => string, dialect: "sqlite" | "postgresql") => string): Promise<T[]> {
   const values: (string | number | Date)[] = [];
   const text = (dialect: "sqlite" | "postgresql") => {
     values.length = 0;
-    return build((v) => (values.push(v), dialect === "postgresql" ? `$${values.length}` : "?"));
+    return build((v) => (values.push(v), dialect === "postgresql" ? `$${values.length}` : "?"), dialect);
   };
   const hot = hotDb(deps.db);
   if (!hot) {
@@ -115,8 +115,9 @@ export async function savingsKpi(deps: TDeps, q: TQuery): Promise<z.input<typeof
     kpiSql<TSavingsDrillRow>(
       deps,
       `savings_drill_${variant}`,
-      (p) => `SELECT po."id" AS "poId", po."number" AS "poNumber", l."id" AS "poLineId", po."vendorId" AS "vendorId", l."quantity" AS "quantity", l."unitPrice" AS "unitPrice", l."baselineBudget" AS "baselineBudget", l."baselineFirstRound" AS "baselineFirstRound", po."issuedAt" AS "issuedAt"
-        FROM "PurchaseOrder" po JOIN "PurchaseOrderLine" l ON l."poId" = po."id" WHERE ${where(p)} ORDER BY po."issuedAt", po."id", l."lineNo" LIMIT ${DRILL_MAX}`,
+      // SQLite's planner, given the statistics, would rather skip-scan (vendorId, issuedAt) and sort every line of the period
+      (p, dialect) => `SELECT po."id" AS "poId", po."number" AS "poNumber", l."id" AS "poLineId", po."vendorId" AS "vendorId", l."quantity" AS "quantity", l."unitPrice" AS "unitPrice", l."baselineBudget" AS "baselineBudget", l."baselineFirstRound" AS "baselineFirstRound", po."issuedAt" AS "issuedAt"
+        FROM "PurchaseOrder" po ${dialect === "sqlite" && !q.vendorId ? `INDEXED BY "PurchaseOrder_issuedAt_idx"` : ""} JOIN "PurchaseOrderLine" l ON l."poId" = po."id" WHERE ${where(p)} ORDER BY po."issuedAt", po."id", l."lineNo" LIMIT ${DRILL_MAX}`,
     ),
     listVendors(deps),
   ]);
@@ -157,18 +158,27 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
   const months = monthRange(q);
   if (months) {
     // whole UTC months: the stored histogram (kept by syncReceipts), summed over the months in the database
-    const groups = await deps.db.purchaseOrderLeadMonth.groupBy({ by: ["vendorId", "leadDays"], where: { vendorId: q.vendorId, month: months }, _sum: { n: true }, orderBy: [{ vendorId: "asc" }, { leadDays: "asc" }] });
-    for (const g of groups) if (g._sum.n) push(g.vendorId, g.leadDays, g._sum.n);
+    const variant = `${months?.gte ? "f" : ""}${months?.lt ? "t" : ""}${q.vendorId ? "v" : ""}`;
+    const groups = await kpiSql<{ vendorId: string; leadDays: number; n: number | bigint | string }>(deps, `lead_hist_${variant}`, (p) => {
+      const w = [...(months?.gte ? [`"month" >= ${p(months.gte)}`] : []), ...(months?.lt ? [`"month" < ${p(months.lt)}`] : []), ...(q.vendorId ? [`"vendorId" = ${p(q.vendorId)}`] : [])];
+      return `SELECT "vendorId" AS "vendorId", "leadDays" AS "leadDays", SUM("n") AS "n" FROM "PurchaseOrderLeadMonth" ${w.length ? `WHERE ${w.join(" AND ")}` : ""} GROUP BY "vendorId", "leadDays" ORDER BY "vendorId", "leadDays"`;
+    });
+    for (const g of groups) if (Number(g.n) > 0) push(g.vendorId, Number(g.leadDays), Number(g.n));
   } else {
     const groups = await deps.db.purchaseOrderAsset.groupBy({ by: ["vendorId", "leadDays"], where, _count: { _all: true }, orderBy: [{ vendorId: "asc" }, { leadDays: "asc" }] });
     for (const g of groups) push(g.vendorId, g.leadDays ?? 0, g._count._all);
   }
-  const drillRows = await deps.db.purchaseOrderAsset.findMany({
-    where,
-    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
-    take: DRILL_MAX,
-    select: { assetId: true, vendorId: true, receivedAt: true, leadDays: true, poLine: { select: { po: { select: { id: true, number: true, issuedAt: true } } } } },
-  });
+  const { from, to } = periodRange(q);
+  const drillRows = await kpiSql<{ assetId: string; vendorId: string; receivedAt: Date | string; leadDays: number | null; poId: string; poNumber: string; issuedAt: Date | string }>(
+    deps,
+    `lead_drill_${from ? "f" : ""}${to ? "t" : ""}${q.vendorId ? "v" : ""}`,
+    (p, dialect) => {
+      const w = [`a."receivedAt" IS NOT NULL`, ...(from ? [`a."receivedAt" >= ${p(from)}`] : []), ...(to ? [`a."receivedAt" < ${p(to)}`] : []), ...(q.vendorId ? [`a."vendorId" = ${p(q.vendorId)}`] : [])];
+      return `SELECT a."assetId" AS "assetId", a."vendorId" AS "vendorId", a."receivedAt" AS "receivedAt", a."leadDays" AS "leadDays", po."id" AS "poId", po."number" AS "poNumber", po."issuedAt" AS "issuedAt"
+        FROM "PurchaseOrderAsset" a ${dialect === "sqlite" && !q.vendorId ? `INDEXED BY "PurchaseOrderAsset_receivedAt_idx"` : ""} JOIN "PurchaseOrderLine" l ON l."id" = a."poLineId" JOIN "PurchaseOrder" po ON po."id" = l."poId"
+        WHERE ${w.join(" AND ")} ORDER BY a."receivedAt" DESC, a."id" DESC LIMIT ${DRILL_MAX}`;
+    },
+  );
   // late POs: an asset arrived after the committed date, or the PO is still open past it
   const latePos = new Map<string, Map<string, { poId: string; number: string; issuedAt: Date; dueAt: Date; open: boolean }>>();
   const sla = new Map(vendors.map((v) => [v.id, v.leadTimeSlaDays]));
@@ -192,7 +202,7 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
         const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
         return { vendorId: v.id, name: v.name, committedDays: v.leadTimeSlaDays, received: hist.reduce((s, h) => s + h.n, 0), p50: r1(histogramPercentile(hist, 50)), p90: r1(histogramPercentile(hist, 90)), max: r1(histogramPercentile(hist, 100)), latePos: [...(latePos.get(v.id)?.values() ?? [])] };
       }),
-    drill: drillRows.map((r) => ({ poId: r.poLine.po.id, poNumber: r.poLine.po.number, vendorId: r.vendorId, assetId: r.assetId, issuedAt: r.poLine.po.issuedAt!, receivedAt: r.receivedAt!, days: round2(r.leadDays ?? 0) })),
+    drill: drillRows.map((r) => ({ poId: r.poId, poNumber: r.poNumber, vendorId: r.vendorId, assetId: r.assetId, issuedAt: new Date(r.issuedAt), receivedAt: new Date(r.receivedAt), days: round2(Number(r.leadDays ?? 0)) })),
   };
 }
 
