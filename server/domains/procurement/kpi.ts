@@ -156,7 +156,7 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
     else h.push({ days, n });
   };
   const months = monthRange(q);
-  if (months) {
+  if (months !== null) {
     // whole UTC months: the stored histogram (kept by syncReceipts), summed over the months in the database
     const variant = `${months?.gte ? "f" : ""}${months?.lt ? "t" : ""}${q.vendorId ? "v" : ""}`;
     const groups = await kpiSql<{ vendorId: string; leadDays: number; n: number | bigint | string }>(deps, `lead_hist_${variant}`, (p) => {
@@ -188,9 +188,14 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
     if (!m.has(po.id) || open) m.set(po.id, { poId: po.id, number: po.number, issuedAt: po.issuedAt, dueAt: new Date(po.issuedAt.getTime() + (sla.get(vendorId) ?? 0) * DAY), open });
   };
   // grouped in the database (Prisma's `distinct` would read every late row)
-  const lateGroups = await deps.db.purchaseOrderAsset.groupBy({ by: ["poLineId"], where: { ...where, onTime: false }, orderBy: { poLineId: "asc" }, take: DRILL_MAX });
-  const lateLines = await deps.db.purchaseOrderLine.findMany({ where: { id: { in: lateGroups.map((g) => g.poLineId) } }, select: { id: true, po: { select: { id: true, number: true, issuedAt: true, vendorId: true } } } });
-  for (const l of lateLines) add(l.po.vendorId, l.po, false);
+  // the first lines (in line order) with an asset received late, and their POs: one query
+  const lateLines = await kpiSql<{ id: string; number: string; issuedAt: Date | string | null; vendorId: string }>(deps, `lead_late_${from ? "f" : ""}${to ? "t" : ""}${q.vendorId ? "v" : ""}`, (p, dialect) => {
+    const w = [`a."onTime" = ${dialect === "postgresql" ? "false" : "0"}`, `a."receivedAt" IS NOT NULL`, ...(from ? [`a."receivedAt" >= ${p(from)}`] : []), ...(to ? [`a."receivedAt" < ${p(to)}`] : []), ...(q.vendorId ? [`a."vendorId" = ${p(q.vendorId)}`] : [])];
+    return `SELECT po."id" AS "id", po."number" AS "number", po."issuedAt" AS "issuedAt", po."vendorId" AS "vendorId"
+      FROM (SELECT a."poLineId" AS "poLineId" FROM "PurchaseOrderAsset" a WHERE ${w.join(" AND ")} GROUP BY a."poLineId" ORDER BY a."poLineId" LIMIT ${DRILL_MAX}) x
+      JOIN "PurchaseOrderLine" l ON l."id" = x."poLineId" JOIN "PurchaseOrder" po ON po."id" = l."poId" ORDER BY x."poLineId"`;
+  });
+  for (const l of lateLines) add(l.vendorId, { id: l.id, number: l.number, issuedAt: l.issuedAt === null ? null : new Date(l.issuedAt) }, false);
   const open = await deps.db.purchaseOrder.findMany({ where: { status: { in: ["ISSUED", "PARTIALLY_RECEIVED"] }, vendorId: q.vendorId, issuedAt: { not: null } }, select: { id: true, number: true, vendorId: true, issuedAt: true } });
   for (const p of open) if (now.getTime() > p.issuedAt!.getTime() + (sla.get(p.vendorId) ?? 0) * DAY) add(p.vendorId, p, true);
   return {
