@@ -188,11 +188,12 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
     if (!m.has(po.id) || open) m.set(po.id, { poId: po.id, number: po.number, issuedAt: po.issuedAt, dueAt: new Date(po.issuedAt.getTime() + (sla.get(vendorId) ?? 0) * DAY), open });
   };
   // grouped in the database (Prisma's `distinct` would read every late row)
-  // the first lines (in line order) with an asset received late, and their POs: one query
+  // the first lines (in line order) with an asset received late, and their POs: one query; on SQLite walking
+  // (onTime, poLineId, …) in line order stops after 1000 lines, where the planner would read the whole period
   const lateLines = await kpiSql<{ id: string; number: string; issuedAt: Date | string | null; vendorId: string }>(deps, `lead_late_${from ? "f" : ""}${to ? "t" : ""}${q.vendorId ? "v" : ""}`, (p, dialect) => {
     const w = [`a."onTime" = ${dialect === "postgresql" ? "false" : "0"}`, `a."receivedAt" IS NOT NULL`, ...(from ? [`a."receivedAt" >= ${p(from)}`] : []), ...(to ? [`a."receivedAt" < ${p(to)}`] : []), ...(q.vendorId ? [`a."vendorId" = ${p(q.vendorId)}`] : [])];
     return `SELECT po."id" AS "id", po."number" AS "number", po."issuedAt" AS "issuedAt", po."vendorId" AS "vendorId"
-      FROM (SELECT a."poLineId" AS "poLineId" FROM "PurchaseOrderAsset" a WHERE ${w.join(" AND ")} GROUP BY a."poLineId" ORDER BY a."poLineId" LIMIT ${DRILL_MAX}) x
+      FROM (SELECT a."poLineId" AS "poLineId" FROM "PurchaseOrderAsset" a ${dialect === "sqlite" && !q.vendorId ? `INDEXED BY "PurchaseOrderAsset_onTime_poLineId_receivedAt_idx"` : ""} WHERE ${w.join(" AND ")} GROUP BY a."poLineId" ORDER BY a."poLineId" LIMIT ${DRILL_MAX}) x
       JOIN "PurchaseOrderLine" l ON l."id" = x."poLineId" JOIN "PurchaseOrder" po ON po."id" = l."poId" ORDER BY x."poLineId"`;
   });
   for (const l of lateLines) add(l.vendorId, { id: l.id, number: l.number, issuedAt: l.issuedAt === null ? null : new Date(l.issuedAt) }, false);
