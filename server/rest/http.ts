@@ -91,13 +91,24 @@ export async function handleRest(req: Request, deps: TDeps): Promise<Response> {
     };
     input.params = parse(route.params, params, "path") as object;
     input.query = parse(route.query, Object.fromEntries(url.searchParams), "query") as object;
-    if (route.body) {
+    const text = route.textBody && (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === route.textBody.contentType ? route.textBody : undefined;
+    if (route.body && text) {
+      let raw: string;
+      try {
+        raw = await readTextLimited(req, BODY_LIMITS.rest);
+      } catch (e) {
+        if (e instanceof BodyTooLargeError) return tooLargeResponse(e);
+        throw e;
+      }
+      const q = parse(text.query, Object.fromEntries(url.searchParams), "query");
+      if (q) input.body = parse(route.body, text.toBody(raw, q), "body");
+    } else if (route.body) {
       let raw: unknown;
       try {
         raw = JSON.parse(await readTextLimited(req, BODY_LIMITS.rest));
       } catch (e) {
         if (e instanceof BodyTooLargeError) return tooLargeResponse(e);
-        return json(400, errorBody("BAD_REQUEST", "The request body must be JSON (Content-Type: application/json)."));
+        return json(400, errorBody("BAD_REQUEST", `The request body must be JSON (Content-Type: application/json)${route.textBody ? `, or ${route.textBody.contentType}` : ""}.`));
       }
       input.body = parse(route.body, raw, "body");
     }

@@ -45,6 +45,10 @@ export function openApiDocument(): JsonSchema {
         parameters.push({ name, in: where, required: where === "path" || (js.required ?? []).includes(name), schema: prop, ...(prop.description ? { description: prop.description } : {}) });
       }
     }
+    if (r.textBody) {
+      const js = schema(r.textBody.query, "input") as { properties?: Record<string, JsonSchema> };
+      for (const [name, prop] of Object.entries(js.properties ?? {})) parameters.push({ name, in: "query", required: false, schema: prop, description: `Required with a ${r.textBody.contentType} body (ignored with JSON)` });
+    }
     const responses: Record<string, unknown> = {
       [String(r.status ?? 200)]: { description: "OK", content: { "application/json": { schema: schema(r.response, "output") } } },
       "400": { description: "Bad input: `fields` says what to fix", content: { "application/json": { schema: errorRef } } },
@@ -58,7 +62,7 @@ export function openApiDocument(): JsonSchema {
       summary: r.summary,
       description: `Roles: ${r.roles.join(", ")}`,
       parameters,
-      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(r.body, "input") } } } } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(r.body, "input") }, ...(r.textBody ? { [r.textBody.contentType]: { schema: { type: "string", description: `The raw body; then the query parameters ${Object.keys(r.textBody.query.shape).join(", ")} are required` } } } : {}) } } } : {}),
       responses,
     };
   }

@@ -18,6 +18,12 @@ export interface TRoute {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * A raw text body accepted besides JSON (e.g. text/csv): when the request has this content type, the
+   * dispatcher parses `query` from the query string and builds the JSON body with `toBody`, then checks
+   * it against `body` as usual (same size limit).
+   */
+  textBody?: { contentType: string; query: z.ZodObject; toBody(text: string, query: any): unknown };
   /** what the route answers; the dispatcher parses the handler's result with it, so unknown keys never leave */
   response: z.ZodType;
   status?: number;
@@ -30,7 +36,8 @@ type TOut<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** Declares a route with its handler typed by the route's own schemas. */
 export function route<P extends z.ZodObject | undefined = undefined, Q extends z.ZodObject | undefined = undefined, B extends z.ZodType | undefined = undefined, R extends z.ZodType = z.ZodType>(
-  r: Omit<TRoute, "params" | "query" | "body" | "response" | "handler"> & {
+  r: Omit<TRoute, "params" | "query" | "body" | "response" | "handler" | "textBody"> & {
+    textBody?: TRoute["textBody"];
     params?: P;
     query?: Q;
     body?: B;

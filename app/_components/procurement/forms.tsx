@@ -457,12 +457,21 @@ export function AwardForm({ rfqId, currency, vendors, lines }: { rfqId: string; 
 export function PoActions({ id, number, status }: { id: string; number: string; status: string }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [asking, setAsking] = useState<"issue" | "cancel" | null>(null);
+  const [asking, setAsking] = useState<"issue" | "cancel" | "close" | null>(null);
   const done = { onSuccess: () => { setAsking(null); router.refresh(); } };
   const issue = useMutation(trpc.procurement.issue.mutationOptions(done));
   const cancel = useMutation(trpc.procurement.cancel.mutationOptions(done));
+  const close = useMutation(trpc.procurement.close.mutationOptions(done));
   return (
     <div className="flex gap-3">
+      {status === "RECEIVED" && (
+        <button className="btn btn-primary" onClick={() => setAsking("close")} data-testid="po-close">
+          Close PO
+        </button>
+      )}
+      {asking === "close" && (
+        <ConfirmDialog title={`Close ${number}?`} body="Everything was received; a closed PO takes no further changes." confirmLabel="Close PO" tone="primary" pending={close.isPending} error={close.error} onConfirm={() => close.mutate({ id })} onCancel={() => setAsking(null)} />
+      )}
       {status === "DRAFT" && (
         <button className="btn btn-primary" onClick={() => setAsking("issue")} data-testid="po-issue">
           Issue

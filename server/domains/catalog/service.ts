@@ -46,6 +46,11 @@ export function listModels(deps: TDeps, opts: { kind?: TModelKind } = {}) {
   return deps.db.hardwareModel.findMany({ where: { kind: opts.kind }, orderBy: [{ kind: "asc" }, { name: "asc" }], select: modelSelect });
 }
 
+/** The models with these ids (unknown ids are left out). */
+export function listModelsByIds(deps: TDeps, ids: string[]) {
+  return deps.db.hardwareModel.findMany({ where: { id: { in: ids } }, select: modelSelect });
+}
+
 export async function getModel(deps: TDeps, id: string) {
   const m = await deps.db.hardwareModel.findUnique({ where: { id }, select: modelSelect });
   if (!m) throw new AppError("NOT_FOUND", `No hardware model with id ${id}.`);

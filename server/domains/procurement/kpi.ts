@@ -10,9 +10,10 @@
  */
 import type { z } from "zod";
 import type { TDeps } from "../../context";
+import { hotDb } from "../../db/hot";
 import { listVendors } from "../catalog/service";
 import { periodRange, type ZKpiQuery, type ZLeadTimeOut, type ZSavingsOut, type ZScorecardOut } from "./schema";
-import { histogramPercentile, round2, savingsRatio } from "./tco";
+import { histogramPercentile, round2 } from "./tco";
 
 export const SAVINGS_TARGET = 0.08;
 export const LEAD_TIME_TARGET_DAYS = 90;
@@ -42,26 +43,105 @@ export async function onTimeRates(deps: Pick<TDeps, "db">, vendorIds: string[]):
   return new Map([...acc].map(([v, a]) => [v, a.on / a.all]));
 }
 
+/**
+ * A read-only KPI query in SQL, built for the database at hand with positional parameters; run on the
+ * prepared-statement reader (server/db/hot.ts) when the client has one, else through Prisma. `variant`
+ * names the shape of the query (which optional filters it has), so each shape is prepared once.
+ */
+async function kpiSql<T>(deps: Pick<TDeps, "db" | "provider">, variant: string, build: (p: (v: string | number | Date) => string, dialect: "sqlite" | "postgresql") => string): Promise<T[]> {
+  const values: (string | number | Date)[] = [];
+  const text = (dialect: "sqlite" | "postgresql") => {
+    values.length = 0;
+    return build((v) => (values.push(v), dialect === "postgresql" ? `$${values.length}` : "?"), dialect);
+  };
+  const hot = hotDb(deps.db);
+  if (!hot) {
+    const sql = text(deps.provider === "postgresql" ? "postgresql" : "sqlite");
+    return deps.db.$queryRawUnsafe<T[]>(sql, ...values);
+  }
+  const q = { name: `procurement_kpi_${variant}`, sqlite: text("sqlite"), postgresql: text("postgresql") };
+  // SQLite keeps DateTime as ISO text with an explicit offset (timestampFormat iso8601); PostgreSQL reads the UTC ISO form
+  const iso = (d: Date) => (hot.provider === "sqlite" ? d.toISOString().replace("Z", "+00:00") : d.toISOString());
+  return hot.all<T>(q, values.map((v) => (v instanceof Date ? iso(v) : v)));
+}
+
+interface TSavingsDrillRow {
+  poId: string;
+  poNumber: string;
+  poLineId: string;
+  vendorId: string;
+  quantity: number;
+  unitPrice: number;
+  baselineBudget: number | null;
+  baselineFirstRound: number | null;
+  issuedAt: Date | string;
+}
+interface TSavingsRow {
+  vendorId: string;
+  bBase: number | null;
+  bAw: number | null;
+  bN: number | bigint;
+  fBase: number | null;
+  fAw: number | null;
+  fN: number | bigint;
+}
+
+/** The savingsRatio() shape from summed figures (the sums are done in the database). */
+function ratioOf(base: number, awarded: number, n: number) {
+  return { ratio: base > 0 ? (base - awarded) / base : null, baseline: round2(base), awarded: round2(awarded), lines: n };
+}
+
 export async function savingsKpi(deps: TDeps, q: TQuery): Promise<z.input<typeof ZSavingsOut>> {
-  const pos = await deps.db.purchaseOrder.findMany({
-    where: { status: { in: COMMITTED_PO }, issuedAt: range(q) ?? { not: null }, vendorId: q.vendorId },
-    select: { id: true, number: true, vendorId: true, issuedAt: true, lines: { select: { id: true, quantity: true, unitPrice: true, baselineBudget: true, baselineFirstRound: true } } },
-    orderBy: [{ issuedAt: "asc" }, { id: "asc" }],
-  });
-  const lines = pos.flatMap((p) => p.lines.map((l) => ({ ...l, po: p })));
-  const view = (ls: typeof lines, key: "baselineBudget" | "baselineFirstRound") => savingsRatio(ls.map((l) => ({ quantity: l.quantity, unitPrice: l.unitPrice, baseline: l[key] })));
-  const names = new Map((await listVendors(deps)).map((v) => [v.id, v.name]));
-  const vendorIds = [...new Set(pos.map((p) => p.vendorId))];
+  const { from, to } = periodRange(q);
+  const variant = `${from ? "f" : ""}${to ? "t" : ""}${q.vendorId ? "v" : ""}`;
+  const where = (p: (v: string | number | Date) => string) =>
+    [`po."status" IN (${COMMITTED_PO.map(p).join(", ")})`, `po."issuedAt" IS NOT NULL`, ...(from ? [`po."issuedAt" >= ${p(from)}`] : []), ...(to ? [`po."issuedAt" < ${p(to)}`] : []), ...(q.vendorId ? [`po."vendorId" = ${p(q.vendorId)}`] : [])].join(" AND ");
+  // Σ q·baseline and Σ q·awarded over the lines that have each baseline, per vendor, summed in the database
+  const sums = (col: string, pre: string) =>
+    `SUM(CASE WHEN l."${col}" IS NULL THEN 0 ELSE l."quantity" * l."${col}" END) AS "${pre}Base", SUM(CASE WHEN l."${col}" IS NULL THEN 0 ELSE l."quantity" * l."unitPrice" END) AS "${pre}Aw", COUNT(l."${col}") AS "${pre}N"`;
+  const months = monthRange(q);
+  const [rows, drill, vendors] = await Promise.all([
+    months !== null
+      ? // whole UTC months: the sums kept per vendor and month by issue and cancel (orders.ts addSavings)
+        deps.db.purchaseOrderSavingsMonth
+          .groupBy({ by: ["vendorId"], where: { vendorId: q.vendorId, month: months }, _sum: { budgetBase: true, budgetAwarded: true, budgetLines: true, firstBase: true, firstAwarded: true, firstLines: true } })
+          .then((gs) => gs.filter((g) => (g._sum.budgetLines ?? 0) + (g._sum.firstLines ?? 0) > 0).map((g): TSavingsRow => ({ vendorId: g.vendorId, bBase: g._sum.budgetBase, bAw: g._sum.budgetAwarded, bN: g._sum.budgetLines ?? 0, fBase: g._sum.firstBase, fAw: g._sum.firstAwarded, fN: g._sum.firstLines ?? 0 })))
+      : kpiSql<TSavingsRow>(
+          deps,
+          `savings_${variant}`,
+          (p) => `SELECT po."vendorId" AS "vendorId", ${sums("baselineBudget", "b")}, ${sums("baselineFirstRound", "f")}
+            FROM "PurchaseOrder" po JOIN "PurchaseOrderLine" l ON l."poId" = po."id" WHERE ${where(p)} GROUP BY po."vendorId"`,
+        ),
+    kpiSql<TSavingsDrillRow>(
+      deps,
+      `savings_drill_${variant}`,
+      // SQLite's planner, given the statistics, would rather skip-scan (vendorId, issuedAt) and sort every line of the period
+      (p, dialect) => `SELECT po."id" AS "poId", po."number" AS "poNumber", l."id" AS "poLineId", po."vendorId" AS "vendorId", l."quantity" AS "quantity", l."unitPrice" AS "unitPrice", l."baselineBudget" AS "baselineBudget", l."baselineFirstRound" AS "baselineFirstRound", po."issuedAt" AS "issuedAt"
+        FROM "PurchaseOrder" po ${dialect === "sqlite" && !q.vendorId ? `INDEXED BY "PurchaseOrder_issuedAt_idx"` : ""} JOIN "PurchaseOrderLine" l ON l."poId" = po."id" WHERE ${where(p)} ORDER BY po."issuedAt", po."id", l."lineNo" LIMIT ${DRILL_MAX}`,
+    ),
+    listVendors(deps),
+  ]);
+  const num = (x: number | bigint | null) => Number(x ?? 0);
+  const tot = rows.reduce((t, r) => ({ bBase: t.bBase + num(r.bBase), bAw: t.bAw + num(r.bAw), bN: t.bN + num(r.bN), fBase: t.fBase + num(r.fBase), fAw: t.fAw + num(r.fAw), fN: t.fN + num(r.fN) }), { bBase: 0, bAw: 0, bN: 0, fBase: 0, fAw: 0, fN: 0 });
+  const names = new Map(vendors.map((v) => [v.id, v.name]));
+  rows.sort((a, b) => (names.get(a.vendorId) ?? a.vendorId).localeCompare(names.get(b.vendorId) ?? b.vendorId) || (a.vendorId < b.vendorId ? -1 : 1));
   return {
     target: SAVINGS_TARGET,
-    vsBudget: view(lines, "baselineBudget"),
-    vsFirstRound: view(lines, "baselineFirstRound"),
-    byVendor: vendorIds.map((v) => {
-      const ls = lines.filter((l) => l.po.vendorId === v);
-      return { vendorId: v, name: names.get(v) ?? v, vsBudget: view(ls, "baselineBudget").ratio, vsFirstRound: view(ls, "baselineFirstRound").ratio };
-    }),
-    drill: lines.slice(0, DRILL_MAX).map((l) => ({ poId: l.po.id, poNumber: l.po.number, poLineId: l.id, vendorId: l.po.vendorId, quantity: l.quantity, unitPrice: l.unitPrice, baselineBudget: l.baselineBudget, baselineFirstRound: l.baselineFirstRound, issuedAt: l.po.issuedAt! })),
+    vsBudget: ratioOf(tot.bBase, tot.bAw, tot.bN),
+    vsFirstRound: ratioOf(tot.fBase, tot.fAw, tot.fN),
+    byVendor: rows.map((r) => ({ vendorId: r.vendorId, name: names.get(r.vendorId) ?? r.vendorId, vsBudget: ratioOf(num(r.bBase), num(r.bAw), 0).ratio, vsFirstRound: ratioOf(num(r.fBase), num(r.fAw), 0).ratio })),
+    drill: drill.map((l) => ({ ...l, quantity: Number(l.quantity), issuedAt: new Date(l.issuedAt) })),
   };
+}
+
+/** The YYYY-MM bounds of a query over whole UTC months (any period, or no dates); null when a date falls inside a month. */
+function monthRange(q: TQuery): { gte?: string; lt?: string } | undefined | null {
+  const { from, to } = periodRange(q);
+  const whole = (d: Date) => d.getUTCDate() === 1 && d.getTime() % DAY === 0;
+  if ((from && !whole(from)) || (to && !whole(to))) return null;
+  if (!from && !to) return undefined;
+  const ym = (d: Date) => d.toISOString().slice(0, 7);
+  return { ...(from ? { gte: ym(from) } : {}), ...(to ? { lt: ym(to) } : {}) };
 }
 
 export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeof ZLeadTimeOut>> {
@@ -69,15 +149,36 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
   const vendors = (await listVendors(deps)).filter((v) => !q.vendorId || v.id === q.vendorId);
   const where = { vendorId: q.vendorId, receivedAt: range(q) ?? { not: null } };
   // percentiles from a histogram: lead days are kept at 0.1-day resolution (syncReceipts), so the groups stay few however many assets
-  const groups = await deps.db.purchaseOrderAsset.groupBy({ by: ["vendorId", "leadDays"], where, _count: { _all: true } });
   const byVendor = new Map<string, { days: number; n: number }[]>();
-  for (const g of groups) (byVendor.get(g.vendorId) ?? byVendor.set(g.vendorId, []).get(g.vendorId)!).push({ days: g.leadDays ?? 0, n: g._count._all });
-  const drillRows = await deps.db.purchaseOrderAsset.findMany({
-    where,
-    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
-    take: DRILL_MAX,
-    select: { assetId: true, vendorId: true, receivedAt: true, leadDays: true, poLine: { select: { po: { select: { id: true, number: true, issuedAt: true } } } } },
-  });
+  const push = (vendorId: string, days: number, n: number) => {
+    const h = byVendor.get(vendorId) ?? byVendor.set(vendorId, []).get(vendorId)!;
+    if (h.length && h[h.length - 1]!.days === days) h[h.length - 1]!.n += n;
+    else h.push({ days, n });
+  };
+  const months = monthRange(q);
+  if (months !== null) {
+    // whole UTC months: the stored histogram (kept by syncReceipts), summed over the months in the database
+    const variant = `${months?.gte ? "f" : ""}${months?.lt ? "t" : ""}${q.vendorId ? "v" : ""}`;
+    const groups = await kpiSql<{ vendorId: string; leadDays: number; n: number | bigint | string }>(deps, `lead_hist_${variant}`, (p) => {
+      const w = [...(months?.gte ? [`"month" >= ${p(months.gte)}`] : []), ...(months?.lt ? [`"month" < ${p(months.lt)}`] : []), ...(q.vendorId ? [`"vendorId" = ${p(q.vendorId)}`] : [])];
+      return `SELECT "vendorId" AS "vendorId", "leadDays" AS "leadDays", SUM("n") AS "n" FROM "PurchaseOrderLeadMonth" ${w.length ? `WHERE ${w.join(" AND ")}` : ""} GROUP BY "vendorId", "leadDays" ORDER BY "vendorId", "leadDays"`;
+    });
+    for (const g of groups) if (Number(g.n) > 0) push(g.vendorId, Number(g.leadDays), Number(g.n));
+  } else {
+    const groups = await deps.db.purchaseOrderAsset.groupBy({ by: ["vendorId", "leadDays"], where, _count: { _all: true }, orderBy: [{ vendorId: "asc" }, { leadDays: "asc" }] });
+    for (const g of groups) push(g.vendorId, g.leadDays ?? 0, g._count._all);
+  }
+  const { from, to } = periodRange(q);
+  const drillRows = await kpiSql<{ assetId: string; vendorId: string; receivedAt: Date | string; leadDays: number | null; poId: string; poNumber: string; issuedAt: Date | string }>(
+    deps,
+    `lead_drill_${from ? "f" : ""}${to ? "t" : ""}${q.vendorId ? "v" : ""}`,
+    (p, dialect) => {
+      const w = [`a."receivedAt" IS NOT NULL`, ...(from ? [`a."receivedAt" >= ${p(from)}`] : []), ...(to ? [`a."receivedAt" < ${p(to)}`] : []), ...(q.vendorId ? [`a."vendorId" = ${p(q.vendorId)}`] : [])];
+      return `SELECT a."assetId" AS "assetId", a."vendorId" AS "vendorId", a."receivedAt" AS "receivedAt", a."leadDays" AS "leadDays", po."id" AS "poId", po."number" AS "poNumber", po."issuedAt" AS "issuedAt"
+        FROM "PurchaseOrderAsset" a ${dialect === "sqlite" && !q.vendorId ? `INDEXED BY "PurchaseOrderAsset_receivedAt_idx"` : ""} JOIN "PurchaseOrderLine" l ON l."id" = a."poLineId" JOIN "PurchaseOrder" po ON po."id" = l."poId"
+        WHERE ${w.join(" AND ")} ORDER BY a."receivedAt" DESC, a."id" DESC LIMIT ${DRILL_MAX}`;
+    },
+  );
   // late POs: an asset arrived after the committed date, or the PO is still open past it
   const latePos = new Map<string, Map<string, { poId: string; number: string; issuedAt: Date; dueAt: Date; open: boolean }>>();
   const sla = new Map(vendors.map((v) => [v.id, v.leadTimeSlaDays]));
@@ -87,9 +188,15 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
     if (!m.has(po.id) || open) m.set(po.id, { poId: po.id, number: po.number, issuedAt: po.issuedAt, dueAt: new Date(po.issuedAt.getTime() + (sla.get(vendorId) ?? 0) * DAY), open });
   };
   // grouped in the database (Prisma's `distinct` would read every late row)
-  const lateGroups = await deps.db.purchaseOrderAsset.groupBy({ by: ["poLineId", "vendorId"], where: { ...where, onTime: false }, orderBy: { poLineId: "asc" }, take: DRILL_MAX });
-  const lateLines = await deps.db.purchaseOrderLine.findMany({ where: { id: { in: lateGroups.map((g) => g.poLineId) } }, select: { id: true, po: { select: { id: true, number: true, issuedAt: true, vendorId: true } } } });
-  for (const l of lateLines) add(l.po.vendorId, l.po, false);
+  // the first lines (in line order) with an asset received late, and their POs: one query; on SQLite walking
+  // (onTime, poLineId, …) in line order stops after 1000 lines, where the planner would read the whole period
+  const lateLines = await kpiSql<{ id: string; number: string; issuedAt: Date | string | null; vendorId: string }>(deps, `lead_late_${from ? "f" : ""}${to ? "t" : ""}${q.vendorId ? "v" : ""}`, (p, dialect) => {
+    const w = [`a."onTime" = ${dialect === "postgresql" ? "false" : "0"}`, `a."receivedAt" IS NOT NULL`, ...(from ? [`a."receivedAt" >= ${p(from)}`] : []), ...(to ? [`a."receivedAt" < ${p(to)}`] : []), ...(q.vendorId ? [`a."vendorId" = ${p(q.vendorId)}`] : [])];
+    return `SELECT po."id" AS "id", po."number" AS "number", po."issuedAt" AS "issuedAt", po."vendorId" AS "vendorId"
+      FROM (SELECT a."poLineId" AS "poLineId" FROM "PurchaseOrderAsset" a ${dialect === "sqlite" && !q.vendorId ? `INDEXED BY "PurchaseOrderAsset_onTime_poLineId_receivedAt_idx"` : ""} WHERE ${w.join(" AND ")} GROUP BY a."poLineId" ORDER BY a."poLineId" LIMIT ${DRILL_MAX}) x
+      JOIN "PurchaseOrderLine" l ON l."id" = x."poLineId" JOIN "PurchaseOrder" po ON po."id" = l."poId" ORDER BY x."poLineId"`;
+  });
+  for (const l of lateLines) add(l.vendorId, { id: l.id, number: l.number, issuedAt: l.issuedAt === null ? null : new Date(l.issuedAt) }, false);
   const open = await deps.db.purchaseOrder.findMany({ where: { status: { in: ["ISSUED", "PARTIALLY_RECEIVED"] }, vendorId: q.vendorId, issuedAt: { not: null } }, select: { id: true, number: true, vendorId: true, issuedAt: true } });
   for (const p of open) if (now.getTime() > p.issuedAt!.getTime() + (sla.get(p.vendorId) ?? 0) * DAY) add(p.vendorId, p, true);
   return {
@@ -101,7 +208,7 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
         const r1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
         return { vendorId: v.id, name: v.name, committedDays: v.leadTimeSlaDays, received: hist.reduce((s, h) => s + h.n, 0), p50: r1(histogramPercentile(hist, 50)), p90: r1(histogramPercentile(hist, 90)), max: r1(histogramPercentile(hist, 100)), latePos: [...(latePos.get(v.id)?.values() ?? [])] };
       }),
-    drill: drillRows.map((r) => ({ poId: r.poLine.po.id, poNumber: r.poLine.po.number, vendorId: r.vendorId, assetId: r.assetId, issuedAt: r.poLine.po.issuedAt!, receivedAt: r.receivedAt!, days: round2(r.leadDays ?? 0) })),
+    drill: drillRows.map((r) => ({ poId: r.poId, poNumber: r.poNumber, vendorId: r.vendorId, assetId: r.assetId, issuedAt: new Date(r.issuedAt), receivedAt: new Date(r.receivedAt), days: round2(Number(r.leadDays ?? 0)) })),
   };
 }
 

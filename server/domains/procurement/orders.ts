@@ -9,6 +9,7 @@
  * asset's first RECEIVED time onto the PO (lead time) and moves the PO's state.
  */
 import { AppError } from "../../errors";
+import type { Tx } from "../../db/client";
 import type { TActor, TDeps } from "../../context";
 import { appendAudit } from "../audit/service";
 import { assetStatuses, createOrderedPlaceholders, disposeCancelledOrder, firstReachedAt } from "../assets/service";
@@ -248,9 +249,31 @@ export async function issuePurchaseOrder(deps: TDeps, actor: TActor, id: string)
       const assetIds = await createOrderedPlaceholders(tx, deps.provider, actor, at, items);
       await tx.purchaseOrderAsset.createMany({ data: assetIds.map((assetId) => ({ poLineId: l.id, assetId, vendorId: po.vendorId })) });
     }
+    await addSavings(tx, po.vendorId, at, po.lines, 1);
     await appendAudit(tx, deps.provider, actor, at, { action: "issue", entity: "PurchaseOrder", entityId: id, before: { status: "DRAFT" }, after: { status: "ISSUED", issuedAt: at.toISOString() } });
   });
   return getPurchaseOrder(deps, id);
+}
+
+/** Adds (sign 1, on issue) or takes back (−1, on cancel) a PO's lines in the savings sums of its vendor and month of issue. */
+async function addSavings(tx: Tx, vendorId: string, issuedAt: Date, lines: { quantity: number; unitPrice: number; baselineBudget: number | null; baselineFirstRound: number | null }[], sign: 1 | -1) {
+  const d = { budgetBase: 0, budgetAwarded: 0, budgetLines: 0, firstBase: 0, firstAwarded: 0, firstLines: 0 };
+  for (const l of lines) {
+    if (l.baselineBudget !== null) {
+      d.budgetBase += l.quantity * l.baselineBudget;
+      d.budgetAwarded += l.quantity * l.unitPrice;
+      d.budgetLines++;
+    }
+    if (l.baselineFirstRound !== null) {
+      d.firstBase += l.quantity * l.baselineFirstRound;
+      d.firstAwarded += l.quantity * l.unitPrice;
+      d.firstLines++;
+    }
+  }
+  const month = issuedAt.toISOString().slice(0, 7);
+  const signed = Object.fromEntries(Object.entries(d).map(([k, v]) => [k, sign * v])) as typeof d;
+  const inc = Object.fromEntries(Object.entries(signed).map(([k, v]) => [k, { increment: v }]));
+  await tx.purchaseOrderSavingsMonth.upsert({ where: { vendorId_month: { vendorId, month } }, create: { vendorId, month, ...signed }, update: inc });
 }
 
 /** DRAFT or ISSUED → CANCELLED; an issued PO's placeholder assets leave through the lifecycle (ORDERED → DISPOSED) in the same transaction. */
@@ -266,6 +289,7 @@ export async function cancelPurchaseOrder(deps: TDeps, actor: TActor, id: string
     const done = await tx.purchaseOrder.updateMany({ where: { id, status: po.status, version: po.version }, data: { status: "CANCELLED", cancelledAt: at, version: { increment: 1 } } });
     if (done.count !== 1) throw new AppError("CONFLICT", `${po.number} was changed by someone else at the same moment. Reload and try again.`);
     await disposeCancelledOrder(tx, deps, actor, assetIds, `${po.number} cancelled before delivery${reason ? `: ${reason}` : ""}`);
+    if (po.status === "ISSUED" && po.issuedAt) await addSavings(tx, po.vendorId, po.issuedAt, po.lines, -1);
     await appendAudit(tx, deps.provider, actor, at, { action: "cancel", entity: "PurchaseOrder", entityId: id, before: { status: po.status }, after: { status: "CANCELLED", reason: reason ?? null } });
   });
   return getPurchaseOrder(deps, id);
@@ -302,6 +326,15 @@ export async function syncReceipts(deps: TDeps, actor: TActor, id: string): Prom
     let complete = true;
     let any = false;
     let last = 0;
+    // the lead-time histogram (PurchaseOrderLeadMonth) moves with the rows: − the old receipt, + the new one
+    const before = new Map((await tx.purchaseOrderAsset.findMany({ where: { assetId: { in: assetIds } }, select: { assetId: true, receivedAt: true, leadDays: true } })).map((a) => [a.assetId, a]));
+    const hist = new Map<string, { month: string; leadDays: number; n: number }>();
+    const bump = (at: Date, leadDays: number, n: number) => {
+      const month = at.toISOString().slice(0, 7);
+      const k = `${month}|${leadDays}`;
+      const h = hist.get(k) ?? hist.set(k, { month, leadDays, n: 0 }).get(k)!;
+      h.n += n;
+    };
     for (const l of po.lines) {
       let qty = 0;
       for (const { assetId } of l.assets) {
@@ -309,13 +342,25 @@ export async function syncReceipts(deps: TDeps, actor: TActor, id: string): Prom
         if (!r) continue;
         qty++;
         last = Math.max(last, r.getTime());
-        await tx.purchaseOrderAsset.update({ where: { assetId }, data: { receivedAt: r, leadDays: Math.round(((r.getTime() - po.issuedAt!.getTime()) / DAY) * 10) / 10, onTime: r.getTime() <= due } });
+        const leadDays = Math.round(((r.getTime() - po.issuedAt!.getTime()) / DAY) * 10) / 10;
+        const old = before.get(assetId);
+        if (!(old?.receivedAt && old.receivedAt.getTime() === r.getTime() && old.leadDays === leadDays)) {
+          if (old?.receivedAt && old.leadDays !== null) bump(old.receivedAt, old.leadDays, -1);
+          bump(r, leadDays, 1);
+        }
+        await tx.purchaseOrderAsset.update({ where: { assetId }, data: { receivedAt: r, leadDays, onTime: r.getTime() <= due } });
       }
       const received = l.modelId ? qty : l.receivedQty; // free-text lines are counted by receiving itself
       if (received !== l.receivedQty) await tx.purchaseOrderLine.update({ where: { id: l.id }, data: { receivedQty: received } });
       if (received < l.quantity) complete = false;
       if (received > 0) any = true;
     }
+    for (const h of hist.values()) {
+      if (h.n === 0) continue;
+      const key = { vendorId_month_leadDays: { vendorId: po.vendorId, month: h.month, leadDays: h.leadDays } };
+      await tx.purchaseOrderLeadMonth.upsert({ where: key, create: { vendorId: po.vendorId, month: h.month, leadDays: h.leadDays, n: h.n }, update: { n: { increment: h.n } } });
+    }
+    if ([...hist.values()].some((h) => h.n < 0)) await tx.purchaseOrderLeadMonth.deleteMany({ where: { vendorId: po.vendorId, n: { lte: 0 } } });
     const status: TPoStatus = complete ? "RECEIVED" : any ? "PARTIALLY_RECEIVED" : "ISSUED";
     if (status !== po.status) {
       await tx.purchaseOrder.update({ where: { id }, data: { status, receivedAt: complete ? new Date(last || at.getTime()) : null, version: { increment: 1 } } });

@@ -58,7 +58,10 @@ function table(doc: TDoc, cols: { label: string; width: number; align?: "left" |
       const c = cols[i]!;
       // fit by characters (about 4.4 pt each at 8 pt): pdfkit's own ellipsis measures every cell and is slow on big tables
       const max = Math.floor((c.width - 4) / 4.4);
-      doc.fillColor("#0f172a").text(cell.length > max ? `${cell.slice(0, max - 1)}…` : cell, x + 2, y + 1, { width: c.width - 4, align: c.align ?? "left", lineBreak: false });
+      const text = cell.length > max ? `${cell.slice(0, max - 1)}…` : cell;
+      // no `width`: pdfkit would build a line wrapper per cell; right alignment measured here instead (font metrics, cheap)
+      const left = c.align === "right" ? x + c.width - 2 - doc.widthOfString(text) : x + 2;
+      doc.fillColor("#0f172a").text(text, left, y + 1, { lineBreak: false });
       x += c.width;
     });
     doc.y = y + rowH;

@@ -57,6 +57,21 @@ describe.each(DATABASES)("procurement REST on %s", (provider) => {
     expect(bad.json.error.details.problems[0].line).toBe(2);
     const csv = await call("POST", `/rfqs/${r.json.id}/quotes.csv`, { vendorId: vb.id, round: 1, csv: "line,unitPrice,leadTimeDays,warrantyYears,supportPerYear,typicalWatts\n1,9000,10,3,500,400\n" });
     expect(csv.status).toBe(201);
+    // the same import with a raw text/csv body: vendorId and round in the query string
+    const csvText = async (query: string, text: string) => {
+      const res = await handleRest(new Request(`http://test/api/v1/rfqs/${r.json.id}/quotes.csv${query}`, { method: "POST", headers: { authorization: `Bearer ${tokens.procurement}`, "content-type": "text/csv; charset=utf-8" }, body: text }), depsFor(t, clock));
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    const noRound = await csvText(`?vendorId=${vb.id}`, "line,unitPrice,leadTimeDays,warrantyYears,supportPerYear,typicalWatts\n1,8900,10,3,500,400\n");
+    expect(noRound.status).toBe(400);
+    expect(Object.keys(noRound.json.error.fields)).toEqual(["query.round"]);
+    const badRow = await csvText(`?vendorId=${vb.id}&round=2`, "line,unitPrice,leadTimeDays,warrantyYears,supportPerYear,typicalWatts\n1,x,10,3,500,400\n");
+    expect(badRow.status).toBe(400);
+    expect(badRow.json.error.details.problems[0].line).toBe(2);
+    expect((await csvText(`?vendorId=${vb.id}&round=2`, `line\n${"1\n".repeat(600_000)}`)).status).toBe(413);
+    const raw = await csvText(`?vendorId=${vb.id}&round=2`, "line,unitPrice,leadTimeDays,warrantyYears,supportPerYear,typicalWatts\n1,8900,10,3,500,400\n");
+    expect(raw.status).toBe(201);
+    expect(raw.json).toMatchObject({ vendorId: vb.id, round: 2, lineCount: 1 });
 
     const tco = await call("GET", `/rfqs/${r.json.id}/tco?pue=1.2`, undefined, "viewer");
     expect(tco.status).toBe(200);
@@ -91,5 +106,8 @@ describe.each(DATABASES)("procurement REST on %s", (provider) => {
       expect(doc.paths[p], p).toBeDefined();
     }
     expect(doc.paths["/rfqs/{id}/tco"]!.get!.operationId).toBe("getRfqTco");
+    const csvOp = (doc.paths["/rfqs/{id}/quotes.csv"] as any).post;
+    expect(Object.keys(csvOp.requestBody.content)).toEqual(["application/json", "text/csv"]);
+    expect(csvOp.parameters.filter((x: { in: string }) => x.in === "query").map((x: { name: string }) => x.name)).toEqual(["vendorId", "round"]);
   });
 });

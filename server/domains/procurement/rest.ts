@@ -1,4 +1,5 @@
 /** Procurement's REST routes (/api/v1), built from ./schema.ts; server/rest assembles them. */
+import type { z } from "zod";
 import { ANY_ROLE } from "../../auth/roles";
 import { route, type TRoute } from "../../rest/route";
 import { award, cancelPurchaseOrder, getPurchaseOrder, issuePurchaseOrder, listPurchaseOrders } from "./orders";
@@ -20,6 +21,7 @@ import {
   ZPoListQuery,
   ZPoOut,
   ZQuoteCsvBody,
+  ZQuoteCsvQuery,
   ZQuoteInput,
   ZQuoteOut,
   ZRfqId,
@@ -69,6 +71,7 @@ export const procurementRestRoutes: TRoute[] = [
     roles: W,
     params: ZRfqId,
     body: ZQuoteCsvBody,
+    textBody: { contentType: "text/csv", query: ZQuoteCsvQuery, toBody: (csv: string, q: z.output<typeof ZQuoteCsvQuery>) => ({ ...q, csv }) },
     response: ZQuoteOut,
     status: 201,
     notFound: NO_RFQ,

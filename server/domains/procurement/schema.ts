@@ -177,6 +177,8 @@ export const ZQuoteInput = z.object({
 export type TQuoteInput = z.input<typeof ZQuoteInput>;
 export const ZQuoteSubmit = ZQuoteInput.extend({ rfqId: id });
 export const ZQuoteCsvBody = z.object({ vendorId: id, round: z.number().int().min(1).max(20), csv: z.string().min(1, "The CSV is empty").max(5_000_000) });
+/** POST /rfqs/{id}/quotes.csv with a raw text/csv body: the rest of ZQuoteCsvBody comes in the query string. */
+export const ZQuoteCsvQuery = z.object({ vendorId: id, round: z.coerce.number<string>().int().min(1).max(20) });
 export const ZQuoteCsvSubmit = ZQuoteCsvBody.extend({ rfqId: id });
 export const ZQuoteOut = z.object({ id: z.string(), vendorId: z.string(), round: z.number().int(), declined: z.boolean(), lineCount: z.number().int() });
 

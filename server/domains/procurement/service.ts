@@ -9,8 +9,9 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { AppError } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import type { Tx } from "../../db/client";
+import { hotDb, type THotQuery } from "../../db/hot";
 import { appendAudit } from "../audit/service";
-import { createModel, createVendor, getModel, listModels, listVendors } from "../catalog/service";
+import { createModel, createVendor, getModel, listModels, listModelsByIds, listVendors } from "../catalog/service";
 import { getLocation } from "../locations/service";
 import {
   DEFAULT_SETTINGS,
@@ -399,20 +400,57 @@ export async function rfqParams(deps: TDeps, rfq: Partial<Record<(typeof PARAM_K
 }
 
 /** The TCO comparison: latest round per vendor, every line, ranked by TCO and by weighted score, with the sensitivity. */
+/** The latest round of each vendor with its lines, in one query (earlier rounds never count in the comparison). */
+const LATEST_QUOTE_LINES: THotQuery = {
+  name: "procurement_latest_quote_lines",
+  sqlite: `SELECT q."id" AS "quoteId", q."vendorId" AS "vendorId", q."round" AS "round", q."declined" AS "declinedRound", l."rfqLineId" AS "rfqLineId", l."declined" AS "declined", l."unitPrice" AS "unitPrice", l."leadTimeDays" AS "leadTimeDays", l."supportPerYear" AS "supportPerYear", l."typicalWatts" AS "typicalWatts"
+    FROM "Quote" q LEFT JOIN "QuoteLine" l ON l."quoteId" = q."id"
+    WHERE q."rfqId" = ? AND q."round" = (SELECT MAX(q2."round") FROM "Quote" q2 WHERE q2."rfqId" = q."rfqId" AND q2."vendorId" = q."vendorId")`,
+  postgresql: `SELECT q."id" AS "quoteId", q."vendorId" AS "vendorId", q."round" AS "round", q."declined" AS "declinedRound", l."rfqLineId" AS "rfqLineId", l."declined" AS "declined", l."unitPrice" AS "unitPrice", l."leadTimeDays" AS "leadTimeDays", l."supportPerYear" AS "supportPerYear", l."typicalWatts" AS "typicalWatts"
+    FROM "Quote" q LEFT JOIN "QuoteLine" l ON l."quoteId" = q."id"
+    WHERE q."rfqId" = $1 AND q."round" = (SELECT MAX(q2."round") FROM "Quote" q2 WHERE q2."rfqId" = q."rfqId" AND q2."vendorId" = q."vendorId")`,
+};
+interface TQuoteLineRow {
+  quoteId: string;
+  vendorId: string;
+  round: number;
+  declinedRound: boolean | number;
+  rfqLineId: string | null;
+  declined: boolean | number | null;
+  unitPrice: number | null;
+  leadTimeDays: number | null;
+  supportPerYear: number | null;
+  typicalWatts: number | null;
+}
+
+async function latestQuotes(deps: TDeps, rfqId: string): Promise<TTcoQuoteIn[]> {
+  const hot = hotDb(deps.db);
+  if (!hot) {
+    const qs = await deps.db.quote.findMany({ where: { rfqId }, select: { id: true, vendorId: true, round: true, declined: true, lines: { select: { rfqLineId: true, declined: true, unitPrice: true, leadTimeDays: true, supportPerYear: true, typicalWatts: true } } } });
+    return qs.map((q) => ({ quoteId: q.id, vendorId: q.vendorId, round: q.round, declinedRound: q.declined, lines: q.lines }));
+  }
+  const byId = new Map<string, TTcoQuoteIn>();
+  for (const r of await hot.all<TQuoteLineRow>(LATEST_QUOTE_LINES, [rfqId])) {
+    let q = byId.get(r.quoteId);
+    if (!q) byId.set(r.quoteId, (q = { quoteId: r.quoteId, vendorId: r.vendorId, round: Number(r.round), declinedRound: Boolean(r.declinedRound), lines: [] }));
+    if (r.rfqLineId !== null) q.lines.push({ rfqLineId: r.rfqLineId, declined: Boolean(r.declined), unitPrice: r.unitPrice, leadTimeDays: r.leadTimeDays, supportPerYear: r.supportPerYear, typicalWatts: r.typicalWatts });
+  }
+  return [...byId.values()];
+}
+
+/** The TCO comparison: latest round per vendor, every line, ranked by TCO and by weighted score, with the sensitivity. */
 export async function rfqTco(deps: TDeps, rfqId: string, overrides: Partial<TTcoParams> = {}): Promise<TTcoOut> {
-  const r = await deps.db.rfq.findUnique({
-    where: { id: rfqId },
-    include: {
-      lines: { orderBy: { lineNo: "asc" } },
-      vendors: { select: { vendorId: true } },
-      quotes: { select: { id: true, vendorId: true, round: true, declined: true, lines: { select: { rfqLineId: true, declined: true, unitPrice: true, leadTimeDays: true, supportPerYear: true, typicalWatts: true } } } },
-    },
-  });
+  const r = await deps.db.rfq.findUnique({ where: { id: rfqId }, include: { lines: { orderBy: { lineNo: "asc" } }, vendors: { select: { vendorId: true } } } });
   if (!r) throw new AppError("NOT_FOUND", `No RFQ with id ${rfqId}.`);
-  const [vendors, models, { params, weights }] = await Promise.all([vendorMap(deps), listModels(deps), rfqParams(deps, r, overrides)]);
+  const modelIds = [...new Set(r.lines.flatMap((l) => (l.modelId ? [l.modelId] : [])))];
+  const [vendors, models, { params, weights }, rates, quotes] = await Promise.all([
+    vendorMap(deps),
+    listModelsByIds(deps, modelIds),
+    rfqParams(deps, r, overrides),
+    onTimeRates(deps, r.vendors.map((v) => v.vendorId)),
+    latestQuotes(deps, rfqId),
+  ]);
   const model = new Map(models.map((m) => [m.id, m]));
-  const rates = await onTimeRates(deps, r.vendors.map((v) => v.vendorId));
-  const quotes: TTcoQuoteIn[] = r.quotes.map((q) => ({ quoteId: q.id, vendorId: q.vendorId, round: q.round, declinedRound: q.declined, lines: q.lines }));
   const result = computeTco({
     horizonYears: r.horizonYears,
     params,
