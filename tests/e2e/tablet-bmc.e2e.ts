@@ -361,8 +361,17 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
     await cdp.send("Network.enable");
     await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 1500, downloadThroughput: -1, uploadThroughput: -1 });
     const probeNow = page.getByTestId("bmc-probe-now");
-    await probeNow.tap();
-    expect(await probeNow.textContent()).toBe("Queuing the probe…");
+    // the panel is a client island: a tap that lands before it has hydrated does nothing, so tap again
+    // until it answers (the answer lasts at least the 1.5 s latency, longer than the 500 ms between checks)
+    await expect
+      .poll(
+        async () => {
+          if ((await probeNow.textContent()) === "Probe now") await probeNow.tap();
+          return probeNow.textContent();
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe("Queuing the probe…");
     expect(await probeNow.isDisabled()).toBe(true);
     const waiting = page.getByTestId("bmc-waiting");
     await poll(() => waiting.getAttribute("data-step")).toBe("queued");
