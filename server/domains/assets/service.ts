@@ -291,25 +291,10 @@ export async function getAsset(deps: TDeps, id: string, role: TRole) {
  * reconciliation, power-command guards). Takes a client so it also runs inside
  * the caller's transaction.
  */
-export async function assetIdentity(db: Db | Tx, assetId: string) {
-  const a = await db.asset.findUnique({
-    where: { id: assetId },
-    select: {
-      id: true,
-      serial: true,
-      status: true,
-      model: { select: { name: true, manufacturer: { select: { name: true } } } },
-      parts: { select: { id: true, serial: true, assetTag: true, model: { select: { kind: true } } } },
-    },
-  });
+export async function assetIdentity(db: Db | Tx, assetId: string): Promise<TAssetIdentity> {
+  const a = (await assetIdentities(db, [assetId])).get(assetId);
   if (!a) throw new AppError("NOT_FOUND", `No asset with id ${assetId}.`);
-  return {
-    id: a.id,
-    serial: a.serial,
-    status: a.status as TAssetStatus,
-    model: { name: a.model.name, manufacturer: a.model.manufacturer.name },
-    parts: a.parts.map((p) => ({ id: p.id, serial: p.serial, assetTag: p.assetTag, kind: p.model.kind })),
-  };
+  return a;
 }
 
 /**
@@ -362,7 +347,13 @@ export async function registerParts(
   }
 }
 
-export type TAssetIdentity = Awaited<ReturnType<typeof assetIdentity>>;
+export type TAssetIdentity = {
+  id: string;
+  serial: string;
+  status: TAssetStatus;
+  model: { name: string; manufacturer: string };
+  parts: { id: string; serial: string; assetTag: string | null; kind: string }[];
+};
 
 /** assetIdentity for many assets in one query (agent ingest); unknown ids are left out. */
 export async function assetIdentities(db: Db | Tx, assetIds: string[]): Promise<Map<string, TAssetIdentity>> {
