@@ -33,9 +33,16 @@ export function isSessionEnded(code: string | null | undefined): boolean {
   return code === "UNAUTHORIZED" && typeof window !== "undefined" && window.location.pathname !== "/login";
 }
 
-/** A session that expired while the page was open: sign in again and come back here. */
+let leavingForSignIn = false;
+
+/**
+ * A session that expired while the page was open: sign in again and come back
+ * here. Once per page: several calls refused together (a form's submit and the
+ * live stream) start one navigation, not one that aborts the other.
+ */
 export function onUnauthorizedCode(code: string | null | undefined): void {
-  if (!isSessionEnded(code)) return;
+  if (!isSessionEnded(code) || leavingForSignIn) return;
+  leavingForSignIn = true;
   window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
 }
 

@@ -86,6 +86,16 @@ async function endSession(page: Page): Promise<void> {
   expect((await apiMutation(`il_session=${c!.value}`, "auth.logout")).status).toBe(200);
 }
 
+/**
+ * Waits until the page is on /login?next=… with its form shown. Polls the URL
+ * rather than waitForURL: a navigation that a second one (to the same place)
+ * replaces is reported as aborted, though the page ends up where it should.
+ */
+async function reachSignIn(page: Page, timeout = 20_000): Promise<void> {
+  await expect.poll(() => /\/login\?next=/.test(page.url()), { timeout }).toBe(true);
+  await expect.poll(() => page.getByLabel("User name").count(), { timeout }).toBe(1);
+}
+
 /** Flags (in sessionStorage, across navigations) a page that shows a signed-in header and "Sign in first" at once. */
 async function watchForSignInFirst(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -151,7 +161,7 @@ describe("session expiry", () => {
     await page.getByTestId("confirm-transition").tap();
     // on a slow network: working at once, then straight on to sign-in (never a "Sign in first" under the header, see the watcher)
     await expect.poll(() => page.getByTestId("confirm-transition").textContent(), { timeout: 1000 }).toBe("Working…");
-    await page.waitForURL(/\/login\?next=/, { timeout: 30_000 });
+    await reachSignIn(page, 30_000);
     await fast();
     await page.unroute(/\/api\/trpc\/live\.events/);
     expect(new URL(page.url()).searchParams.get("next")).toBe(target);
@@ -180,7 +190,7 @@ describe("session expiry", () => {
     await page.getByLabel("Notes (optional)").fill("pallet 12, top layer");
     await endSession(page);
     await page.getByTestId("reg-submit").tap();
-    await page.waitForURL(/\/login\?next=/);
+    await reachSignIn(page);
     expect(new URL(page.url()).searchParams.get("next")).toBe("/assets/new");
     expect(await page.getByTestId("whoami").count()).toBe(0);
 
@@ -205,7 +215,7 @@ describe("session expiry", () => {
     // someone else moves the asset: the open page follows the notice and finds its session gone
     const tara = await apiSession("tara");
     expect((await apiMutation(tara, "assets.transition", { assetId: ids.LIVE, to: "BURN_IN" })).status).toBe(200);
-    await page.waitForURL(/\/login\?next=/, { timeout: 20_000 });
+    await reachSignIn(page);
     expect(new URL(page.url()).searchParams.get("next")).toBe(`/assets/${ids.LIVE}`);
     expect(await page.getByTestId("whoami").count()).toBe(0);
     await signInHere(page, "tom");
