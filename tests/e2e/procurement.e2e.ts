@@ -14,7 +14,9 @@ import { systemClock } from "../../server/context";
 import { createDatabase } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
 import { createUser } from "../../server/domains/users/service";
-import { createVendorWithTerms } from "../../server/domains/procurement/service";
+import { createRfq, createVendorWithTerms, listVendorsWithTerms, submitQuote } from "../../server/domains/procurement/service";
+import { award, issuePurchaseOrder, syncReceipts } from "../../server/domains/procurement/orders";
+import { transition } from "../../server/domains/assets/lifecycle";
 import { launchChromium, signIn } from "../harness/browser";
 import { seedCatalog } from "../harness/fixtures";
 import { startWeb, type TWebServer } from "../harness/web";
@@ -22,13 +24,14 @@ import { startWeb, type TWebServer } from "../harness/web";
 const SHOTS = path.resolve("test-results/e2e");
 const PASSWORD = "procure-journey-1";
 let dir = "";
+let dbUrl = "";
 let web: TWebServer | undefined;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = mkdtempSync(path.join(os.tmpdir(), "ironledger-e2e-procure-"));
-  const url = `file:${path.join(dir, "e2e.db")}`;
+  const url = (dbUrl = `file:${path.join(dir, "e2e.db")}`);
   await migrate(url);
   const database = createDatabase(url);
   try {
@@ -151,6 +154,85 @@ describe("procurement journey (built app, Chromium, poppler)", () => {
     expect(text).toContain("TCO comparison — RFQ-000001");
     expect(text).toContain("Alpha Systems");
     expect(text).toContain(`Page ${pages} of ${pages}`);
+    await context.close();
+  }, 120_000);
+
+  it("changes a vendor's terms, contacts and list prices, Setup's defaults and a budget, an open RFQ's parameters and vendors; closes a received PO", async () => {
+    // set up through the services (on the running app's database): an open RFQ with one vendor, and a PO whose goods all arrived
+    const database = createDatabase(dbUrl);
+    let openRfq = "";
+    let poId = "";
+    try {
+      const deps = { db: database.db, provider: database.provider, clock: systemClock };
+      const admin = { type: "system" as const, id: "e2e", name: "e2e", role: "admin" as const };
+      const v = new Map((await listVendorsWithTerms(deps)).map((x) => [x.name, x.id]));
+      const cat = await database.db.hardwareModel.findFirstOrThrow({ where: { partNumber: "R760" } });
+      openRfq = (await createRfq(deps, admin, { title: "Spares FRA1", currency: "EUR", lines: [{ modelId: cat.id, quantity: 2 }], vendorIds: [v.get("Alpha Systems")!] })).id;
+      const done = await createRfq(deps, admin, { title: "Two servers", currency: "EUR", lines: [{ modelId: cat.id, quantity: 2 }], vendorIds: [v.get("Beta Hardware")!] });
+      await submitQuote(deps, admin, done.id, { vendorId: v.get("Beta Hardware")!, round: 1, lines: [{ rfqLineId: done.lines[0]!.id, unitPrice: 9000, leadTimeDays: 10, warrantyYears: 3, supportPerYear: 500, typicalWatts: 400 }] });
+      poId = (await award(deps, admin, done.id, { vendorId: v.get("Beta Hardware")! })).purchaseOrders[0]!.id;
+      const po = await issuePurchaseOrder(deps, admin, poId);
+      for (const assetId of po.lines[0]!.assetIds) for (const to of ["IN_TRANSIT", "RECEIVED"] as const) await transition(deps, admin, { assetId, to });
+      expect((await syncReceipts(deps, admin, poId)).status).toBe("RECEIVED");
+    } finally {
+      await database.close();
+    }
+
+    const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, web!.url, "paula", PASSWORD, "procurement");
+    const toast = (text: string) => expect.poll(() => page.getByTestId("toast").allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringContaining(text));
+
+    // ---- vendors: Gamma's committed lead time 45 → 40 days, a contact, Beta's list price for the R760
+    await page.goto(`${web!.url}/procurement/vendors`);
+    const gamma = page.getByTestId("vendor-editor").filter({ hasText: "Gamma Compute" });
+    await gamma.locator("summary").click();
+    await gamma.getByTestId("vendor-edit-leadTimeSlaDays").fill("0");
+    await gamma.getByTestId("vendor-edit-save").click();
+    await expect.poll(() => gamma.getByTestId("field-error").textContent(), { timeout: 15_000 }).toBe("At least 1 day");
+    await gamma.getByTestId("vendor-edit-leadTimeSlaDays").fill("40");
+    await gamma.getByTestId("vendor-edit-save").click();
+    await toast("Saved Gamma Compute's terms.");
+    await expect.poll(() => page.getByTestId("vendor-rows").locator("tr", { hasText: "Gamma Compute" }).textContent(), { timeout: 15_000 }).toContain("40 days");
+    await gamma.getByTestId("contact-name").fill("Greta Gamma");
+    await gamma.getByTestId("contact-add").click();
+    await expect.poll(() => gamma.getByTestId("vendor-contacts").textContent(), { timeout: 15_000 }).toContain("Greta Gamma");
+    await page.getByTestId("price-model").selectOption({ label: "PowerEdge R760 (R760)" });
+    await page.getByTestId("price-vendor").selectOption({ label: "Beta Hardware" });
+    await page.getByTestId("price-amount").fill("8999");
+    await page.getByTestId("price-save").click();
+    await expect.poll(() => page.getByTestId("list-prices").textContent(), { timeout: 15_000 }).toContain("8,999.00 EUR");
+
+    // ---- Setup: PUE 1.4 → 1.6, and a quarter's budget for FRA1
+    await page.goto(`${web!.url}/procurement/setup`);
+    await page.getByTestId("setting-pue").fill("1.6");
+    await page.getByTestId("settings-save").click();
+    await expect.poll(() => page.getByTestId("ok-box").textContent(), { timeout: 15_000 }).toContain("Saved");
+    await page.getByTestId("budget-quarter").fill("2027-Q1");
+    await page.getByTestId("budget-amount").fill("100000");
+    await page.getByTestId("budget-save").click();
+    await expect.poll(() => page.getByTestId("capex").textContent(), { timeout: 15_000 }).toContain("2027-Q1");
+
+    // ---- the open RFQ: invite Beta, override the tariff (the comparison's parameters say so; PUE is Setup's new default)
+    await page.goto(`${web!.url}/procurement/rfqs/${openRfq}`);
+    await page.getByRole("checkbox", { name: "Beta Hardware" }).check();
+    await page.getByTestId("invite-save").click();
+    await toast("Invited 1 vendor.");
+    await expect.poll(() => page.getByTestId("quote-vendor").locator("option", { hasText: "Beta Hardware" }).count(), { timeout: 15_000 }).toBe(1);
+    await page.getByTestId("rfq-params").locator("summary").click();
+    expect(await page.getByTestId("param-pue").getAttribute("placeholder")).toBe("1.6");
+    await page.getByTestId("param-tariffPerKwh").fill("0.31");
+    await page.getByTestId("rfq-params-save").click();
+    await expect.poll(() => page.getByTestId("tco-params").textContent(), { timeout: 15_000 }).toContain("tariff 0.31 EUR/kWh");
+    expect(await page.getByTestId("tco-params").textContent()).toContain("PUE 1.6");
+
+    // ---- the PO whose goods all arrived: Close PO
+    await page.goto(`${web!.url}/procurement/purchase-orders/${poId}`);
+    expect(await page.getByTestId("po-status").textContent()).toBe("Received");
+    await page.getByTestId("po-close").click();
+    await page.getByTestId("confirm-dialog-ok").click();
+    await expect.poll(() => page.getByTestId("po-status").textContent(), { timeout: 15_000 }).toBe("Closed");
+    expect(await page.getByTestId("po-close").count()).toBe(0);
     await context.close();
   }, 120_000);
 });

@@ -11,6 +11,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { ErrorBox, errorDetails, Field, fieldError, OkBox } from "../ui/form";
 import { useTRPC } from "../trpc";
 import { money } from "./format";
+import { PARAM_FIELDS, ParamInputs, paramOverrides, type TParamKey } from "./editors";
 
 // ------------------------------------------------------------------ vendor
 
@@ -93,6 +94,8 @@ export function RfqForm() {
   const [f, setF] = useState({ title: "", currency: "EUR", horizonYears: "5", needBy: "", siteId: "" });
   const [lines, setLines] = useState<TLine[]>([{ modelId: "", spec: "", quantity: "1", budget: "" }]);
   const [invited, setInvited] = useState<string[]>([]);
+  const settings = useQuery(trpc.procurement.settings.queryOptions());
+  const [params, setParams] = useState(Object.fromEntries(PARAM_FIELDS.map(([k]) => [k, ""])) as Record<TParamKey, string>);
   const create = useMutation(trpc.procurement.createRfq.mutationOptions({ onSuccess: (r) => router.push(`/procurement/rfqs/${r.id}`) }));
   const setLine = (i: number, patch: Partial<TLine>) => setLines(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
   return (
@@ -108,6 +111,7 @@ export function RfqForm() {
           siteId: f.siteId || undefined,
           lines: lines.map((l) => ({ modelId: l.modelId || undefined, spec: l.modelId ? undefined : l.spec || undefined, quantity: Number(l.quantity), budgetUnitPrice: l.budget ? Number(l.budget) : undefined })),
           vendorIds: invited,
+          params: paramOverrides(params),
         });
       }}
     >
@@ -164,6 +168,14 @@ export function RfqForm() {
           Add a line
         </button>
       </fieldset>
+      {settings.data && (
+        <details className="card p-4">
+          <summary className="cursor-pointer min-h-11 flex items-center font-semibold">TCO parameters (optional: blank uses Setup&apos;s defaults)</summary>
+          <div className="grid gap-3 md:grid-cols-3 mt-3">
+            <ParamInputs values={params} defaults={settings.data} onChange={setParams} error={create.error} />
+          </div>
+        </details>
+      )}
       <fieldset className="card p-4">
         <legend className="font-semibold px-1">Invite vendors</legend>
         <div className="flex flex-wrap gap-4">
@@ -523,13 +535,13 @@ export function SettingsForm({ initial }: { initial: Record<keyof TSettingsForm,
       <h2 className="md:col-span-3 text-lg font-semibold">TCO defaults (each RFQ may override them)</h2>
       {(Object.keys(SETTING_LABELS) as (keyof TSettingsForm)[]).map((k) => (
         <Field key={k} label={SETTING_LABELS[k]} error={fieldError(save.error, k)}>
-          <input className="input" inputMode="decimal" value={f[k]} onChange={(e) => setF({ ...f, [k]: e.target.value })} />
+          <input className="input" inputMode="decimal" value={f[k]} onChange={(e) => setF({ ...f, [k]: e.target.value })} data-testid={`setting-${k}`} />
         </Field>
       ))}
       <div className="md:col-span-3 space-y-2">
         <ErrorBox error={save.error} />
         {ok && <OkBox>Saved.</OkBox>}
-        <button className="btn btn-primary" disabled={save.isPending}>
+        <button className="btn btn-primary" disabled={save.isPending} data-testid="settings-save">
           Save defaults
         </button>
       </div>
@@ -560,15 +572,15 @@ export function BudgetForm({ sites }: { sites: { id: string; path: string }[] })
         </select>
       </Field>
       <Field label="Quarter (2026-Q3)" error={fieldError(save.error, "quarter")}>
-        <input className="input" value={f.quarter} onChange={(e) => setF({ ...f, quarter: e.target.value })} />
+        <input className="input" value={f.quarter} onChange={(e) => setF({ ...f, quarter: e.target.value })} data-testid="budget-quarter" />
       </Field>
       <Field label="Currency" error={fieldError(save.error, "currency")}>
         <input className="input w-24" value={f.currency} onChange={(e) => setF({ ...f, currency: e.target.value })} />
       </Field>
       <Field label="Budget" error={fieldError(save.error, "amount")}>
-        <input className="input" inputMode="decimal" value={f.amount} onChange={(e) => setF({ ...f, amount: e.target.value })} />
+        <input className="input" inputMode="decimal" value={f.amount} onChange={(e) => setF({ ...f, amount: e.target.value })} data-testid="budget-amount" />
       </Field>
-      <button className="btn btn-primary" disabled={save.isPending}>
+      <button className="btn btn-primary" disabled={save.isPending} data-testid="budget-save">
         Set budget
       </button>
       <ErrorBox error={save.error} />

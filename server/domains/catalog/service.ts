@@ -68,6 +68,11 @@ export function listVendors(deps: TDeps) {
   return deps.db.vendor.findMany({ orderBy: { name: "asc" }, select: vendorSelect });
 }
 
+/** A vendor's own columns changed by the domain that owns them (procurement: SLA terms), in its transaction; it audits. */
+export function updateVendorInTx(tx: Tx, id: string, data: Partial<Record<"contactEmail", string | null> & Record<"leadTimeSlaDays" | "rmaSlaDays" | "supportResponseHours" | "warrantyYears", number>>) {
+  return tx.vendor.update({ where: { id }, data, select: { id: true } });
+}
+
 export async function getVendor(deps: TDeps, id: string) {
   const v = await deps.db.vendor.findUnique({ where: { id }, select: { id: true, name: true } });
   if (!v) throw new AppError("NOT_FOUND", `No vendor with id ${id}.`);

@@ -14,7 +14,7 @@ import { transition } from "../assets/lifecycle";
 import { assetEvents, getAsset } from "../assets/service";
 import { leadTimeKpi, savingsKpi, vendorScorecard } from "./kpi";
 import { award, cancelPurchaseOrder, capexPlan, closePurchaseOrder, issuePurchaseOrder, listPurchaseOrders, setBudget, syncReceipts } from "./orders";
-import { createModelWithPrices, createRfq, createVendorWithTerms, getRfq, importQuoteCsv, listModelsWithPrices, listVendorsWithTerms, rfqTco, submitQuote, updateSettings } from "./service";
+import { addVendorContact, createModelWithPrices, createRfq, createVendorWithTerms, getRfq, importQuoteCsv, inviteVendors, listModelsWithPrices, listVendorsWithTerms, removeVendorContact, rfqTco, setListPrice, submitQuote, updateRfqParams, updateSettings, updateVendorTerms } from "./service";
 import type { TRfqOut } from "./schema";
 import { kpiReport, tcoReport } from "./report";
 import { execFileSync } from "node:child_process";
@@ -23,6 +23,7 @@ import os from "node:os";
 import path from "node:path";
 
 const DAY = 86_400_000;
+const json = (s: unknown) => (typeof s === "string" ? JSON.parse(s) : s);
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -65,6 +66,36 @@ describe.each(DATABASES)("procurement on %s", (provider) => {
     expect(bad.fields).toEqual({ "prices.0.vendorId": ["Unknown vendor"] });
   });
 
+  it("edits a vendor's SLA terms, contacts and list prices, audited; bad input names the field", async () => {
+    const up = await updateVendorTerms(deps(), buyer, { id: v.C, leadTimeSlaDays: 40, contactEmail: "sales@gamma.example" });
+    expect(up).toMatchObject({ leadTimeSlaDays: 40, rmaSlaDays: 5, contactEmail: "sales@gamma.example" });
+    const [edit] = await listAudit(t.db, { entity: "Vendor", entityId: v.C, take: 5 });
+    expect([edit!.action, json(edit!.before), json(edit!.after)]).toEqual(["update", { leadTimeSlaDays: 45, contactEmail: null }, { leadTimeSlaDays: 40, contactEmail: "sales@gamma.example" }]);
+    await expect(updateVendorTerms(deps(), buyer, { id: v.C, leadTimeSlaDays: 0 })).rejects.toThrow(/At least 1 day/);
+    expect((await refusal(updateVendorTerms(deps(), buyer, { id: "nope", warrantyYears: 2 }))).code).toBe("NOT_FOUND");
+    // back to the terms the rest of this file computes with
+    expect((await updateVendorTerms(deps(), buyer, { id: v.C, leadTimeSlaDays: 45, contactEmail: null })).contactEmail).toBeNull();
+
+    const withBob = await addVendorContact(deps(), buyer, { vendorId: v.C, name: "Bob Gamma", email: "bob@gamma.example" });
+    const bob = withBob.contacts.find((c) => c.name === "Bob Gamma")!;
+    expect(bob.email).toBe("bob@gamma.example");
+    expect((await removeVendorContact(deps(), buyer, { vendorId: v.C, contactId: bob.id })).contacts).toEqual([]);
+    expect((await refusal(removeVendorContact(deps(), buyer, { vendorId: v.C, contactId: bob.id }))).code).toBe("NOT_FOUND");
+
+    const r660 = (await listModelsWithPrices(deps())).find((x) => x.name === "PowerEdge R660")!;
+    const priced = await setListPrice(deps(), buyer, { vendorId: v.B, modelId: r660.id, currency: "eur", listPrice: 8700 });
+    expect(priced.prices).toEqual([
+      { vendorId: v.A, currency: "EUR", listPrice: 9000 },
+      { vendorId: v.B, currency: "EUR", listPrice: 8700 },
+    ].sort((x, y) => x.vendorId.localeCompare(y.vendorId)));
+    expect((await setListPrice(deps(), buyer, { vendorId: v.B, modelId: r660.id, currency: "EUR", listPrice: 8600 })).prices.find((x) => x.vendorId === v.B)!.listPrice).toBe(8600);
+    expect((await setListPrice(deps(), buyer, { vendorId: v.B, modelId: r660.id, currency: "EUR", listPrice: null })).prices).toEqual([{ vendorId: v.A, currency: "EUR", listPrice: 9000 }]);
+    expect((await refusal(setListPrice(deps(), buyer, { vendorId: v.B, modelId: r660.id, currency: "EUR", listPrice: null }))).message).toMatch(/no EUR list price/);
+    expect((await refusal(setListPrice(deps(), buyer, { vendorId: v.B, modelId: "nope", currency: "EUR", listPrice: 1 }))).fields).toEqual({ modelId: ["Unknown model"] });
+    const priceAudit = await listAudit(t.db, { entity: "VendorModelPrice", take: 10 });
+    expect(priceAudit.map((a) => a.action)).toEqual(["delete", "update", "create"]);
+  });
+
   it("refuses a zero quantity, a bad currency, and a line with neither model nor spec", async () => {
     const base = { title: "Bad", currency: "EUR", lines: [{ modelId: cat.server.id, quantity: 1 }] };
     await expect(createRfq(deps(), buyer, { ...base, lines: [{ modelId: cat.server.id, quantity: 0 }] })).rejects.toThrow(/Quantity must be more than 0/);
@@ -92,6 +123,21 @@ describe.each(DATABASES)("procurement on %s", (provider) => {
       [2, null, "25G leaf switch, 48 ports", 2],
     ]);
     expect(rfq.vendors.map((x) => x.name)).toEqual(["Alpha Systems", "Beta Hardware", "Gamma Compute"]);
+  });
+
+  it("an open RFQ's TCO parameters can be overridden and reset to Setup's; more vendors can be invited", async () => {
+    const more = await updateRfqParams(deps(), buyer, { id: rfq.id, params: { tariffPerKwh: 0.3, costPerUMonth: null } });
+    expect(more.params).toEqual({ pue: 1.5, tariffPerKwh: 0.3 });
+    expect((await rfqTco(deps(), rfq.id)).parameters).toMatchObject({ pue: 1.5, tariffPerKwh: 0.3, costPerUMonth: 15 });
+    const [edit] = await listAudit(t.db, { entity: "Rfq", entityId: rfq.id, take: 5 });
+    expect([edit!.action, json(edit!.before), json(edit!.after)]).toEqual(["update", { tariffPerKwh: null, costPerUMonth: 10 }, { tariffPerKwh: 0.3, costPerUMonth: null }]);
+    await expect(updateRfqParams(deps(), buyer, { id: rfq.id, params: { pue: 0.9 } })).rejects.toThrow(/PUE is at least 1/);
+    // back to what the rest of this file computes with
+    expect((await updateRfqParams(deps(), buyer, { id: rfq.id, params: { tariffPerKwh: null, costPerUMonth: 10 } })).params).toEqual({ pue: 1.5, costPerUMonth: 10 });
+    const other = await createRfq(deps(), buyer, { title: "Invite later", currency: "EUR", lines: [{ spec: "cables", quantity: 10 }], vendorIds: [v.A] });
+    const invited = await inviteVendors(deps(), buyer, { id: other.id, vendorIds: [v.A, v.B] });
+    expect(invited.vendors.map((x) => x.name)).toEqual(["Alpha Systems", "Beta Hardware"]);
+    expect((await refusal(inviteVendors(deps(), buyer, { id: other.id, vendorIds: ["nope"] }))).fields).toEqual({ vendorIds: ["Unknown vendor"] });
   });
 
   const L = (i: number) => rfq.lines[i]!.id;

@@ -42,6 +42,12 @@ describe.each(DATABASES)("procurement REST on %s", (provider) => {
     const r = await call("POST", "/rfqs", { title: "ERP RFQ", currency: "USD", siteId: cat.site.id, lines: [{ modelId: m.json.id, quantity: 2, budgetUnitPrice: 10_000 }], vendorIds: [va.json.id, vb.id] });
     expect(r.status).toBe(201);
     expect(r.json.horizonYears).toBe(5);
+    // inviting a vendor already invited leaves the RFQ as it is; an unknown one is named; a viewer may not
+    const again = await call("POST", `/rfqs/${r.json.id}/vendors`, { vendorIds: [vb.id] });
+    expect([again.status, again.json.vendors.length]).toEqual([200, 2]);
+    const unknown = await call("POST", `/rfqs/${r.json.id}/vendors`, { vendorIds: ["nope"] });
+    expect([unknown.status, unknown.json.error.fields]).toEqual([400, { vendorIds: ["Unknown vendor"] }]);
+    expect((await call("POST", `/rfqs/${r.json.id}/vendors`, { vendorIds: [vb.id] }, "viewer")).status).toBe(403);
     const lineId = r.json.lines[0].id;
     const zero = await call("POST", "/rfqs", { title: "x", currency: "USD", lines: [{ modelId: m.json.id, quantity: 0 }] });
     expect(zero.status).toBe(400);
@@ -102,7 +108,7 @@ describe.each(DATABASES)("procurement REST on %s", (provider) => {
 
   it("documents every procurement route in the OpenAPI document", () => {
     const doc = openApiDocument() as { paths: Record<string, Record<string, { operationId: string }>> };
-    for (const p of ["/vendors", "/models", "/rfqs", "/rfqs/{id}", "/rfqs/{id}/quotes", "/rfqs/{id}/quotes.csv", "/rfqs/{id}/tco", "/rfqs/{id}/award", "/purchase-orders", "/purchase-orders/{id}", "/purchase-orders/{id}/issue", "/purchase-orders/{id}/cancel", "/kpis/savings", "/kpis/lead-time"]) {
+    for (const p of ["/vendors", "/models", "/rfqs", "/rfqs/{id}", "/rfqs/{id}/vendors", "/rfqs/{id}/quotes", "/rfqs/{id}/quotes.csv", "/rfqs/{id}/tco", "/rfqs/{id}/award", "/purchase-orders", "/purchase-orders/{id}", "/purchase-orders/{id}/issue", "/purchase-orders/{id}/cancel", "/kpis/savings", "/kpis/lead-time"]) {
       expect(doc.paths[p], p).toBeDefined();
     }
     expect(doc.paths["/rfqs/{id}/tco"]!.get!.operationId).toBe("getRfqTco");

@@ -28,6 +28,7 @@ import {
   ZRfqInput,
   ZRfqItems,
   ZRfqOut,
+  ZRfqVendorsBody,
   ZSavingsOut,
   ZTcoOut,
   ZTcoRestQuery,
@@ -35,7 +36,7 @@ import {
   ZVendorItems,
   ZVendorOut,
 } from "./schema";
-import { createModelWithPrices, createRfq, createVendorWithTerms, getRfq, importQuoteCsv, listModelsWithPrices, listRfqs, listVendorsWithTerms, rfqTco, submitQuote } from "./service";
+import { createModelWithPrices, createRfq, createVendorWithTerms, getRfq, importQuoteCsv, inviteVendors, listModelsWithPrices, listRfqs, listVendorsWithTerms, rfqTco, submitQuote } from "./service";
 
 const NO_RFQ = "No such RFQ";
 const NO_PO = "No such purchase order";
@@ -50,6 +51,7 @@ export const procurementRestRoutes: TRoute[] = [
   route({ method: "GET", path: "/rfqs", operationId: "listRfqs", summary: "RFQs, newest first", roles: R, response: ZRfqItems, handler: (deps) => listRfqs(deps) }),
   route({ method: "POST", path: "/rfqs", operationId: "createRfq", summary: "Create an RFQ (currency, horizon, need-by, site, lines, invited vendors)", roles: W, body: ZRfqInput, response: ZRfqOut, status: 201, handler: (deps, actor, { body }) => createRfq(deps, actor, body) }),
   route({ method: "GET", path: "/rfqs/{id}", operationId: "getRfq", summary: "One RFQ with its lines, vendors and every quote round", roles: R, params: ZRfqId, response: ZRfqOut, notFound: NO_RFQ, handler: (deps, _a, { params }) => getRfq(deps, params.id) }),
+  route({ method: "POST", path: "/rfqs/{id}/vendors", operationId: "inviteRfqVendors", summary: "Invite more vendors to an open RFQ (vendors already invited are left as they are)", roles: W, params: ZRfqId, body: ZRfqVendorsBody, response: ZRfqOut, notFound: NO_RFQ, handler: (deps, actor, { params, body }) => inviteVendors(deps, actor, { id: params.id, vendorIds: body.vendorIds }) }),
   route({
     method: "POST",
     path: "/rfqs/{id}/quotes",

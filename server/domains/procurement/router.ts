@@ -12,6 +12,11 @@ import {
   PROCUREMENT_READERS,
   PROCUREMENT_WRITERS,
   ZAwardOut,
+  ZContactAdd,
+  ZContactRemove,
+  ZListPriceSet,
+  ZRfqParamsUpdate,
+  ZVendorUpdate,
   ZAwardSubmit,
   ZBudgetInput,
   ZCharts,
@@ -48,7 +53,26 @@ import {
   ZVendorItems,
   ZVendorOut,
 } from "./schema";
-import { createModelWithPrices, createRfq, createVendorWithTerms, getRfq, getSettings, importQuoteCsv, inviteVendors, listModelsWithPrices, listRfqs, listVendorsWithTerms, rfqTco, submitQuote, updateSettings } from "./service";
+import {
+  addVendorContact,
+  createModelWithPrices,
+  createRfq,
+  createVendorWithTerms,
+  getRfq,
+  getSettings,
+  importQuoteCsv,
+  inviteVendors,
+  listModelsWithPrices,
+  listRfqs,
+  listVendorsWithTerms,
+  removeVendorContact,
+  rfqTco,
+  setListPrice,
+  submitQuote,
+  updateRfqParams,
+  updateSettings,
+  updateVendorTerms,
+} from "./service";
 
 const W = PROCUREMENT_WRITERS;
 const R = PROCUREMENT_READERS;
@@ -56,6 +80,10 @@ const R = PROCUREMENT_READERS;
 export const procurementRouter = router({
   vendors: procedure(ANY_ROLE).output(ZVendorItems).query(async ({ ctx }) => ({ items: await listVendorsWithTerms(ctx.deps) })),
   createVendor: procedure(W).input(ZVendorInput).output(ZVendorOut).mutation(({ ctx, input }) => createVendorWithTerms(ctx.deps, ctx.actor, input)),
+  updateVendor: procedure(W).input(ZVendorUpdate).output(ZVendorOut).mutation(({ ctx, input }) => updateVendorTerms(ctx.deps, ctx.actor, input)),
+  addContact: procedure(W).input(ZContactAdd).output(ZVendorOut).mutation(({ ctx, input }) => addVendorContact(ctx.deps, ctx.actor, input)),
+  removeContact: procedure(W).input(ZContactRemove).output(ZVendorOut).mutation(({ ctx, input }) => removeVendorContact(ctx.deps, ctx.actor, input)),
+  setListPrice: procedure(W).input(ZListPriceSet).output(ZModelOut).mutation(({ ctx, input }) => setListPrice(ctx.deps, ctx.actor, input)),
   models: procedure(ANY_ROLE).output(ZModelItems).query(async ({ ctx }) => ({ items: await listModelsWithPrices(ctx.deps) })),
   createModel: procedure(W).input(ZModelInput).output(ZModelOut).mutation(({ ctx, input }) => createModelWithPrices(ctx.deps, ctx.actor, input)),
   settings: procedure(R).output(ZSettings).query(({ ctx }) => getSettings(ctx.deps)),
@@ -63,6 +91,7 @@ export const procurementRouter = router({
   rfqs: procedure(R).output(ZRfqItems).query(({ ctx }) => listRfqs(ctx.deps)),
   rfq: procedure(R).input(ZRfqId).output(ZRfqOut).query(({ ctx, input }) => getRfq(ctx.deps, input.id)),
   createRfq: procedure(W).input(ZRfqInput).output(ZRfqOut).mutation(({ ctx, input }) => createRfq(ctx.deps, ctx.actor, input)),
+  updateRfqParams: procedure(W).input(ZRfqParamsUpdate).output(ZRfqOut).mutation(({ ctx, input }) => updateRfqParams(ctx.deps, ctx.actor, input)),
   invite: procedure(W).input(ZRfqInvite).output(ZRfqOut).mutation(({ ctx, input }) => inviteVendors(ctx.deps, ctx.actor, input)),
   submitQuote: procedure(W)
     .input(ZQuoteSubmit)

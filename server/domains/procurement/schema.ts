@@ -16,11 +16,17 @@ const isoDate = z.coerce.date({ error: "Enter a date (YYYY-MM-DD)" });
 
 // ------------------------------------------------------------------ vendors and models
 
+const SLA = {
+  leadTimeSlaDays: z.number().int("A whole number of days").min(1, "At least 1 day").max(730, "At most 730 days"),
+  rmaSlaDays: z.number().int("A whole number of days").min(1, "At least 1 day").max(365, "At most 365 days"),
+  supportResponseHours: z.number().int("A whole number of hours").min(1, "At least 1 hour").max(720, "At most 720 hours"),
+  warrantyYears: z.number().int("A whole number of years").min(0).max(15, "At most 15 years"),
+};
 export const ZSlaTerms = z.object({
-  leadTimeSlaDays: z.number().int().min(1).max(730).default(30),
-  rmaSlaDays: z.number().int().min(1).max(365).default(5),
-  supportResponseHours: z.number().int().min(1).max(720).default(24),
-  warrantyYears: z.number().int().min(0).max(15).default(3),
+  leadTimeSlaDays: SLA.leadTimeSlaDays.default(30),
+  rmaSlaDays: SLA.rmaSlaDays.default(5),
+  supportResponseHours: SLA.supportResponseHours.default(24),
+  warrantyYears: SLA.warrantyYears.default(3),
 });
 export const ZContactInput = z.object({
   name,
@@ -37,6 +43,20 @@ export const ZVendorInput = z
   .extend(ZSlaTerms.shape);
 export type TVendorInput = z.input<typeof ZVendorInput>;
 
+/** A vendor's SLA terms and e-mail changed (what is left out stays; a null e-mail clears it). */
+export const ZVendorUpdate = z.object({
+  id,
+  contactEmail: z.email("Enter an e-mail address").nullable().optional(),
+  leadTimeSlaDays: SLA.leadTimeSlaDays.optional(),
+  rmaSlaDays: SLA.rmaSlaDays.optional(),
+  supportResponseHours: SLA.supportResponseHours.optional(),
+  warrantyYears: SLA.warrantyYears.optional(),
+});
+export type TVendorUpdate = z.input<typeof ZVendorUpdate>;
+/** A contact added to a vendor, or one removed. */
+export const ZContactAdd = ZContactInput.extend({ vendorId: id });
+export const ZContactRemove = z.object({ vendorId: id, contactId: id });
+
 export const ZVendorOut = z.object({
   id: z.string(),
   name: z.string(),
@@ -51,6 +71,9 @@ export type TVendorOut = z.infer<typeof ZVendorOut>;
 export const ZVendorItems = z.object({ items: z.array(ZVendorOut) });
 
 export const ZPriceInput = z.object({ vendorId: id, currency: ZCurrency, listPrice: money });
+/** A vendor's list price for a model in one currency; null removes it. */
+export const ZListPriceSet = z.object({ vendorId: id, modelId: id, currency: ZCurrency, listPrice: money.nullable() });
+export type TListPriceSet = z.input<typeof ZListPriceSet>;
 export const ZModelInput = z.object({
   manufacturerId: id,
   name,
@@ -118,7 +141,14 @@ export const ZRfqInput = z.object({
 });
 export type TRfqInput = z.input<typeof ZRfqInput>;
 export const ZRfqId = z.object({ id });
-export const ZRfqInvite = z.object({ id, vendorIds: z.array(id).min(1).max(100) });
+export const ZRfqInvite = z.object({ id, vendorIds: z.array(id).min(1, "Choose at least one vendor").max(100) });
+export const ZRfqVendorsBody = z.object({ vendorIds: z.array(id).min(1, "Choose at least one vendor").max(100) });
+/** An open RFQ's TCO parameters: a number overrides Setup's default, null goes back to it, left out stays. */
+export const ZRfqParamsUpdate = z.object({
+  id,
+  params: z.object(Object.fromEntries(Object.entries(ZTcoParams.shape).map(([k, v]) => [k, v.nullable().optional()])) as { [K in keyof typeof ZTcoParams.shape]: z.ZodOptional<z.ZodNullable<(typeof ZTcoParams.shape)[K]>> }),
+});
+export type TRfqParamsUpdate = z.input<typeof ZRfqParamsUpdate>;
 
 const ZQuoteLineOut = z.object({
   rfqLineId: z.string(),

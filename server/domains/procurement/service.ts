@@ -11,16 +11,21 @@ import type { TActor, TDeps } from "../../context";
 import type { Tx } from "../../db/client";
 import { hotDb, type THotQuery } from "../../db/hot";
 import { appendAudit } from "../audit/service";
-import { createModel, createVendor, getModel, listModels, listModelsByIds, listVendors } from "../catalog/service";
+import { createModel, createVendor, getModel, getVendor, listModels, listModelsByIds, listVendors, updateVendorInTx } from "../catalog/service";
 import { getLocation } from "../locations/service";
 import {
   DEFAULT_SETTINGS,
   ZModelInput,
   ZQuoteInput,
   ZPricedQuoteLine,
+  ZContactAdd,
+  ZContactRemove,
+  ZListPriceSet,
   ZRfqInput,
+  ZRfqParamsUpdate,
   ZSettingsInput,
   ZVendorInput,
+  ZVendorUpdate,
   type TModelInput,
   type TQuoteInput,
   type TQuoteLineInput,
@@ -29,8 +34,11 @@ import {
   type TSettings,
   type TTcoOut,
   type TTcoParams,
+  type TListPriceSet,
+  type TRfqParamsUpdate,
   type TVendorInput,
   type TVendorOut,
+  type TVendorUpdate,
 } from "./schema";
 import { computeTco, type TTcoQuoteIn } from "./tco";
 import { onTimeRates } from "./kpi";
@@ -50,6 +58,49 @@ export async function listVendorsWithTerms(deps: TDeps): Promise<TVendorOut[]> {
   const byVendor = new Map<string, TVendorOut["contacts"]>();
   for (const c of contacts) (byVendor.get(c.vendorId) ?? byVendor.set(c.vendorId, []).get(c.vendorId)!).push({ id: c.id, name: c.name, email: c.email, phone: c.phone, role: c.role });
   return vendors.map((v) => ({ ...v, contacts: byVendor.get(v.id) ?? [] }));
+}
+
+async function vendorWithTerms(deps: TDeps, id: string): Promise<TVendorOut> {
+  const v = (await listVendorsWithTerms(deps)).find((x) => x.id === id);
+  if (!v) throw new AppError("NOT_FOUND", `No vendor with id ${id}.`);
+  return v;
+}
+
+/** Changes a vendor's SLA terms or e-mail; the scorecard and late-PO flags use the new committed lead time from now on. */
+export async function updateVendorTerms(deps: TDeps, actor: TActor, input: TVendorUpdate): Promise<TVendorOut> {
+  const { id, ...patch } = ZVendorUpdate.parse(input);
+  const before = await vendorWithTerms(deps, id);
+  const data = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  if (!Object.keys(data).length) return before;
+  const at = deps.clock.now();
+  await deps.db.$transaction(async (tx) => {
+    await updateVendorInTx(tx, id, data);
+    await appendAudit(tx, deps.provider, actor, at, { action: "update", entity: "Vendor", entityId: id, before: Object.fromEntries(Object.keys(data).map((k) => [k, before[k as keyof TVendorOut]])), after: data });
+  });
+  return vendorWithTerms(deps, id);
+}
+
+export async function addVendorContact(deps: TDeps, actor: TActor, input: z.input<typeof ZContactAdd>): Promise<TVendorOut> {
+  const c = ZContactAdd.parse(input);
+  await vendorWithTerms(deps, c.vendorId);
+  const at = deps.clock.now();
+  await deps.db.$transaction(async (tx) => {
+    const row = await tx.vendorContact.create({ data: { vendorId: c.vendorId, name: c.name, email: c.email ?? null, phone: c.phone ?? null, role: c.role ?? null } });
+    await appendAudit(tx, deps.provider, actor, at, { action: "create", entity: "VendorContact", entityId: row.id, after: { vendorId: c.vendorId, name: c.name, email: c.email ?? null, phone: c.phone ?? null, role: c.role ?? null } });
+  });
+  return vendorWithTerms(deps, c.vendorId);
+}
+
+export async function removeVendorContact(deps: TDeps, actor: TActor, input: z.input<typeof ZContactRemove>): Promise<TVendorOut> {
+  const { vendorId, contactId } = ZContactRemove.parse(input);
+  const row = await deps.db.vendorContact.findUnique({ where: { id: contactId } });
+  if (!row || row.vendorId !== vendorId) throw new AppError("NOT_FOUND", "That contact is not one of this vendor's (removed already?).");
+  const at = deps.clock.now();
+  await deps.db.$transaction(async (tx) => {
+    await tx.vendorContact.delete({ where: { id: contactId } });
+    await appendAudit(tx, deps.provider, actor, at, { action: "delete", entity: "VendorContact", entityId: contactId, before: { vendorId, name: row.name, email: row.email, phone: row.phone, role: row.role } });
+  });
+  return vendorWithTerms(deps, vendorId);
 }
 
 async function vendorMap(deps: TDeps) {
@@ -76,6 +127,28 @@ export async function listModelsWithPrices(deps: TDeps) {
   const byModel = new Map<string, { vendorId: string; currency: string; listPrice: number }[]>();
   for (const p of prices) (byModel.get(p.modelId) ?? byModel.set(p.modelId, []).get(p.modelId)!).push({ vendorId: p.vendorId, currency: p.currency, listPrice: p.listPrice });
   return models.map((m) => ({ id: m.id, name: m.name, kind: m.kind, partNumber: m.partNumber, manufacturerId: m.manufacturerId, uHeight: m.heightU, typicalWatts: m.typicalPowerW, nominalWatts: m.nominalPowerW, prices: byModel.get(m.id) ?? [] }));
+}
+
+/** Sets (or with null removes) a vendor's list price for a model in one currency. */
+export async function setListPrice(deps: TDeps, actor: TActor, input: TListPriceSet) {
+  const p = ZListPriceSet.parse(input);
+  const [vendor, model] = await Promise.all([getVendor(deps, p.vendorId).catch(() => null), getModel(deps, p.modelId).catch(() => null)]);
+  if (!vendor) throw new AppError("BAD_REQUEST", "No such vendor.", { fields: { vendorId: ["Unknown vendor"] } });
+  if (!model) throw new AppError("BAD_REQUEST", "No such hardware model.", { fields: { modelId: ["Unknown model"] } });
+  const key = { vendorId: p.vendorId, modelId: p.modelId, currency: p.currency };
+  const at = deps.clock.now();
+  await deps.db.$transaction(async (tx) => {
+    const before = await tx.vendorModelPrice.findUnique({ where: { vendorId_modelId_currency: key } });
+    if (p.listPrice === null) {
+      if (!before) throw new AppError("NOT_FOUND", `This vendor has no ${p.currency} list price for that model.`);
+      await tx.vendorModelPrice.delete({ where: { id: before.id } });
+      await appendAudit(tx, deps.provider, actor, at, { action: "delete", entity: "VendorModelPrice", entityId: before.id, before: { ...key, listPrice: before.listPrice } });
+      return;
+    }
+    const row = await tx.vendorModelPrice.upsert({ where: { vendorId_modelId_currency: key }, create: { ...key, listPrice: p.listPrice, updatedAt: at }, update: { listPrice: p.listPrice, updatedAt: at } });
+    await appendAudit(tx, deps.provider, actor, at, { action: before ? "update" : "create", entity: "VendorModelPrice", entityId: row.id, before: before ? { ...key, listPrice: before.listPrice } : undefined, after: { ...key, listPrice: p.listPrice } });
+  });
+  return (await listModelsWithPrices(deps)).find((m) => m.id === p.modelId)!;
 }
 
 // ------------------------------------------------------------------ Setup
@@ -163,6 +236,22 @@ export async function inviteVendors(deps: TDeps, actor: TActor, input: { id: str
     await appendAudit(tx, deps.provider, actor, at, { action: "update", entity: "Rfq", entityId: rfq.id, after: { invited: add } });
   });
   return getRfq(deps, rfq.id);
+}
+
+/** An open RFQ's TCO parameters: override Setup's defaults, or (null) go back to them; audited. */
+export async function updateRfqParams(deps: TDeps, actor: TActor, input: TRfqParamsUpdate): Promise<TRfqOut> {
+  const { id, params } = ZRfqParamsUpdate.parse(input);
+  const rfq = await openRfq(deps, id);
+  const data = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
+  if (Object.keys(data).length) {
+    const before = await deps.db.rfq.findUniqueOrThrow({ where: { id }, select: Object.fromEntries(Object.keys(data).map((k) => [k, true])) });
+    const at = deps.clock.now();
+    await deps.db.$transaction(async (tx) => {
+      await tx.rfq.update({ where: { id }, data: { ...data, updatedAt: at } });
+      await appendAudit(tx, deps.provider, actor, at, { action: "update", entity: "Rfq", entityId: rfq.id, before, after: data });
+    });
+  }
+  return getRfq(deps, id);
 }
 
 async function openRfq(deps: Pick<TDeps, "db">, id: string) {
@@ -399,7 +488,6 @@ export async function rfqParams(deps: TDeps, rfq: Partial<Record<(typeof PARAM_K
   return { params: p, weights: { tco: s.weightTco, leadTime: s.weightLeadTime, sla: s.weightSla } };
 }
 
-/** The TCO comparison: latest round per vendor, every line, ranked by TCO and by weighted score, with the sensitivity. */
 /** The latest round of each vendor with its lines, in one query (earlier rounds never count in the comparison). */
 const LATEST_QUOTE_LINES: THotQuery = {
   name: "procurement_latest_quote_lines",

@@ -4,6 +4,7 @@ import { ErrorBox } from "../../../_components/ui/form";
 import { VendorTable } from "../../../_components/procurement/lists";
 import { VendorForm } from "../../../_components/procurement/forms";
 import { pct } from "../../../_components/procurement/format";
+import { ListPrices, VendorEditor } from "../../../_components/procurement/editors";
 
 export const dynamic = "force-dynamic";
 
@@ -11,16 +12,27 @@ export default async function VendorsPage() {
   const r = await load(async (api) => {
     const me = await api.auth.me();
     const canRead = ["admin", "procurement", "viewer"].includes(me.role);
-    return { me, vendors: await api.procurement.vendors(), card: canRead ? await api.procurement.scorecard() : null };
+    const [vendors, models, card] = await Promise.all([api.procurement.vendors(), api.procurement.models(), canRead ? api.procurement.scorecard() : null]);
+    return { me, vendors, models, card };
   });
   if (!r.ok) return <ErrorBox>{r.message}</ErrorBox>;
-  const { me, vendors, card } = r.data;
+  const { me, vendors, models, card } = r.data;
+  const canWrite = me.role === "admin" || me.role === "procurement";
   const d = (n: number | null) => (n === null ? "—" : `${n} days`);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Vendors</h1>
-      {(me.role === "admin" || me.role === "procurement") && <VendorForm />}
+      {canWrite && <VendorForm />}
       <VendorTable rows={vendors.items} />
+      {canWrite && (
+        <section className="space-y-2">
+          <h2 className="text-lg font-semibold">Change terms and contacts</h2>
+          {vendors.items.map((v) => (
+            <VendorEditor key={v.id} vendor={v} />
+          ))}
+        </section>
+      )}
+      <ListPrices models={models.items} vendors={vendors.items} canWrite={canWrite} />
       {card && (
         <section className="card p-4 overflow-x-auto">
           <h2 className="text-lg font-semibold">Scorecard</h2>

@@ -7,6 +7,7 @@ import Link from "next/link";
 import { load } from "../../../../_lib/server-trpc";
 import { ErrorBox } from "../../../../_components/ui/form";
 import { AwardForm, CsvUpload, QuoteForm } from "../../../../_components/procurement/forms";
+import { InviteVendors, RfqParamsForm } from "../../../../_components/procurement/editors";
 import { day, money, pct } from "../../../../_components/procurement/format";
 
 export const dynamic = "force-dynamic";
@@ -15,11 +16,14 @@ export default async function RfqPage({ params }: { params: Promise<{ id: string
   const { id } = await params;
   const r = await load(async (api) => {
     const [rfq, tco, charts, me, pos] = await Promise.all([api.procurement.rfq({ id }), api.procurement.tco({ id }), api.procurement.tcoCharts({ id }), api.auth.me(), api.procurement.purchaseOrders({ rfqId: id })]);
-    return { rfq, tco, charts, me, pos };
+    const canWrite = me.role === "admin" || me.role === "procurement";
+    // what an open RFQ's editors need: Setup's defaults and the vendors not yet invited
+    const [settings, vendors] = canWrite && rfq.status === "OPEN" ? await Promise.all([api.procurement.settings(), api.procurement.vendors()]) : [null, null];
+    return { rfq, tco, charts, me, pos, canWrite, settings, vendors };
   });
   if (!r.ok) return <ErrorBox>{r.message}</ErrorBox>;
-  const { rfq, tco, charts, me, pos } = r.data;
-  const canWrite = me.role === "admin" || me.role === "procurement";
+  const { rfq, tco, charts, pos, canWrite, settings, vendors } = r.data;
+  const invited = new Set(rfq.vendors.map((v) => v.vendorId));
   const vendorName = new Map(rfq.vendors.map((v) => [v.vendorId, v.name]));
   const nextRound = Math.max(0, ...rfq.quotes.map((q) => q.round)) + 1;
   const labels = tco.lines.map((l) => ({ id: l.rfqLineId, lineNo: l.lineNo, label: l.label, quantity: l.quantity }));
@@ -63,6 +67,13 @@ export default async function RfqPage({ params }: { params: Promise<{ id: string
           </tbody>
         </table>
       </section>
+
+      {settings && vendors && (
+        <div className="grid gap-4 lg:grid-cols-2">
+          <InviteVendors rfqId={rfq.id} vendors={vendors.items.filter((v) => !invited.has(v.id))} />
+          <RfqParamsForm rfqId={rfq.id} params={rfq.params} defaults={settings} />
+        </div>
+      )}
 
       {canWrite && rfq.status === "OPEN" && (
         <div className="grid gap-4 lg:grid-cols-2">
