@@ -113,6 +113,8 @@ export const ZOpenPos = z.object({ items: z.array(z.object({ id: z.string(), num
 
 // ------------------------------------------------------------------ ASN
 
+const MAC = /^([0-9A-Fa-f]{2}[:-]?){5}[0-9A-Fa-f]{2}$/;
+
 /** One ASN line as a vendor sends it (CSV columns or JSON keys of the same names). */
 export const ZAsnLine = z.object({
   carton: z.string().trim().min(1, "carton is empty").max(64, "carton is at most 64 characters"),
@@ -121,10 +123,9 @@ export const ZAsnLine = z.object({
   mac: z
     .string()
     .trim()
-    .regex(/^([0-9A-Fa-f]{2}[:-]?){5}[0-9A-Fa-f]{2}$/, "mac is not a MAC address (12 hex digits, optionally separated by : or -)")
-    .transform((m) => m.replace(/[:-]/g, "").toUpperCase().match(/../g)!.join(":"))
     .optional()
-    .or(z.literal("").transform(() => undefined)),
+    .refine((m) => !m || MAC.test(m), "mac is not a MAC address (12 hex digits, optionally separated by : or -)")
+    .transform((m) => (m ? m.replace(/[:-]/g, "").toUpperCase().match(/../g)!.join(":") : undefined)),
 });
 export type TAsnLine = z.infer<typeof ZAsnLine>;
 

@@ -184,7 +184,7 @@ export async function flagDamaged(deps: TDeps, actor: TActor, receiptId: string,
 async function discrepancies(deps: TDeps, receiptId: string, poId: string): Promise<TDiscrepancy> {
   const info = await receiptInfo(deps, receiptId);
   const counters = await lineCounters(deps, info);
-  const bad = await deps.db.receiptScan.findMany({ where: { poId, outcome: { in: ["over_receipt", "not_on_po"] } }, orderBy: { at: "asc" }, select: { code: true, outcome: true, message: true, poLineId: true } });
+  const bad = await deps.db.receiptScan.findMany({ where: { poId, outcome: { in: ["over_receipt", "not_on_po"] } }, orderBy: { at: "asc" }, select: { code: true, outcome: true, message: true, poLineId: true, modelId: true } });
   const received = await deps.db.receiptScan.findMany({ where: { poId, outcome: "received" }, select: { assetId: true } });
   const assetIds = received.flatMap((x) => (x.assetId ? [x.assetId] : []));
   const failed = assetIds.length ? await deps.db.assetEvent.findMany({ where: { assetId: { in: assetIds }, toStatus: "FAILED" }, orderBy: { at: "asc" }, select: { assetId: true, reason: true } }) : [];
@@ -195,7 +195,7 @@ async function discrepancies(deps: TDeps, receiptId: string, poId: string): Prom
   return {
     short: counters.filter((c) => c.modelId && c.received < c.ordered).map((c) => ({ poLineId: c.poLineId, lineNo: c.lineNo, partNumber: c.partNumber, ordered: c.ordered, received: c.received, missing: c.ordered - c.received })),
     over: bad.filter((b) => b.outcome === "over_receipt" && b.poLineId && !seenOver.has(b.code) && seenOver.add(b.code)).map((b) => ({ poLineId: b.poLineId!, lineNo: lineNo.get(b.poLineId!) ?? 0, code: b.code })),
-    wrongModel: bad.filter((b) => b.outcome === "not_on_po" && !seenWrong.has(b.code) && seenWrong.add(b.code)).map((b) => ({ code: b.code, message: b.message })),
+    wrongModel: bad.filter((b) => b.outcome === "not_on_po" && b.modelId && !seenWrong.has(b.code) && seenWrong.add(b.code)).map((b) => ({ code: b.code, message: b.message })),
     damaged: failed.map((f) => ({ assetId: f.assetId, serial: serials.get(f.assetId) ?? "", reason: f.reason ?? "" })),
     expectedNotScanned: await deps.db.asnItem.findMany({ where: { poId, assetId: null }, orderBy: [{ carton: "asc" }, { serial: "asc" }], select: { carton: true, partNumber: true, serial: true } }),
   };
