@@ -34,7 +34,6 @@ describe.each(DATABASES)("receiving on %s", (provider) => {
   const wh = actor("warehouse");
   const deps = () => depsFor(t, clock);
   let cat: Awaited<ReturnType<typeof seedCatalog>>;
-  let r650: { id: string };
   let n = 0;
   const sid = () => `scan-${provider}-${++n}-xxxxxxxx`;
 
@@ -59,7 +58,7 @@ describe.each(DATABASES)("receiving on %s", (provider) => {
   beforeAll(async () => {
     t = await freshDatabase(provider);
     cat = await seedCatalog(deps());
-    r650 = await createModel(deps(), actor("admin"), { manufacturerId: cat.dell.id, name: "PowerEdge R650", kind: "SERVER", partNumber: "R650", heightU: 1 });
+    await createModel(deps(), actor("admin"), { manufacturerId: cat.dell.id, name: "PowerEdge R650", kind: "SERVER", partNumber: "R650", heightU: 1 });
   });
   afterAll(async () => {
     await flushSyncs();

@@ -23,9 +23,9 @@ import { auditRow, GENESIS, type TAuditEntry } from "../audit/service";
 import { liveEventRows, pokeLocalHubs } from "../../live/publish";
 import type { TLivePublish } from "../../live/schema";
 import { chainLockKeys } from "../../chains/chain";
-import { newRowId, retryableDbError, transitionPg, transitionSqlite } from "../assets/lifecycle";
+import { newRowId, retryableDbError, transitionPg, transitionSqlite } from "../assets/service";
 import type { TTransitionInput, TTransitionResult } from "../assets/schema";
-import { STATUS_META, type TAssetStatus } from "../assets/status";
+import { STATUS_META } from "../assets/service";
 import { OK_OUTCOMES, ZScanInput, type TLineCounter, type TScanOutcome, type TScanOut } from "./schema";
 import { scheduleSync } from "./sync";
 
@@ -219,7 +219,7 @@ function* decide(info: TReceiptInfo, actor: TActor, input: { code: string; poLin
   }
   if (!line.modelId) return { outcome: "unknown_model", code, poLineId: line.id, message: `Line ${line.lineNo} has no model (free text); receive it by choosing a model line.` };
   if (known && known.manufacturerId === line.manufacturerId) {
-    const status = STATUS_META[known.status as TAssetStatus]?.label ?? known.status;
+    const status = STATUS_META[known.status as keyof typeof STATUS_META]?.label ?? known.status;
     return { outcome: "known_elsewhere", code, assetId: known.id, message: `Serial ${code} is already asset ${known.assetTag ?? known.id} (${status}), not on ${info.poNumber}; set it aside.` };
   }
 

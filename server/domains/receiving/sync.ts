@@ -7,7 +7,7 @@
  * waits. syncReceipts is idempotent, so a sync lost to a restart is made good by the next scan or close.
  */
 import type { TActor, TDeps } from "../../context";
-import { syncReceipts } from "../procurement/orders";
+import { syncReceipts } from "../procurement/service";
 
 export const SYNC_DELAY_MS = 2000;
 
