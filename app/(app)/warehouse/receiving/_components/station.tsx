@@ -16,17 +16,18 @@ import { CameraScanner } from "./camera";
 type TFeedback = { tone: "ok" | "bad" | "queued"; text: string; code: string } | null;
 type TLog = { id: string; code: string; ok: boolean; outcome: string; message: string; assetId?: string };
 
+let audio: AudioContext | null = null;
 function beep(ok: boolean) {
   try {
-    const ctx = new AudioContext();
-    const o = ctx.createOscillator();
-    const g = ctx.createGain();
+    audio ??= new AudioContext();
+    const o = audio.createOscillator();
+    const g = audio.createGain();
     o.type = ok ? "sine" : "square";
     o.frequency.value = ok ? 1200 : 200;
     g.gain.value = 0.08;
-    o.connect(g).connect(ctx.destination);
+    o.connect(g).connect(audio.destination);
     o.start();
-    o.stop(ctx.currentTime + (ok ? 0.07 : 0.35));
+    o.stop(audio.currentTime + (ok ? 0.07 : 0.35));
   } catch {
     /* no audio: the colour says it */
   }
@@ -67,14 +68,30 @@ export function ReceivingStation({ initial }: { initial: TReceiptOut }) {
       /* offline: the counters from the scans' answers stay */
     }
   }, [initial.id]);
-  useLive(`receipt:${initial.id}`, () => void refresh());
+  // a scan's notice carries its line's counter: no refetch for it; anything else refetches, at most twice a second
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useLive(`receipt:${initial.id}`, (e) => {
+    if (e.type === "change" && e.data.kind === "receipt.scan") {
+      const d = e.data;
+      setReceipt((x) => ({ ...x, counters: x.counters.map((c) => (c.poLineId === d.poLineId ? { ...c, received: Math.max(c.received, d.received) } : c)) }));
+      return;
+    }
+    refreshTimer.current ??= setTimeout(() => {
+      refreshTimer.current = null;
+      void refresh();
+    }, 500);
+  });
 
   const onSent = useCallback((s: TQueuedScan, r: TSendResult<TScanOut>) => {
     if (r.kind === "answered") {
       const a = r.result;
       if (a.outcome === "line_selected" && a.poLineId) setLine(a.poLineId);
       if (a.outcome === "received" && a.assetId) lastAsset.current = a.assetId;
-      setReceipt((x) => ({ ...x, counters: a.counters }));
+      setReceipt((x) => ({
+        ...x,
+        counters: a.counters.map((c) => ({ ...c, received: Math.max(c.received, x.counters.find((o) => o.poLineId === c.poLineId)?.received ?? 0) })),
+        receivedAssetIds: a.outcome === "received" && a.assetId && !a.replayed && !x.receivedAssetIds.includes(a.assetId) ? [...x.receivedAssetIds, a.assetId] : x.receivedAssetIds,
+      }));
       setLog((l) => [{ id: s.clientScanId, code: a.code, ok: a.ok, outcome: a.outcome, message: a.message, assetId: a.outcome === "received" ? a.assetId : undefined }, ...l].slice(0, 200));
       setFeedback({ tone: a.ok ? "ok" : "bad", text: a.message, code: a.code });
       beep(a.ok);
