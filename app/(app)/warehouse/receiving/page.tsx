@@ -3,6 +3,7 @@ import Link from "next/link";
 import { load } from "../../../_lib/server-trpc";
 import { ErrorBox } from "../../../_components/ui/form";
 import { StartReceipt } from "./_components/start";
+import { ReceivingSettingsForm } from "./_components/settings";
 
 export const dynamic = "force-dynamic";
 
@@ -12,9 +13,10 @@ export default async function ReceivingPage() {
     open: await api.receiving.receipts({ status: "OPEN" }),
     bins: await api.locations.list({ kind: "BIN" }),
     settings: await api.receiving.settings(),
+    me: await api.auth.me(),
   }));
   if (!r.ok) return <ErrorBox>{r.message}</ErrorBox>;
-  const { pos, open, bins, settings } = r.data;
+  const { pos, open, bins, settings, me } = r.data;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Receiving</h1>
@@ -33,6 +35,7 @@ export default async function ReceivingPage() {
           </ul>
         </section>
       )}
+      {me.role === "admin" && <ReceivingSettingsForm initial={settings} bins={bins.map((b) => ({ id: b.id, path: b.path }))} />}
     </div>
   );
 }
