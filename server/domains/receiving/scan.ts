@@ -61,6 +61,16 @@ const Q = {
      WHERE a.serial = ? ORDER BY CASE WHEN l."poId" = ? THEN 0 ELSE 1 END LIMIT 1`,
   ),
   asn: q("asn", `SELECT "poLineId" FROM "AsnItem" WHERE "poId" = ? AND serial = ?`),
+  // issuing names each placeholder after its line ("PO-000001-1-0001", assets/service.ts createOrderedPlaceholders) and a
+  // received unit leaves that range with its real serial: the first one left in the range is found on the serial index at once
+  placeholderByName: q(
+    "placeholder_by_name",
+    `SELECT a.id, a.serial, a.version, a.status FROM "Asset" a JOIN "PurchaseOrderAsset" pa ON pa."assetId" = a.id AND pa."poLineId" = ?
+     WHERE a.serial >= ? AND a.serial < ? AND a.status IN ('ORDERED', 'IN_TRANSIT') ORDER BY a.serial LIMIT 1`,
+    `SELECT a.id, a.serial, a.version, a.status FROM "Asset" a JOIN "PurchaseOrderAsset" pa ON pa."assetId" = a.id AND pa."poLineId" = ?
+     WHERE a.serial >= ? AND a.serial < ? AND a.status IN ('ORDERED', 'IN_TRANSIT') ORDER BY a.serial LIMIT 1 FOR UPDATE OF a SKIP LOCKED`,
+  ),
+  // any other placeholder of the line (one renamed by hand): reads the whole line, only when the range has none left
   placeholder: q(
     "placeholder",
     `SELECT a.id, a.serial, a.version, a.status FROM "PurchaseOrderAsset" pa JOIN "Asset" a ON a.id = pa."assetId" WHERE pa."poLineId" = ? AND a.status IN ('ORDERED', 'IN_TRANSIT') ORDER BY a.serial LIMIT 1`,
@@ -69,10 +79,8 @@ const Q = {
   nextTag: q("next_tag", `UPDATE "ReceivingSettings" SET "tagNext" = "tagNext" + 1 WHERE id = 1 RETURNING "tagNext" - 1 AS n, "tagPrefix" AS prefix, "tagDigits" AS digits`),
   tagTaken: q("tag_taken", `SELECT id FROM "Asset" WHERE "assetTag" = ?`),
   bind: q("bind", `UPDATE "Asset" SET serial = ?, "assetTag" = ?, "locationId" = ?, version = version + 1, "updatedAt" = ? WHERE id = ? AND version = ?`),
-  lineCount: q(
-    "line_count",
-    `SELECT CAST(COUNT(*) AS INTEGER) AS n FROM "PurchaseOrderAsset" pa JOIN "Asset" a ON a.id = pa."assetId" WHERE pa."poLineId" = ? AND a.status NOT IN ('ORDERED', 'IN_TRANSIT', 'DISPOSED')`,
-  ),
+  // units of the line received by receiving so far (the scan records' index), before this scan's own record
+  lineCount: q("line_count", `SELECT CAST(COUNT(*) AS INTEGER) AS n FROM "ReceiptScan" WHERE "poLineId" = ? AND outcome = 'received'`),
   lockAudit: q("lock_audit", `SELECT 1 AS one`, `SELECT pg_advisory_xact_lock(${AUDIT_LOCK}::bigint) AS one`),
   auditHead: q("audit_head", `SELECT hash FROM "AuditLog" ORDER BY seq DESC LIMIT 1`),
   insertAudit: q("audit", `INSERT INTO "AuditLog" (at, "actorType", "actorId", action, entity, "entityId", before, after, "prevHash", hash, "hashVersion") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -223,7 +231,9 @@ function* decide(info: TReceiptInfo, actor: TActor, input: { code: string; poLin
     return { outcome: "known_elsewhere", code, assetId: known.id, message: `Serial ${code} is already asset ${known.assetTag ?? known.id} (${status}), not on ${info.poNumber}; set it aside.` };
   }
 
-  const unit = (yield get(Q.placeholder, [line.id])) as { id: string; serial: string; version: number; status: string } | undefined;
+  const prefix = `${info.poNumber}-${line.lineNo}-`; // "." follows "-": the range is exactly the names with this prefix
+  type TUnit = { id: string; serial: string; version: number; status: string };
+  const unit = ((yield get(Q.placeholderByName, [line.id, prefix, `${prefix.slice(0, -1)}.`])) as TUnit | undefined) ?? ((yield get(Q.placeholder, [line.id])) as TUnit | undefined);
   if (!unit) {
     return { outcome: "over_receipt", code, poLineId: line.id, modelId: line.modelId, message: `Over-receipt: ${lineName(line)} has all ${line.quantity} received; set this unit aside.` };
   }
@@ -249,7 +259,7 @@ function* decide(info: TReceiptInfo, actor: TActor, input: { code: string; poLin
     after: { serial: code, assetTag: tag, locationId: info.locationId, receiptId: info.id, poLineId: line.id },
   });
   yield run(Q.asnDone, [unit.id, info.poId, code]);
-  const n = ((yield get(Q.lineCount, [line.id])) as { n: number }).n;
+  const n = ((yield get(Q.lineCount, [line.id])) as { n: number }).n + 1;
   const notice: TLivePublish = { scope: "receipt", key: info.id, data: { kind: "receipt.scan", poLineId: line.id, received: n, ordered: line.quantity } };
   const [live] = liveEventRows(at, [notice]);
   yield run(Q.insertLive, [at, live!.scope, live!.key, live!.kind, live!.data]);
