@@ -120,12 +120,22 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "procurement.setBudget", allowed: ["admin", "procurement"] },
   { path: "procurement.savings", allowed: ["admin", "procurement", "viewer"] },
   { path: "procurement.leadTime", allowed: ["admin", "procurement", "viewer"] },
+  { path: "receiving.receivablePos", allowed: ["admin", "warehouse"] },
+  { path: "receiving.receipts", allowed: ["admin", "warehouse", "procurement", "viewer"] },
+  { path: "receiving.receipt", allowed: ["admin", "warehouse", "procurement", "viewer"] },
+  { path: "receiving.start", allowed: ["admin", "warehouse"] },
+  { path: "receiving.scan", allowed: ["admin", "warehouse"] },
+  { path: "receiving.flagDamaged", allowed: ["admin", "warehouse"] },
+  { path: "receiving.close", allowed: ["admin", "warehouse"] },
+  { path: "receiving.importAsn", allowed: ["admin", "warehouse"] },
+  { path: "receiving.settings", allowed: ["admin", "warehouse"] },
+  { path: "receiving.updateSettings", allowed: ["admin"] },
 ];
 
 describe("tRPC procedures all declare who may call them", () => {
   it("finds the procedures of every domain router", () => {
     const domains = new Set(ALL.map((p) => p.path.split(".")[0]));
-    for (const d of ["auth", "assets", "catalog", "locations", "users", "audit", "procurement"]) expect(domains).toContain(d);
+    for (const d of ["auth", "assets", "catalog", "locations", "users", "audit", "procurement", "receiving"]) expect(domains).toContain(d);
     expect(ALL.length).toBeGreaterThan(20);
     expect(ALL.filter((p) => p.type === "subscription").map((p) => p.path)).toContain("live.events");
     for (const p of ALL.filter((q) => q.type === "subscription")) expect(SUBSCRIPTION_INPUT[p.path], `${p.path}: add a sample input to SUBSCRIPTION_INPUT`).toBeDefined();

@@ -16,6 +16,8 @@ export const LIVE_SCOPES = {
   asset: ANY_ROLE,
   /** an asset's BMC: endpoint, observations, findings, power commands; keyed by asset id */
   bmc: ANY_ROLE,
+  /** a receipt's counters and state (the receiving tablet); keyed by receipt id */
+  receipt: ["admin", "warehouse", "procurement", "viewer"],
 } as const satisfies Record<string, readonly TRole[]>;
 export type TLiveScope = keyof typeof LIVE_SCOPES;
 export type TLiveScopes = Record<string, readonly TRole[]>;
@@ -30,6 +32,9 @@ export const ZLiveData = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("bmc.findings"), opened: z.number().int(), resolved: z.number().int() }),
   z.object({ kind: z.literal("bmc.power"), power: z.enum(["on", "off"]).nullable() }),
   z.object({ kind: z.literal("bmc.command"), commandId: z.string(), status: z.string() }),
+  z.object({ kind: z.literal("receipt.scan"), poLineId: z.string(), received: z.number().int(), ordered: z.number().int() }),
+  z.object({ kind: z.literal("receipt.damaged"), assetId: z.string() }),
+  z.object({ kind: z.literal("receipt.closed"), poStatus: z.string() }),
 ]);
 export type TLiveData = z.infer<typeof ZLiveData>;
 export type TLiveKind = TLiveData["kind"];

@@ -265,7 +265,7 @@ const BASE = 36;
 const pad = (s: string, n: number) => s.padStart(n, "0").slice(-n);
 let idCounter = randomBytes(4).readUInt32BE() % BASE ** 4;
 const fingerprint = pad(process.pid.toString(BASE), 2) + pad(randomBytes(2).readUInt16BE().toString(BASE), 2);
-function newRowId(): string {
+export function newRowId(): string {
   idCounter = (idCounter + 1) % BASE ** 4;
   return `c${pad(Date.now().toString(BASE), 8)}${pad(idCounter.toString(BASE), 4)}${fingerprint}${pad(randomBytes(6).readUIntBE(0, 6).toString(BASE), 8)}`;
 }
@@ -286,7 +286,12 @@ const SQ = {
   insertLive: `INSERT INTO "LiveEvent" (at, scope, key, kind, data) VALUES (?, ?, ?, ?, ?)`,
 };
 
-function transitionSqlite(tx: TSqliteTx, clock: TClock, actor: TActor, input: TTransitionInput): TTransitionResult {
+/**
+ * The SQLite transition inside a caller's driver-level transaction (server/db/hot.ts), for a caller
+ * that writes more in the same transaction (receiving binds a serial, then moves the asset). The caller
+ * pokes the local hubs after its commit (pokeLocalHubs).
+ */
+export function transitionSqlite(tx: TSqliteTx, clock: TClock, actor: TActor, input: TTransitionInput): TTransitionResult {
   const { asset, name, state } = checkMove(tx.get<TAssetRow>(SQ.asset, [input.assetId]), actor, input);
   const at = clock.now();
   const t = sqliteTime(at);
@@ -338,7 +343,8 @@ const PQ = {
   },
 };
 
-async function transitionPg(tx: TPgTx, clock: TClock, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
+/** The PostgreSQL transition inside a caller's driver-level transaction; it takes the audit and event chain locks, which the caller then holds too. */
+export async function transitionPg(tx: TPgTx, clock: TClock, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
   const { asset, name, state } = checkMove((await tx.query<TAssetRow>(PQ.asset, [input.assetId])).rows[0], actor, input);
   const at = clock.now();
   const t = pgTime(at);

@@ -437,3 +437,7 @@ export async function firstReachedAt(db: Db | Tx, assetIds: string[], status: TA
 export async function disposeCancelledOrder(tx: Tx, deps: TDeps, actor: TActor, assetIds: string[], reason: string) {
   for (const assetId of assetIds) await transitionInTx(tx, deps.provider, deps.clock, actor, { assetId, to: "DISPOSED", reason });
 }
+
+/** For receiving (another domain reaches the lifecycle through this service): the moves inside a caller's transaction, Prisma or driver-level. */
+export { newRowId, retryableDbError, transitionInTx, transitionPg, transitionSqlite } from "./lifecycle";
+export { STATUS_META } from "./status";

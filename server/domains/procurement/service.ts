@@ -559,3 +559,6 @@ export async function modelForLine(deps: TDeps, modelId: string) {
 }
 
 export type { Tx };
+
+/** Receiving's hook (server/domains/receiving), reached through this service. */
+export { syncReceipts } from "./orders";
