@@ -115,6 +115,7 @@ CREATE TABLE "CycleCountLine" (
     "result" TEXT NOT NULL,
     "seenAt" TIMESTAMP(3),
     "source" TEXT,
+    "expected" BOOLEAN NOT NULL DEFAULT false,
     "adjusted" BOOLEAN NOT NULL DEFAULT false,
 
     CONSTRAINT "CycleCountLine_pkey" PRIMARY KEY ("id")

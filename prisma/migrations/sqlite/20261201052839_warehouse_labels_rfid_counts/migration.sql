@@ -100,6 +100,7 @@ CREATE TABLE "CycleCountLine" (
     "result" TEXT NOT NULL,
     "seenAt" DATETIME,
     "source" TEXT,
+    "expected" BOOLEAN NOT NULL DEFAULT false,
     "adjusted" BOOLEAN NOT NULL DEFAULT false,
     CONSTRAINT "CycleCountLine_countId_fkey" FOREIGN KEY ("countId") REFERENCES "CycleCount" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
