@@ -9,6 +9,7 @@ import { locationsRouter } from "./domains/locations/router";
 import { procurementRouter } from "./domains/procurement/router";
 import { authRouter, usersRouter } from "./domains/users/router";
 import { liveRouter } from "./live/router";
+import { warehouseRouter } from "./domains/warehouse/router";
 
 export const appRouter = router({
   auth: authRouter,
@@ -21,5 +22,6 @@ export const appRouter = router({
   jobs: jobsRouter,
   live: liveRouter,
   procurement: procurementRouter,
+  warehouse: warehouseRouter,
 });
 export type AppRouter = typeof appRouter;
