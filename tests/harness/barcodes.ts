@@ -51,17 +51,17 @@ export interface TDecoded {
 }
 
 /** Every barcode on every page of the PDF, pages in order. */
-export async function decodePdf(pdf: Buffer, opts: { dpi?: number } = {}): Promise<TDecoded[]> {
+export async function decodePdf(pdf: Buffer, opts: { dpi?: number; tryHarder?: boolean } = {}): Promise<TDecoded[]> {
   await prepare();
   const dir = mkdtempSync(path.join(tmpdir(), "il-labels-"));
   try {
     writeFileSync(path.join(dir, "in.pdf"), pdf);
-    await run("pdftoppm", ["-r", String(opts.dpi ?? 300), "-gray", path.join(dir, "in.pdf"), path.join(dir, "p")]);
+    await run("pdftoppm", ["-r", String(opts.dpi ?? 200), "-gray", path.join(dir, "in.pdf"), path.join(dir, "p")]);
     const pages = readdirSync(dir).filter((f) => f.endsWith(".pgm")).sort();
     const out: TDecoded[] = [];
     for (const [i, f] of pages.entries()) {
       const img = pgmToImage(readFileSync(path.join(dir, f)));
-      const found = await readBarcodes(img as unknown as ImageData, { formats: ["Code128", "DataMatrix", "QRCode"], maxNumberOfSymbols: 255, tryHarder: true });
+      const found = await readBarcodes(img as unknown as ImageData, { formats: ["Code128", "DataMatrix", "QRCode"], maxNumberOfSymbols: 255, tryHarder: opts.tryHarder ?? true });
       for (const b of found) if (b.isValid) out.push({ page: i + 1, format: b.format, text: b.text, x: b.position.topLeft.x, y: b.position.topLeft.y });
     }
     return out;

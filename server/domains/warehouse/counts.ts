@@ -162,7 +162,7 @@ export async function reconcileCount(deps: TDeps, actor: TActor, id: string) {
   await deps.db.$transaction(async (tx) => {
     const at = deps.clock.now();
     const res = await tx.cycleCount.updateMany({ where: { id, status: "OPEN" }, data: { status: "RECONCILED", reconciledAt: at } });
-    if (res.count !== 1) throw await notState(deps, id, "open");
+    if (res.count !== 1) throw await notState(tx, id, "open");
     await tx.cycleCountLine.updateMany({ where: { countId: id, result: "PENDING" }, data: { result: "MISSING" } });
     const t = await countTotals(tx, id);
     await appendAudit(tx, deps.provider, actor, at, { action: "reconcile", entity: "CycleCount", entityId: id, after: t });
@@ -171,8 +171,9 @@ export async function reconcileCount(deps: TDeps, actor: TActor, id: string) {
   return getCount(deps, id);
 }
 
-async function notState(deps: TDeps, id: string, want: string) {
-  const c = await deps.db.cycleCount.findUnique({ where: { id }, select: { status: true } });
+/** inside the transaction: SQLite has one connection, a read outside it would wait for the transaction */
+async function notState(tx: Tx, id: string, want: string) {
+  const c = await tx.cycleCount.findUnique({ where: { id }, select: { status: true } });
   return c ? new AppError("CONFLICT", `This count is ${c.status.toLowerCase()}, not ${want}.`) : new AppError("NOT_FOUND", `No cycle count with id ${id}.`);
 }
 
@@ -182,7 +183,7 @@ export async function approveCount(deps: TDeps, actor: TActor, id: string) {
     async (tx) => {
       const at = deps.clock.now();
       const res = await tx.cycleCount.updateMany({ where: { id, status: "RECONCILED" }, data: { status: "APPROVED", approvedBy: actor.id, approvedAt: at } });
-      if (res.count !== 1) throw await notState(deps, id, "reconciled");
+      if (res.count !== 1) throw await notState(tx, id, "reconciled");
       const lines = await tx.cycleCountLine.findMany({ where: { countId: id, result: { in: ["ELSEWHERE", "MISSING"] }, assetId: { not: null } }, select: { id: true, assetId: true, result: true, expectedLocationId: true, foundLocationId: true } });
       const assets = new Map((await tx.asset.findMany({ where: { id: { in: lines.map((l) => l.assetId!) } }, select: { id: true, locationId: true, version: true } })).map((a) => [a.id, a]));
       let adjusted = 0;
