@@ -178,6 +178,7 @@ async function notState(tx: Tx, id: string, want: string) {
 }
 
 export async function approveCount(deps: TDeps, actor: TActor, id: string) {
+  if (!(await deps.db.cycleCount.findUnique({ where: { id }, select: { id: true } }))) throw new AppError("NOT_FOUND", `No cycle count with id ${id}.`);
   if (!(await isWarehouseLead(deps, actor))) throw new AppError("FORBIDDEN", "Only an administrator or a warehouse lead approves count adjustments.");
   await deps.db.$transaction(
     async (tx) => {
