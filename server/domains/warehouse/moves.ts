@@ -56,7 +56,9 @@ export async function resolveCodes(db: TDeps["db"] | Tx, codes: string[]): Promi
     for (const t of await db.rfidTag.findMany({ where: { epc: { in: epcList.slice(i, i + 500) } }, select: { epc: true, assetId: true } })) byEpc.set(t.epc, t.assetId);
   }
   const giaiRefs = [...decoded.values()].filter((d) => d.scheme === "giai-96" && !byEpc.has(d.epc)).map((d) => d.assetRef!);
-  const keys = [...new Set([...norm, ...giaiRefs])].filter(Boolean);
+  // an EPC of a known scheme names its asset by binding or GIAI reference only: no serial/tag look-up for it
+  const plain = norm.filter((_n, i) => !epcs[i] || decoded.get(epcs[i])!.scheme === "unknown");
+  const keys = [...new Set([...plain, ...giaiRefs])].filter(Boolean);
   const rows: TResolved["assets"] = [];
   for (let i = 0; i < keys.length; i += 400) {
     const chunk = keys.slice(i, i + 400);
