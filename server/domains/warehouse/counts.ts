@@ -19,7 +19,7 @@ import { AppError } from "../../errors";
 import { appendAudit } from "../audit/service";
 import { publishEvent } from "../../live/publish";
 import { normaliseSerial } from "../assets/schema";
-import { moveInTx, resolveCodes, subtreeIds } from "./moves";
+import { inJson, moveInTx, resolveCodes, subtreeIds } from "./moves";
 import { ZAccuracyInput, ZCountOpen, ZCountScan, type COUNT_RESULTS } from "./schema";
 
 type TResult = (typeof COUNT_RESULTS)[number];
@@ -98,11 +98,16 @@ export async function scanCount(deps: TDeps, actor: TActor, input: z.input<typeo
   const scope = await subtreeIds(deps.db, c.locationId);
   const at = s.locationId ?? c.locationId;
   if (!scope.includes(at)) throw new AppError("BAD_REQUEST", "Scan inside the counted location (its bins and racks).", { fields: { locationId: ["Outside the counted location"] } });
-  const resolved = await resolveCodes(deps.db, s.codes);
+  const resolved = await resolveCodes(deps, s.codes);
   const ids = [...new Set(resolved.flatMap((r) => (r.assets.length === 1 ? [r.assets[0]!.id] : [])))];
   const existing = new Map<string, { id: string; result: string; expectedLocationId: string | null }>();
-  for (let i = 0; i < ids.length; i += 500) {
-    for (const l of await deps.db.cycleCountLine.findMany({ where: { countId: c.id, assetId: { in: ids.slice(i, i + 500) } }, select: { id: true, assetId: true, result: true, expectedLocationId: true } })) existing.set(l.assetId!, l);
+  if (ids.length) {
+    const rows = await deps.db.$queryRawUnsafe<{ id: string; assetId: string; result: string; expectedLocationId: string | null }[]>(
+      `SELECT "id", "assetId", "result", "expectedLocationId" FROM "CycleCountLine" WHERE ${inJson(deps.provider, `"assetId"`)} AND "countId" = ${deps.provider === "postgresql" ? "$2" : "?"}`,
+      JSON.stringify(ids),
+      c.id,
+    );
+    for (const l of rows) existing.set(l.assetId, l);
   }
   const now = deps.clock.now();
   const found: string[] = [];
@@ -141,8 +146,15 @@ export async function scanCount(deps: TDeps, actor: TActor, input: z.input<typeo
   }
   const t = await deps.db.$transaction(
     async (tx) => {
-      for (let i = 0; i < found.length; i += 1000) await tx.cycleCountLine.updateMany({ where: { id: { in: found.slice(i, i + 1000) }, result: "PENDING" }, data: { result: "FOUND", foundLocationId: at, seenAt: now, source: s.source } });
-      for (const [loc, lineIds] of foundHere) for (let i = 0; i < lineIds.length; i += 1000) await tx.cycleCountLine.updateMany({ where: { id: { in: lineIds.slice(i, i + 1000) }, result: "PENDING" }, data: { result: "ELSEWHERE", foundLocationId: loc, seenAt: now, source: s.source } });
+      // one statement per outcome, the line ids as one JSON parameter (positional on SQLite: text order), then the sighting time
+      const pg = deps.provider === "postgresql";
+      const mark = (result: string, loc: string, lineIds: string[]) =>
+        lineIds.length
+          ? tx.$executeRawUnsafe(`UPDATE "CycleCountLine" SET "result" = '${result}', "foundLocationId" = ${pg ? "$2" : "?"}, "source" = ${pg ? "$3" : "?"} WHERE ${inJson(deps.provider, `"id"`)} AND "result" = 'PENDING'`, ...(pg ? [JSON.stringify(lineIds), loc, s.source] : [loc, s.source, JSON.stringify(lineIds)]))
+          : Promise.resolve(0);
+      await mark("FOUND", at, found);
+      for (const [loc, lineIds] of foundHere) await mark("ELSEWHERE", loc, lineIds);
+      if (found.length || foundHere.size) await tx.cycleCountLine.updateMany({ where: { countId: c.id, seenAt: null, result: { in: ["FOUND", "ELSEWHERE"] } }, data: { seenAt: now } });
       if (extra.length) {
         const have = new Set((await tx.cycleCountLine.findMany({ where: { countId: c.id, code: { in: extra.map((e) => e.code) } }, select: { code: true } })).map((x) => x.code));
         const fresh = extra.filter((e) => !have.has(e.code));

@@ -42,30 +42,46 @@ export interface TResolved {
 
 const assetSel = { id: true, serial: true, assetTag: true, locationId: true, version: true } as const;
 
+type TDbLike = { db: TDeps["db"] | Tx; provider: TDeps["provider"] };
+
+/**
+ * `column IN (the list)` with the whole list as ONE JSON parameter: a sweep of 10 k EPCs is one query
+ * per table, not hundreds of chunks of bound parameters (SQLite json_each, PostgreSQL jsonb).
+ */
+export function inJson(provider: TDeps["provider"], column: string, n = 1): string {
+  return provider === "postgresql" ? `${column} IN (SELECT jsonb_array_elements_text($${n}::jsonb))` : `${column} IN (SELECT value FROM json_each(?))`;
+}
+
+type TAssetRow = TResolved["assets"][number];
+async function assetsWhere(d: TDbLike, where: string, list: string[]): Promise<TAssetRow[]> {
+  if (!list.length) return [];
+  const rows = await d.db.$queryRawUnsafe<TAssetRow[]>(`SELECT "id", "serial", "assetTag", "locationId", "version" FROM "Asset" WHERE ${where}`, JSON.stringify(list));
+  return rows.map((r) => ({ ...r, version: Number(r.version) }));
+}
+
 /**
  * What scanned codes name, in a few queries for the lot: an asset tag, a serial (one asset per
  * manufacturer may share it), or an EPC (a bound tag; a GIAI-96 whose asset reference is the tag).
  */
-export async function resolveCodes(db: TDeps["db"] | Tx, codes: string[]): Promise<TResolved[]> {
+export async function resolveCodes(d: TDbLike, codes: string[]): Promise<TResolved[]> {
   const norm = codes.map((c) => normaliseSerial(c));
   const epcs = codes.map((c) => (/^(0x)?[0-9A-Fa-f\s:-]{24,}$/.test(c.trim()) ? normaliseEpc(c) : null));
   const epcList = [...new Set(epcs.filter((e): e is string => !!e))];
   const decoded = new Map(epcList.map((e) => [e, decodeEpc(e)]));
   const byEpc = new Map<string, string>();
-  for (let i = 0; i < epcList.length; i += 500) {
-    for (const t of await db.rfidTag.findMany({ where: { epc: { in: epcList.slice(i, i + 500) } }, select: { epc: true, assetId: true } })) byEpc.set(t.epc, t.assetId);
+  if (epcList.length) {
+    const tags = await d.db.$queryRawUnsafe<{ epc: string; assetId: string }[]>(`SELECT "epc", "assetId" FROM "RfidTag" WHERE ${inJson(d.provider, `"epc"`)}`, JSON.stringify(epcList));
+    for (const t of tags) byEpc.set(t.epc, t.assetId);
   }
-  const giaiRefs = [...decoded.values()].filter((d) => d.scheme === "giai-96" && !byEpc.has(d.epc)).map((d) => d.assetRef!);
+  const giaiRefs = [...decoded.values()].filter((x) => x.scheme === "giai-96" && !byEpc.has(x.epc)).map((x) => x.assetRef!);
   // an EPC of a known scheme names its asset by binding or GIAI reference only: no serial/tag look-up for it
   const plain = norm.filter((_n, i) => !epcs[i] || decoded.get(epcs[i])!.scheme === "unknown");
   const keys = [...new Set([...plain, ...giaiRefs])].filter(Boolean);
-  const rows: TResolved["assets"] = [];
-  for (let i = 0; i < keys.length; i += 400) {
-    const chunk = keys.slice(i, i + 400);
-    rows.push(...(await db.asset.findMany({ where: { OR: [{ assetTag: { in: chunk } }, { serial: { in: chunk } }] }, select: assetSel })));
-  }
-  const boundIds = [...new Set(byEpc.values())];
-  for (let i = 0; i < boundIds.length; i += 500) rows.push(...(await db.asset.findMany({ where: { id: { in: boundIds.slice(i, i + 500) } }, select: assetSel })));
+  const rows: TAssetRow[] = [
+    ...(await assetsWhere(d, inJson(d.provider, `"assetTag"`), keys)),
+    ...(await assetsWhere(d, inJson(d.provider, `"serial"`), [...new Set(plain)].filter(Boolean))),
+    ...(await assetsWhere(d, inJson(d.provider, `"id"`), [...new Set(byEpc.values())])),
+  ];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const byTag = new Map<string, TResolved["assets"][number]>();
   const bySerial = new Map<string, TResolved["assets"]>();
@@ -109,7 +125,7 @@ export async function moveAssets(deps: TDeps, actor: TActor, input: z.input<type
   const m = ZMoveInput.parse(input);
   const to = await resolveLocation(deps, { locationId: m.locationId, code: m.locationCode });
   if (to.kind === "SITE") throw new AppError("BAD_REQUEST", `${to.path} is a site: scan a bin, rack or room.`, { fields: { locationId: ["Choose a bin, rack or room"] } });
-  const resolved = await resolveCodes(deps.db, m.codes);
+  const resolved = await resolveCodes(deps, m.codes);
   const byId = m.assetIds.length ? await deps.db.asset.findMany({ where: { id: { in: m.assetIds } }, select: assetSel }) : [];
   const items: TResolved[] = [...resolved, ...m.assetIds.map((id) => ({ code: id, assets: byId.filter((a) => a.id === id) }))];
   const transit = await inTransit(deps.db, items.flatMap((r) => r.assets.map((a) => a.id)));
@@ -194,7 +210,7 @@ export async function shipTransfer(deps: TDeps, actor: TActor, input: z.input<ty
   const toSite = await deps.db.location.findUnique({ where: { id: t.toSiteId }, select: { id: true, kind: true, path: true } });
   if (!toSite || toSite.kind !== "SITE") throw new AppError("BAD_REQUEST", "The destination must be a site.", { fields: { toSiteId: ["Choose a site"] } });
   if (t.toLocationId && (await siteOf(deps, t.toLocationId)) !== toSite.id) throw new AppError("BAD_REQUEST", `The receiving location must be inside ${toSite.path}.`, { fields: { toLocationId: ["Choose a location at the destination"] } });
-  const resolved = await resolveCodes(deps.db, t.codes);
+  const resolved = await resolveCodes(deps, t.codes);
   const problems: string[] = [];
   const assetIds = new Set(t.assetIds);
   for (const r of resolved) {

@@ -146,7 +146,7 @@ export async function recordReads(deps: TDeps, actor: TActor, batches: TRfidBatc
     const reader = await deps.db.rfidReader.findUnique({ where: { id: b.readerId }, select: { id: true, siteId: true, locationId: true } });
     if (!reader) throw new AppError("BAD_REQUEST", `Reader ${b.readerId} is not registered: an administrator adds it under Warehouse → RFID.`, { fields: { readerId: ["Unknown reader"] } });
     const epcs = b.reads.map((r) => normaliseEpc(r.epc) ?? r.epc.trim().toUpperCase());
-    const resolved = await resolveCodes(deps.db, epcs);
+    const resolved = await resolveCodes(deps, epcs);
     const reads = resolved.map((r, i) => {
       const d = r.epc ?? decodeEpc(epcs[i]!);
       const a = r.assets.length === 1 ? r.assets[0]!.id : undefined;
