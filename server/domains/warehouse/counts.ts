@@ -19,7 +19,7 @@ import { AppError } from "../../errors";
 import { appendAudit } from "../audit/service";
 import { publishEvent } from "../../live/publish";
 import { normaliseSerial } from "../assets/schema";
-import { inJson, moveInTx, resolveCodes, subtreeIds } from "./moves";
+import { inJson, listQuery, moveInTx, resolveCodes, subtreeIds } from "./moves";
 import { ZAccuracyInput, ZCountOpen, ZCountScan, type COUNT_RESULTS } from "./schema";
 
 type TResult = (typeof COUNT_RESULTS)[number];
@@ -102,10 +102,12 @@ export async function scanCount(deps: TDeps, actor: TActor, input: z.input<typeo
   const ids = [...new Set(resolved.flatMap((r) => (r.assets.length === 1 ? [r.assets[0]!.id] : [])))];
   const existing = new Map<string, { id: string; result: string; expectedLocationId: string | null }>();
   if (ids.length) {
-    const rows = await deps.db.$queryRawUnsafe<{ id: string; assetId: string; result: string; expectedLocationId: string | null }[]>(
-      `SELECT "id", "assetId", "result", "expectedLocationId" FROM "CycleCountLine" WHERE ${inJson(deps.provider, `"assetId"`)} AND "countId" = ${deps.provider === "postgresql" ? "$2" : "?"}`,
-      JSON.stringify(ids),
-      c.id,
+    const rows = await listQuery<{ id: string; assetId: string; result: string; expectedLocationId: string | null }>(
+      deps,
+      "count-lines-by-asset",
+      `SELECT "id", "assetId", "result", "expectedLocationId" FROM "CycleCountLine"`,
+      (p) => `${inJson(p, `"assetId"`)} AND "countId" = ${p === "postgresql" ? "$2" : "?"}`,
+      [JSON.stringify(ids), c.id],
     );
     for (const l of rows) existing.set(l.assetId, l);
   }

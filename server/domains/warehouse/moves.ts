@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { Tx } from "../../db/client";
 import type { TActor, TDeps } from "../../context";
 import { AppError } from "../../errors";
+import { hotDb } from "../../db/hot";
 import { appendAudit } from "../audit/service";
 import { publishEvent } from "../../live/publish";
 import { normaliseSerial } from "../assets/schema";
@@ -52,10 +53,20 @@ export function inJson(provider: TDeps["provider"], column: string, n = 1): stri
   return provider === "postgresql" ? `${column} IN (SELECT jsonb_array_elements_text($${n}::jsonb))` : `${column} IN (SELECT value FROM json_each(?))`;
 }
 
+/**
+ * A read with the list as one JSON parameter (`where` builds the dialect's condition): through the
+ * prepared-statement reader (server/db/hot.ts) when the client has one, else the client's raw query.
+ */
+export async function listQuery<T>(d: TDbLike, name: string, head: string, where: (p: TDeps["provider"]) => string, params: string[]): Promise<T[]> {
+  const hot = hotDb(d.db);
+  if (hot) return hot.all<T>({ name: `warehouse.${name}`, sqlite: `${head} WHERE ${where("sqlite")}`, postgresql: `${head} WHERE ${where("postgresql")}` }, params);
+  return d.db.$queryRawUnsafe<T[]>(`${head} WHERE ${where(d.provider)}`, ...params);
+}
+
 type TAssetRow = TResolved["assets"][number];
-async function assetsWhere(d: TDbLike, where: string, list: string[]): Promise<TAssetRow[]> {
+async function assetsWhere(d: TDbLike, name: string, column: string, list: string[]): Promise<TAssetRow[]> {
   if (!list.length) return [];
-  const rows = await d.db.$queryRawUnsafe<TAssetRow[]>(`SELECT "id", "serial", "assetTag", "locationId", "version" FROM "Asset" WHERE ${where}`, JSON.stringify(list));
+  const rows = await listQuery<TAssetRow>(d, name, `SELECT "id", "serial", "assetTag", "locationId", "version" FROM "Asset"`, (p) => inJson(p, column), [JSON.stringify(list)]);
   return rows.map((r) => ({ ...r, version: Number(r.version) }));
 }
 
@@ -70,7 +81,7 @@ export async function resolveCodes(d: TDbLike, codes: string[]): Promise<TResolv
   const decoded = new Map(epcList.map((e) => [e, decodeEpc(e)]));
   const byEpc = new Map<string, string>();
   if (epcList.length) {
-    const tags = await d.db.$queryRawUnsafe<{ epc: string; assetId: string }[]>(`SELECT "epc", "assetId" FROM "RfidTag" WHERE ${inJson(d.provider, `"epc"`)}`, JSON.stringify(epcList));
+    const tags = await listQuery<{ epc: string; assetId: string }>(d, "tags-by-epc", `SELECT "epc", "assetId" FROM "RfidTag"`, (p) => inJson(p, `"epc"`), [JSON.stringify(epcList)]);
     for (const t of tags) byEpc.set(t.epc, t.assetId);
   }
   const giaiRefs = [...decoded.values()].filter((x) => x.scheme === "giai-96" && !byEpc.has(x.epc)).map((x) => x.assetRef!);
@@ -78,9 +89,9 @@ export async function resolveCodes(d: TDbLike, codes: string[]): Promise<TResolv
   const plain = norm.filter((_n, i) => !epcs[i] || decoded.get(epcs[i])!.scheme === "unknown");
   const keys = [...new Set([...plain, ...giaiRefs])].filter(Boolean);
   const rows: TAssetRow[] = [
-    ...(await assetsWhere(d, inJson(d.provider, `"assetTag"`), keys)),
-    ...(await assetsWhere(d, inJson(d.provider, `"serial"`), [...new Set(plain)].filter(Boolean))),
-    ...(await assetsWhere(d, inJson(d.provider, `"id"`), [...new Set(byEpc.values())])),
+    ...(await assetsWhere(d, "assets-by-tag", `"assetTag"`, keys)),
+    ...(await assetsWhere(d, "assets-by-serial", `"serial"`, [...new Set(plain)].filter(Boolean))),
+    ...(await assetsWhere(d, "assets-by-id", `"id"`, [...new Set(byEpc.values())])),
   ];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const byTag = new Map<string, TResolved["assets"][number]>();
