@@ -2,7 +2,8 @@
  * npm run bench:warehouse-inventory — the warehouse's inventory side on SQLite:
  *   - an RFID sweep of 10 k EPCs reconciled against a room's expected assets, with 1 M assets in the
  *     database (full run; 50 k with --quick): scanCount (decode, resolve, classify, write) + reconcileCount,
- *     the service calls the REST route and the tablet make. Target ≤ 200 ms.
+ *     the service calls the REST route and the tablet make (the count's line list the pages then load is
+ *     not part of it). Target ≤ 200 ms.
  *   - a 100-label PDF (2"×1" asset labels: Code128 + DataMatrix + four text lines each). Target ≤ 2 s.
  * Baseline, measured in the same run: the floor of resolving the same EPCs one by one with a prepared
  * statement on a raw better-sqlite3 connection (no classification, no writes), and one-label PDFs.
@@ -18,7 +19,7 @@ import { openRawSqlite } from "../server/db/admin";
 import { migrate } from "../server/db/migrate";
 import { systemClock, SYSTEM_ACTOR } from "../server/context";
 import { decodeEpc, encodeGiai96, encodeSgtin96 } from "../server/domains/warehouse/epc";
-import { openCount, reconcileCount, scanCount } from "../server/domains/warehouse/counts";
+import { closeScanning, openCount, scanCount } from "../server/domains/warehouse/counts";
 import { renderPdf, type TLabel } from "../server/domains/warehouse/labels";
 
 const log = (s: string) => process.stderr.write(`[bench:warehouse-inventory] ${s}\n`);
@@ -116,11 +117,11 @@ export async function runInventoryBench(opts: { quick: boolean; assets?: number 
       const c = await openCount(deps, SYSTEM_ACTOR, { locationId: room });
       let totals: unknown;
       const scan = await time(async () => (totals = (await scanCount(deps, SYSTEM_ACTOR, { id: c.id, codes: sweep, source: "rfid" })).totals));
-      const reconcile = await time(() => reconcileCount(deps, SYSTEM_ACTOR, c.id));
+      const reconcile = await time(async () => (totals = await closeScanning(deps, SYSTEM_ACTOR, c.id)));
       if (r > 0) runs.push({ scan, reconcile, total: scan + reconcile, totals }); // the first round warms caches
       log(`sweep round ${r}: scan ${scan.toFixed(1)} ms, reconcile ${reconcile.toFixed(1)} ms`);
     }
-    const lastTotals = runs.at(-1)!.totals as { found: number; elsewhere: number; unexpected: number };
+    const lastTotals = runs.at(-1)!.totals as { found: number; missing: number; elsewhere: number; unexpected: number };
 
     // baseline: resolve the same EPCs one by one, prepared statements, raw connection (no writes)
     const byTag = raw.prepare(`SELECT id, locationId FROM "Asset" WHERE assetTag = ?`);
@@ -169,7 +170,7 @@ export async function runInventoryBench(opts: { quick: boolean; assets?: number 
       },
       baseline: { resolve_one_by_one_raw_sqlite_ms: +floor.toFixed(2), pdf_1_label_2x1_ms_p50: pct(one, 50), pdf_100_labels_if_rendered_one_by_one_ms: +(pct(one, 50) * 100).toFixed(1) },
       targets: [
-        { metric: `RFID sweep of ${sweep.length} EPCs reconciled (${N.toLocaleString()} assets, SQLite)`, target: "<= 200 ms", actual: sweepMs, met: sweepMs <= 200 && lastTotals.found === EXPECTED - 100 && lastTotals.elsewhere === 50 && lastTotals.unexpected === 50 },
+        { metric: `RFID sweep of ${sweep.length} EPCs reconciled (${N.toLocaleString()} assets, SQLite)`, target: "<= 200 ms", actual: sweepMs, met: sweepMs <= 200 && lastTotals.found === EXPECTED - 100 && lastTotals.missing === 100 && lastTotals.elsewhere === 50 && lastTotals.unexpected === 50 },
         { metric: "100-label PDF (slowest of 2x1, 4x6, A4)", target: "<= 2000 ms", actual: pdfMs, met: pdfMs <= 2000 },
       ],
     };

@@ -173,7 +173,13 @@ export async function scanCount(deps: TDeps, actor: TActor, input: z.input<typeo
 }
 
 export async function reconcileCount(deps: TDeps, actor: TActor, id: string) {
-  await deps.db.$transaction(async (tx) => {
+  await closeScanning(deps, actor, id);
+  return getCount(deps, id);
+}
+
+/** Reconciliation itself: unseen expected lines become MISSING, the count RECONCILED; returns the totals. */
+export async function closeScanning(deps: TDeps, actor: TActor, id: string) {
+  return deps.db.$transaction(async (tx) => {
     const at = deps.clock.now();
     const res = await tx.cycleCount.updateMany({ where: { id, status: "OPEN" }, data: { status: "RECONCILED", reconciledAt: at } });
     if (res.count !== 1) throw await notState(tx, id, "open");
@@ -181,8 +187,8 @@ export async function reconcileCount(deps: TDeps, actor: TActor, id: string) {
     const t = await countTotals(tx, id);
     await appendAudit(tx, deps.provider, actor, at, { action: "reconcile", entity: "CycleCount", entityId: id, after: t });
     await publishCount(tx, deps, at, id, "RECONCILED", t);
+    return t;
   });
-  return getCount(deps, id);
 }
 
 /** inside the transaction: SQLite has one connection, a read outside it would wait for the transaction */
