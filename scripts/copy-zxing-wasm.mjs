@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), "..");
 const WASM = path.join("zxing-wasm", "dist", "reader", "zxing_reader.wasm");
-const src = [path.join(root, "node_modules", WASM), path.join(root, "node_modules", "barcode-detector", "node_modules", WASM)].find((p) => existsSync(p));
+// the copy barcode-detector itself resolves: its own nested one if it has one, else the shared one
+const src = [path.join(root, "node_modules", "barcode-detector", "node_modules", WASM), path.join(root, "node_modules", WASM)].find((p) => existsSync(p));
 if (!src) {
   console.warn("copy-zxing-wasm: zxing-wasm is not installed; camera scanning falls back to the browser's own BarcodeDetector only");
   process.exit(0);

@@ -10,6 +10,7 @@ import { procurementRouter } from "./domains/procurement/router";
 import { receivingRouter } from "./domains/receiving/router";
 import { authRouter, usersRouter } from "./domains/users/router";
 import { liveRouter } from "./live/router";
+import { warehouseRouter } from "./domains/warehouse/router";
 
 export const appRouter = router({
   auth: authRouter,
@@ -23,5 +24,6 @@ export const appRouter = router({
   live: liveRouter,
   procurement: procurementRouter,
   receiving: receivingRouter,
+  warehouse: warehouseRouter,
 });
 export type AppRouter = typeof appRouter;

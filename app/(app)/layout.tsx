@@ -15,7 +15,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const nav = [
     { href: "/assets", label: "Assets" },
     ...(["admin", "procurement", "viewer"].includes(me.role) ? [{ href: "/procurement", label: "Procurement" }] : []),
-    ...(["admin", "warehouse"].includes(me.role) ? [{ href: "/warehouse/receiving", label: "Warehouse" }] : []),
+    ...(["admin", "warehouse", "viewer"].includes(me.role) ? [{ href: "/warehouse", label: "Warehouse" }] : []),
     { href: "/places", label: "Setup" },
     ...(me.can.administer ? [{ href: "/admin", label: "Admin" }] : []),
   ];

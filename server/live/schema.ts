@@ -18,6 +18,8 @@ export const LIVE_SCOPES = {
   bmc: ANY_ROLE,
   /** a receipt's counters and state (the receiving tablet); keyed by receipt id */
   receipt: ["admin", "warehouse", "procurement", "viewer"],
+  /** warehouse cycle counts and RFID sweeps: reconciliation progress, keyed by count id */
+  warehouse: ANY_ROLE,
 } as const satisfies Record<string, readonly TRole[]>;
 export type TLiveScope = keyof typeof LIVE_SCOPES;
 export type TLiveScopes = Record<string, readonly TRole[]>;
@@ -35,6 +37,7 @@ export const ZLiveData = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("receipt.scan"), poLineId: z.string(), received: z.number().int(), ordered: z.number().int() }),
   z.object({ kind: z.literal("receipt.damaged"), assetId: z.string() }),
   z.object({ kind: z.literal("receipt.closed"), poStatus: z.string() }),
+  z.object({ kind: z.literal("count.progress"), status: z.string(), found: z.number().int(), elsewhere: z.number().int(), missing: z.number().int(), unexpected: z.number().int(), pending: z.number().int() }),
 ]);
 export type TLiveData = z.infer<typeof ZLiveData>;
 export type TLiveKind = TLiveData["kind"];

@@ -92,7 +92,16 @@ export async function handleRest(req: Request, deps: TDeps): Promise<Response> {
     input.params = parse(route.params, params, "path") as object;
     input.query = parse(route.query, Object.fromEntries(url.searchParams), "query") as object;
     const text = route.textBody && (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === route.textBody.contentType ? route.textBody : undefined;
-    if (route.body && text) {
+    if (route.body && route.rawBody) {
+      let raw: string;
+      try {
+        raw = await readTextLimited(req, BODY_LIMITS.rest);
+      } catch (e) {
+        if (e instanceof BodyTooLargeError) return tooLargeResponse(e);
+        throw e;
+      }
+      input.body = parse(route.body, route.rawBody.parse(raw, Object.fromEntries(url.searchParams)), "body");
+    } else if (route.body && text) {
       let raw: string;
       try {
         raw = await readTextLimited(req, BODY_LIMITS.rest);
@@ -119,6 +128,10 @@ export async function handleRest(req: Request, deps: TDeps): Promise<Response> {
     if (!out.success) {
       console.error("REST response does not match its schema", req.method, path, out.error.issues.slice(0, 5));
       return json(500, errorBody("INTERNAL", INTERNAL_MESSAGE));
+    }
+    if (route.file) {
+      const f = out.data as { filename: string; contentType: string; base64: string };
+      return new Response(Buffer.from(f.base64, "base64"), { status: route.status ?? 200, headers: { "content-type": f.contentType, "content-disposition": `attachment; filename="${f.filename}"`, "cache-control": "no-store" } });
     }
     return json(route.status ?? 200, out.data);
   } catch (e) {

@@ -50,7 +50,9 @@ export function openApiDocument(): JsonSchema {
       for (const [name, prop] of Object.entries(js.properties ?? {})) parameters.push({ name, in: "query", required: false, schema: prop, description: `Required with a ${r.textBody.contentType} body (ignored with JSON)` });
     }
     const responses: Record<string, unknown> = {
-      [String(r.status ?? 200)]: { description: "OK", content: { "application/json": { schema: schema(r.response, "output") } } },
+      [String(r.status ?? 200)]: r.file
+        ? { description: "The file", content: Object.fromEntries(r.file.contentTypes.map((t) => [t, { schema: { type: "string", format: "binary" } }])) }
+        : { description: "OK", content: { "application/json": { schema: schema(r.response, "output") } } },
       "400": { description: "Bad input: `fields` says what to fix", content: { "application/json": { schema: errorRef } } },
       "401": { description: "Missing, unknown, revoked or expired token", content: { "application/json": { schema: errorRef } } },
       "403": { description: "The token's role may not do this", content: { "application/json": { schema: errorRef } } },
@@ -62,7 +64,8 @@ export function openApiDocument(): JsonSchema {
       summary: r.summary,
       description: `Roles: ${r.roles.join(", ")}`,
       parameters,
-      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(r.body, "input") }, ...(r.textBody ? { [r.textBody.contentType]: { schema: { type: "string", description: `The raw body; then the query parameters ${Object.keys(r.textBody.query.shape).join(", ")} are required` } } } : {}) } } } : {}),
+      ...(r.body && r.rawBody ? { requestBody: { required: true, description: r.rawBody.description, content: { "application/json": { schema: { type: "string", description: r.rawBody.description } } } } } : {}),
+      ...(r.body && !r.rawBody ? { requestBody: { required: true, content: { "application/json": { schema: schema(r.body, "input") }, ...(r.textBody ? { [r.textBody.contentType]: { schema: { type: "string", description: `The raw body; then the query parameters ${Object.keys(r.textBody.query.shape).join(", ")} are required` } } } : {}) } } } : {}),
       responses,
     };
   }

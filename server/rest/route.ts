@@ -24,6 +24,17 @@ export interface TRoute {
    * it against `body` as usual (same size limit).
    */
   textBody?: { contentType: string; query: z.ZodObject; toBody(text: string, query: any): unknown };
+  /**
+   * A body the handler's module parses itself (e.g. several JSON objects run together, as some devices
+   * post): the dispatcher reads the text and passes what `parse(text, query)` returns to `body` as usual;
+   * `parse` throws AppError BAD_REQUEST for a body it cannot read.
+   */
+  rawBody?: { description: string; parse(text: string, query: Record<string, string>): unknown };
+  /**
+   * A file answer: the handler returns {filename, contentType, base64} (checked by `response`), and the
+   * dispatcher sends the bytes with that content type as an attachment.
+   */
+  file?: { contentTypes: string[] };
   /** what the route answers; the dispatcher parses the handler's result with it, so unknown keys never leave */
   response: z.ZodType;
   status?: number;
@@ -36,8 +47,9 @@ type TOut<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** Declares a route with its handler typed by the route's own schemas. */
 export function route<P extends z.ZodObject | undefined = undefined, Q extends z.ZodObject | undefined = undefined, B extends z.ZodType | undefined = undefined, R extends z.ZodType = z.ZodType>(
-  r: Omit<TRoute, "params" | "query" | "body" | "response" | "handler" | "textBody"> & {
+  r: Omit<TRoute, "params" | "query" | "body" | "response" | "handler" | "textBody" | "rawBody"> & {
     textBody?: TRoute["textBody"];
+    rawBody?: TRoute["rawBody"];
     params?: P;
     query?: Q;
     body?: B;

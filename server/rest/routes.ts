@@ -8,8 +8,9 @@
 import { assetsRestRoutes } from "../domains/assets/rest";
 import { procurementRestRoutes } from "../domains/procurement/rest";
 import { receivingRestRoutes } from "../domains/receiving/rest";
+import { warehouseRestRoutes } from "../domains/warehouse/rest";
 import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes];

@@ -171,12 +171,17 @@ export function ReceivingStation({ initial }: { initial: TReceiptOut }) {
   const printLabels = async () => {
     setError(null);
     try {
-      const res = await fetch("/api/v1/labels/batch", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ assetIds: receipt.receivedAssetIds, format: "pdf", stock: "2x1" }) });
-      if (!res.ok) throw new Error(`Labels could not be made (the server answered ${res.status}).`);
-      const url = URL.createObjectURL(await res.blob());
-      window.open(url, "_blank");
+      // the label batch as the signed-in user (the REST /labels/batch takes API tokens): a PDF of 2"×1" labels
+      const file = await rpcMutation<{ filename: string; contentType: string; base64: string }>("warehouse.labelBatch", { assetIds: receipt.receivedAssetIds, format: "pdf", stock: "2x1" });
+      const bytes = Uint8Array.from(atob(file.base64), (ch) => ch.charCodeAt(0));
+      const url = URL.createObjectURL(new Blob([bytes], { type: file.contentType }));
+      const a = Object.assign(document.createElement("a"), { href: url, download: file.filename });
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (e) {
-      setError(e instanceof Error ? e.message : "Labels could not be made.");
+      setError(errorMessage(e));
     }
   };
 
