@@ -5,10 +5,11 @@
  * (./http.ts) and the OpenAPI document (./openapi.ts) are both generated from
  * this list.
  */
+import { acceptanceRestRoutes } from "../domains/acceptance/rest";
 import { assetsRestRoutes } from "../domains/assets/rest";
 import { procurementRestRoutes } from "../domains/procurement/rest";
 import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...acceptanceRestRoutes];

@@ -16,6 +16,8 @@ import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
 import { allowedTransitions, initialStatusEvent, transitionInTx } from "./lifecycle";
+/** A lifecycle move inside another domain's transaction (SAT sign-off moves its assets SAT → IN_SERVICE with the run). */
+export { transitionInTx } from "./lifecycle";
 import type { TProvider } from "../../db/url";
 import { STATUS_META, type TAssetStatus } from "./status";
 import { normaliseSerial, normaliseTag, ZAssetCreate, ZSerialCheckInput, ZAssetListInput, ZAssetUpdate, type TAssetCreate, type TAssetEvent, type TAssetListInput, type TAssetSummary, type TAssetUpdate, type TSerialCheck } from "./schema";
