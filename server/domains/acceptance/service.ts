@@ -27,6 +27,9 @@ import {
   ZSatRunQuery,
 } from "./schema";
 
+/** The DOA rate per vendor, for procurement's vendor scorecard. */
+export { doaRatesByVendor } from "./kpi";
+
 // ---------------------------------------------------------------- templates
 
 type TTemplateRow = { id: string; name: string; version: number; modelId: string | null; items: string; createdAt: Date; createdBy: string };
