@@ -80,7 +80,7 @@ describe("SAT on the tablet (built app, Chromium)", () => {
     await page.getByTestId("sat-target").selectOption({ label: "SAT-E2E-1 · PowerEdge R760" });
     await page.getByTestId("sat-start").tap();
     await page.waitForURL(/\/sat\/c[a-z0-9]+$/);
-    expect(await page.getByTestId("sat-asset-status-SAT-E2E-1").textContent()).toBe("SAT");
+    expect(await page.getByTestId("sat-asset-status-SAT-E2E-1").textContent()).toBe("Site acceptance");
 
     // fill it: yes, an out-of-limits voltage (the page flags it at once), the signature; save part-filled first
     await page.getByTestId("sat-cabling-yes").tap();
