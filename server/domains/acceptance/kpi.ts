@@ -19,6 +19,7 @@
  * The fold reads the assets domain's append-only tables read-only, in SQL (like the lead-time KPI's
  * receipts), because it must see every writer's events, including the lifecycle's prepared-statement path.
  */
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { TDeps } from "../../context";
 import type { Tx } from "../../db/client";
@@ -77,7 +78,7 @@ async function foldBatch(deps: Pick<TDeps, "db" | "provider" | "clock">): Promis
         } else {
           await tx.satKpiCursor.create({ data: { id: CURSOR, chainSeq: last, updatedAt: at } });
         }
-        await applyEvents(tx, events);
+        await applyEvents(tx, deps.provider, events);
         return events.length;
       },
       { timeout: 60_000, maxWait: 10_000 },
@@ -90,9 +91,9 @@ async function foldBatch(deps: Pick<TDeps, "db" | "provider" | "clock">): Promis
   }
 }
 
-async function applyEvents(tx: Tx, events: TEventRow[]) {
+async function applyEvents(tx: Tx, provider: string, events: TEventRow[]) {
   const assetIds = [...new Set(events.map((e) => e.assetId))];
-  const facts = new Map((await tx.satAssetFact.findMany({ where: { assetId: { in: assetIds } } })).map((f) => [f.assetId, { ...f, dirty: false, isNew: false }]));
+  const facts = new Map((await readFacts(tx, provider, assetIds)).map((f) => [f.assetId, { ...f, dirty: false, isNew: false }]));
   const doaInc = new Map<string, { month: string; vendorId: string; modelId: string; received: number; doa: number }>();
   const inc = (month: string, vendorId: string, modelId: string, k: "received" | "doa") => {
     const key = `${month}\u0000${vendorId}\u0000${modelId}`;
@@ -123,22 +124,83 @@ async function applyEvents(tx: Tx, events: TEventRow[]) {
       installs.push({ assetId: e.assetId, siteId, receivedAt: f.lastReceivedAt, passedAt: at, days: Math.max(0, (at.getTime() - f.lastReceivedAt.getTime()) / DAY) });
     }
   }
-  const strip = ({ dirty: _d, isNew: _n, ...f }: { dirty: boolean; isNew: boolean } & Record<string, unknown>) => f;
   const created = [...facts.values()].filter((f) => f.isNew);
-  if (created.length) await tx.satAssetFact.createMany({ data: created.map((f) => strip(f) as never) });
-  for (const f of facts.values()) if (f.dirty && !f.isNew) await tx.satAssetFact.update({ where: { assetId: f.assetId }, data: { lastReceivedAt: f.lastReceivedAt, doa: f.doa, doaAt: f.doaAt, doaEventId: f.doaEventId } });
-  for (const c of doaInc.values()) {
-    await tx.satDoaMonth.upsert({ where: { month_vendorId_modelId: { month: c.month, vendorId: c.vendorId, modelId: c.modelId } }, create: c, update: { received: { increment: c.received }, doa: { increment: c.doa } } });
-  }
+  await insertRows(tx, provider, "SatAssetFact", FACT_COLS, created.map((f) => [f.assetId, f.vendorId, f.modelId, f.receivedAt, f.receivedMonth, f.lastReceivedAt, f.doa, f.doaAt, f.doaEventId]));
+  await updateFacts(tx, provider, [...facts.values()].filter((f) => f.dirty && !f.isNew));
+  await insertRows(tx, provider, "SatDoaMonth", DOA_MONTH_COLS, [...doaInc.values()].map((c) => [c.month, c.vendorId, c.modelId, c.received, c.doa]), `ON CONFLICT ("month", "vendorId", "modelId") DO UPDATE SET "received" = "SatDoaMonth"."received" + excluded."received", "doa" = "SatDoaMonth"."doa" + excluded."doa"`);
   if (installs.length) {
-    await tx.satInstall.createMany({ data: installs });
+    await insertRows(tx, provider, "SatInstall", INSTALL_COLS, installs.map((i) => [randomUUID(), i.assetId, i.siteId, i.receivedAt, i.passedAt, i.days]));
     const hist = new Map<string, { month: string; siteId: string; days: number; n: number }>();
     for (const i of installs) {
       const h = { month: ym(i.passedAt), siteId: i.siteId, days: tenth(i.days) };
       const key = `${h.month}\u0000${h.siteId}\u0000${h.days}`;
       (hist.get(key) ?? hist.set(key, { ...h, n: 0 }).get(key)!).n++;
     }
-    for (const h of hist.values()) await tx.satInstallMonth.upsert({ where: { month_siteId_days: { month: h.month, siteId: h.siteId, days: h.days } }, create: h, update: { n: { increment: h.n } } });
+    await insertRows(tx, provider, "SatInstallMonth", INSTALL_MONTH_COLS, [...hist.values()].map((h) => [h.month, h.siteId, h.days, h.n]), `ON CONFLICT ("month", "siteId", "days") DO UPDATE SET "n" = "SatInstallMonth"."n" + excluded."n"`);
+  }
+}
+
+type TColType = "text" | "ts" | "bool" | "int" | "float";
+const FACT_COLS: [string, TColType][] = [["assetId", "text"], ["vendorId", "text"], ["modelId", "text"], ["receivedAt", "ts"], ["receivedMonth", "text"], ["lastReceivedAt", "ts"], ["doa", "bool"], ["doaAt", "ts"], ["doaEventId", "text"]];
+const DOA_MONTH_COLS: [string, TColType][] = [["month", "text"], ["vendorId", "text"], ["modelId", "text"], ["received", "int"], ["doa", "int"]];
+const INSTALL_COLS: [string, TColType][] = [["id", "text"], ["assetId", "text"], ["siteId", "text"], ["receivedAt", "ts"], ["passedAt", "ts"], ["days", "float"]];
+const INSTALL_MONTH_COLS: [string, TColType][] = [["month", "text"], ["siteId", "text"], ["days", "float"], ["n", "int"]];
+const PG_CAST: Record<TColType, string> = { text: "", ts: "::timestamp(3)", bool: "::boolean", int: "::integer", float: "::double precision" };
+/** SQLite keeps DateTime as ISO text with an explicit offset (as the Prisma adapter writes it) and booleans as 0/1. */
+const sqliteValue = (v: unknown) => (v instanceof Date ? v.toISOString().replace("Z", "+00:00") : typeof v === "boolean" ? (v ? 1 : 0) : v);
+
+/**
+ * Multi-row INSERTs, 200 rows a statement, in SQL for both databases: the fold writes thousands of rows a
+ * batch, and one statement per 200 is what keeps it fast (Prisma's createMany and upsert cost a round trip
+ * or more per row through the driver adapters).
+ */
+async function insertRows(tx: Tx, provider: string, table: string, cols: [string, TColType][], rows: unknown[][], onConflict = "") {
+  for (let i = 0; i < rows.length; i += 200) {
+    const part = rows.slice(i, i + 200);
+    const values: unknown[] = [];
+    const tuples = part.map((r) => `(${r.map((v, c) => (values.push(provider === "postgresql" ? (v instanceof Date ? v.toISOString() : v) : sqliteValue(v)), provider === "postgresql" ? `$${values.length}${PG_CAST[cols[c]![1]]}` : "?")).join(", ")})`);
+    await tx.$executeRawUnsafe(`INSERT INTO "${table}" (${cols.map(([c]) => `"${c}"`).join(", ")}) VALUES ${tuples.join(", ")} ${onConflict}`, ...values);
+  }
+}
+
+/** The facts of these assets, in SQL (one statement per 500 ids). */
+async function readFacts(tx: Tx, provider: string, assetIds: string[]) {
+  const out: { assetId: string; vendorId: string; modelId: string; receivedAt: Date; receivedMonth: string; lastReceivedAt: Date; doa: boolean; doaAt: Date | null; doaEventId: string | null }[] = [];
+  for (let i = 0; i < assetIds.length; i += 500) {
+    const part = assetIds.slice(i, i + 500);
+    const rows = await tx.$queryRawUnsafe<{ assetId: string; vendorId: string; modelId: string; receivedAt: Date | string; receivedMonth: string; lastReceivedAt: Date | string; doa: boolean | number | bigint; doaAt: Date | string | null; doaEventId: string | null }[]>(
+      `SELECT "assetId", "vendorId", "modelId", "receivedAt", "receivedMonth", "lastReceivedAt", doa, "doaAt", "doaEventId" FROM "SatAssetFact" WHERE "assetId" IN (${part.map((_, j) => (provider === "postgresql" ? `$${j + 1}` : "?")).join(", ")})`,
+      ...part,
+    );
+    for (const r of rows) out.push({ ...r, receivedAt: new Date(r.receivedAt), lastReceivedAt: new Date(r.lastReceivedAt), doa: Boolean(Number(r.doa)), doaAt: r.doaAt === null ? null : new Date(r.doaAt) });
+  }
+  return out;
+}
+
+/** The changed facts in one statement per 500 (UPDATE … FROM VALUES), not one round trip each. */
+async function updateFacts(tx: Tx, provider: string, rows: { assetId: string; lastReceivedAt: Date; doa: boolean; doaAt: Date | null; doaEventId: string | null }[]) {
+  for (let i = 0; i < rows.length; i += 500) {
+    const part = rows.slice(i, i + 500);
+    const values: unknown[] = [];
+    if (provider === "postgresql") {
+      const tuples = part.map((f) => {
+        values.push(f.assetId, f.lastReceivedAt.toISOString(), f.doa, f.doaAt?.toISOString() ?? null, f.doaEventId);
+        const n = values.length;
+        return `($${n - 4}, $${n - 3}::timestamp(3), $${n - 2}::boolean, $${n - 1}::timestamp(3), $${n}::text)`;
+      });
+      await tx.$executeRawUnsafe(
+        `UPDATE "SatAssetFact" f SET "lastReceivedAt" = v.r, doa = v.d, "doaAt" = v.da, "doaEventId" = v.de FROM (VALUES ${tuples.join(", ")}) AS v(id, r, d, da, de) WHERE f."assetId" = v.id`,
+        ...values,
+      );
+    } else {
+      // SQLite keeps DateTime as ISO text with an explicit offset (as the Prisma adapter writes it)
+      const t = (d: Date | null) => (d ? d.toISOString().replace("Z", "+00:00") : null);
+      for (const f of part) values.push(f.assetId, t(f.lastReceivedAt), f.doa ? 1 : 0, t(f.doaAt), f.doaEventId);
+      await tx.$executeRawUnsafe(
+        `UPDATE "SatAssetFact" SET lastReceivedAt = v.column2, doa = v.column3, doaAt = v.column4, doaEventId = v.column5 FROM (VALUES ${part.map(() => "(?, ?, ?, ?, ?)").join(", ")}) AS v WHERE "SatAssetFact".assetId = v.column1`,
+        ...values,
+      );
+    }
   }
 }
 
