@@ -163,14 +163,15 @@ async function insertRows(tx: Tx, provider: string, table: string, cols: [string
   }
 }
 
-/** The facts of these assets, in SQL (one statement per 500 ids). */
+/** The facts of these assets, in SQL (one statement per 5000 ids). */
 async function readFacts(tx: Tx, provider: string, assetIds: string[]) {
   const out: { assetId: string; vendorId: string; modelId: string; receivedAt: Date; receivedMonth: string; lastReceivedAt: Date; doa: boolean; doaAt: Date | null; doaEventId: string | null }[] = [];
-  for (let i = 0; i < assetIds.length; i += 500) {
-    const part = assetIds.slice(i, i + 500);
+  for (let i = 0; i < assetIds.length; i += 5000) {
+    const part = assetIds.slice(i, i + 5000);
+    // the ids as one JSON parameter: one bound value instead of thousands
     const rows = await tx.$queryRawUnsafe<{ assetId: string; vendorId: string; modelId: string; receivedAt: Date | string; receivedMonth: string; lastReceivedAt: Date | string; doa: boolean | number | bigint; doaAt: Date | string | null; doaEventId: string | null }[]>(
-      `SELECT "assetId", "vendorId", "modelId", "receivedAt", "receivedMonth", "lastReceivedAt", doa, "doaAt", "doaEventId" FROM "SatAssetFact" WHERE "assetId" IN (${part.map((_, j) => (provider === "postgresql" ? `$${j + 1}` : "?")).join(", ")})`,
-      ...part,
+      `SELECT "assetId", "vendorId", "modelId", "receivedAt", "receivedMonth", "lastReceivedAt", doa, "doaAt", "doaEventId" FROM "SatAssetFact" WHERE "assetId" IN (${provider === "postgresql" ? `SELECT jsonb_array_elements_text($1::jsonb)` : `SELECT value FROM json_each(?)`})`,
+      JSON.stringify(part),
     );
     for (const r of rows) out.push({ ...r, receivedAt: new Date(r.receivedAt), lastReceivedAt: new Date(r.lastReceivedAt), doa: Boolean(Number(r.doa)), doaAt: r.doaAt === null ? null : new Date(r.doaAt) });
   }
