@@ -41,6 +41,9 @@ describe.each(DATABASES)("SAT REST on %s", (provider) => {
     expect(tpl.status).toBe(201);
     expect((await call("POST", "/sat/templates", { name: "Rack SAT", items: [] }, "viewer")).status).toBe(403);
     expect((await call("GET", "/sat/templates", undefined, "viewer")).json.items).toHaveLength(1);
+    await call("POST", "/sat/templates", { name: "Rack SAT", modelId: cat.server.id, items: [{ kind: "YES_NO", key: "labels", label: "Labels on both ends" }, { kind: "MEASURE", key: "pdu-load", label: "PDU load", unit: "A", max: 16 }] });
+    expect((await call("GET", "/sat/templates?latestOnly=false")).json.items.map((x: { version: number }) => x.version)).toEqual([2, 1]);
+    expect((await call("GET", "/sat/templates?latestOnly=true")).json.items.map((x: { version: number }) => x.version)).toEqual([2]);
     expect((await call("GET", `/sat/templates/${tpl.json.id}`)).json.items[1]).toMatchObject({ key: "pdu-load", unit: "A", max: 16 });
 
     const wh = actor("warehouse");
@@ -51,7 +54,7 @@ describe.each(DATABASES)("SAT REST on %s", (provider) => {
     expect((await call("POST", "/sat/runs", { assetId: a.id, rackId: cat.rack.id })).status).toBe(400);
     const run = await call("POST", "/sat/runs", { assetId: a.id });
     expect(run.status).toBe(201);
-    expect(run.json).toMatchObject({ status: "OPEN", template: { name: "Rack SAT", modelId: cat.server.id }, missing: ["labels", "pdu-load"] });
+    expect(run.json).toMatchObject({ status: "OPEN", template: { name: "Rack SAT", version: 2, modelId: cat.server.id }, missing: ["labels", "pdu-load"] });
     const r1 = await call("POST", `/sat/runs/${run.json.id}/results`, { results: [{ itemKey: "labels", yes: true }, { itemKey: "pdu-load", measured: 17.2 }] });
     expect(r1.json).toMatchObject({ failing: ["pdu-load"], canPass: false });
     const blocked = await call("POST", `/sat/runs/${run.json.id}/sign-off`, {});

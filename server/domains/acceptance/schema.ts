@@ -62,7 +62,7 @@ export const ZSatTemplateOut = z.object({
 });
 export type TSatTemplateOut = z.infer<typeof ZSatTemplateOut>;
 export const ZSatTemplateItems = z.object({ items: z.array(ZSatTemplateOut) });
-export const ZSatTemplateQuery = z.object({ name: z.string().trim().max(80).optional(), latestOnly: z.coerce.boolean().default(true) });
+export const ZSatTemplateQuery = z.object({ name: z.string().trim().max(80).optional(), latestOnly: z.union([z.boolean(), z.stringbool({ truthy: ["true", "1"], falsy: ["false", "0"] })]).default(true).describe("false: every version") });
 
 export const ZSatRunStart = z
   .object({
