@@ -121,6 +121,7 @@ if (existsSync(cached)) {
 }
 const file = path.join(dir, "kpi.db");
 copyFileSync(cached, file);
+await migrate(`file:${file}`); // migrations newer than the cached file (e.g. an index) apply to the copy
 
 // 4,000 new events for the fold: receipts of 2,000 assets and SAT passes of 2,000 others, after the cursor
 const FOLD = 2000;

@@ -254,7 +254,7 @@ export async function doaKpi(deps: TDeps, input: TAcceptanceKpiQuery): Promise<T
   const [byVendorModel, byMonth, drillFacts] = await Promise.all([
     deps.db.satDoaMonth.groupBy({ by: ["vendorId", "modelId"], where, _sum: { received: true, doa: true } }),
     deps.db.satDoaMonth.groupBy({ by: ["month"], where, _sum: { received: true, doa: true }, orderBy: { month: "asc" } }),
-    deps.db.satAssetFact.findMany({ where: { doa: true, receivedMonth: monthWhere(m), vendorId: f.vendorId, modelId: f.modelId }, orderBy: [{ receivedMonth: "desc" }, { assetId: "asc" }], take: DRILL_MAX }),
+    deps.db.satAssetFact.findMany({ where: { doa: true, receivedMonth: monthWhere(m), vendorId: f.vendorId, modelId: f.modelId }, orderBy: [{ receivedMonth: "desc" }, { assetId: "desc" }], take: DRILL_MAX }),
   ]);
   const vendors = new Map((await listVendors(deps)).map((v) => [v.id, v.name]));
   const models = new Map((await listModelsByIds(deps, [...new Set(byVendorModel.map((r) => r.modelId))])).map((x) => [x.id, x.name]));
