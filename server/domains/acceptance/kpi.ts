@@ -294,10 +294,10 @@ type TDoaFact = { assetId: string; vendorId: string; modelId: string; receivedAt
 async function doaDrillRows(deps: TDeps, facts: TDoaFact[]): Promise<TDoaKpiOut["drill"]> {
   if (!facts.length) return [];
   const ids = facts.map((f) => f.doaEventId!).filter(Boolean);
-  const ph = ids.map((_, i) => q(deps.provider, `$${i + 1}`, "?")).join(", ");
+  const ph = q(deps.provider, `SELECT jsonb_array_elements_text($1::jsonb)`, `SELECT value FROM json_each(?)`);
   const rows = await deps.db.$queryRawUnsafe<{ eventId: string; serial: string; assetTag: string | null; fromStatus: string | null; reason: string | null }[]>(
     q(deps.provider, `SELECT e.id AS "eventId", a.serial, a."assetTag", e."fromStatus", e.reason FROM "AssetEvent" e JOIN "Asset" a ON a.id = e."assetId" WHERE e.id IN (${ph})`, `SELECT e.id AS eventId, a.serial, a.assetTag, e.fromStatus, e.reason FROM "AssetEvent" e JOIN "Asset" a ON a.id = e.assetId WHERE e.id IN (${ph})`),
-    ...ids,
+    JSON.stringify(ids),
   );
   const byEvent = new Map(rows.map((r) => [r.eventId, r]));
   return facts.map((f) => {
@@ -361,10 +361,11 @@ export async function installKpi(deps: TDeps, input: TAcceptanceKpiQuery): Promi
 
 async function assetSerials(deps: TDeps, ids: string[]): Promise<Map<string, { serial: string; assetTag: string | null }>> {
   const out = new Map<string, { serial: string; assetTag: string | null }>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    const ph = part.map((_, j) => q(deps.provider, `$${j + 1}`, "?")).join(", ");
-    const rows = await deps.db.$queryRawUnsafe<{ id: string; serial: string; assetTag: string | null }[]>(`SELECT id, serial, ${q(deps.provider, `"assetTag"`, "assetTag")} AS "assetTag" FROM "Asset" WHERE id IN (${ph})`, ...part);
+  // the ids as one JSON parameter: one bound value instead of hundreds
+  for (let i = 0; i < ids.length; i += 5000) {
+    const part = ids.slice(i, i + 5000);
+    const ph = q(deps.provider, `SELECT jsonb_array_elements_text($1::jsonb)`, `SELECT value FROM json_each(?)`);
+    const rows = await deps.db.$queryRawUnsafe<{ id: string; serial: string; assetTag: string | null }[]>(`SELECT id, serial, ${q(deps.provider, `"assetTag"`, "assetTag")} AS "assetTag" FROM "Asset" WHERE id IN (${ph})`, JSON.stringify(part));
     for (const r of rows) out.set(r.id, { serial: r.serial, assetTag: r.assetTag });
   }
   return out;
