@@ -83,7 +83,7 @@ export default async function KpisPage({ searchParams }: { searchParams: Promise
                     <td className="p-2"><Link className="text-blue-800 underline" href={x.href}>{x.name}</Link></td>
                     <td className="p-2 text-right tabular-nums">{x.received}</td>
                     <td className="p-2 text-right tabular-nums">{x.doa}</td>
-                    <td className={`p-2 text-right tabular-nums ${x.rate !== null && x.rate >= doa.target ? "text-red-800 font-medium" : ""}`}>{pct(x.rate)}</td>
+                    <td className={`p-2 text-right tabular-nums whitespace-nowrap ${x.rate !== null && x.rate >= doa.target ? "text-red-800 font-medium" : ""}`}>{pct(x.rate)}</td>
                   </tr>
                 ))}
               </tbody>
