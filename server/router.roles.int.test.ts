@@ -145,12 +145,24 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "warehouse.approveCount", allowed: ["admin", "warehouse"] },
   { path: "warehouse.accuracy", allowed: ROLES },
   { path: "warehouse.setLead", allowed: ["admin"] },
+  // SAT: technicians fill and sign (the lifecycle lets them move SAT → IN_SERVICE); everyone reads runs and the KPIs
+  { path: "acceptance.saveTemplate", allowed: ["admin", "technician"] },
+  { path: "acceptance.start", allowed: ["admin", "technician"] },
+  { path: "acceptance.record", allowed: ["admin", "technician"] },
+  { path: "acceptance.signOff", allowed: ["admin", "technician"] },
+  { path: "acceptance.fail", allowed: ["admin", "technician"] },
+  { path: "acceptance.rerun", allowed: ["admin", "technician"] },
+  { path: "acceptance.run", allowed: ROLES },
+  { path: "acceptance.doa", allowed: ROLES },
+  { path: "acceptance.doaEvidence", allowed: ROLES },
+  { path: "acceptance.installTime", allowed: ROLES },
 ];
 
 describe("tRPC procedures all declare who may call them", () => {
   it("finds the procedures of every domain router", () => {
     const domains = new Set(ALL.map((p) => p.path.split(".")[0]));
     for (const d of ["auth", "assets", "catalog", "locations", "users", "audit", "procurement", "receiving", "warehouse"]) expect(domains).toContain(d);
+    for (const d of ["auth", "assets", "catalog", "locations", "users", "audit", "procurement", "acceptance"]) expect(domains).toContain(d);
     expect(ALL.length).toBeGreaterThan(20);
     expect(ALL.filter((p) => p.type === "subscription").map((p) => p.path)).toContain("live.events");
     for (const p of ALL.filter((q) => q.type === "subscription")) expect(SUBSCRIPTION_INPUT[p.path], `${p.path}: add a sample input to SUBSCRIPTION_INPUT`).toBeDefined();

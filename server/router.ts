@@ -1,5 +1,6 @@
 /** The tRPC API the UI uses. One sub-router per domain. */
 import { router } from "./trpc";
+import { acceptanceRouter } from "./domains/acceptance/router";
 import { assetsRouter } from "./domains/assets/router";
 import { auditRouter } from "./domains/audit/router";
 import { bmcRouter } from "./domains/bmc/router";
@@ -25,5 +26,6 @@ export const appRouter = router({
   procurement: procurementRouter,
   receiving: receivingRouter,
   warehouse: warehouseRouter,
+  acceptance: acceptanceRouter,
 });
 export type AppRouter = typeof appRouter;

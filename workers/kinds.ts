@@ -1,7 +1,8 @@
 /** Every job kind the workers run. A new kind is defined beside the service it calls and listed here. */
 import type { TJobKind } from "../server/jobs/queue";
+import { kpiFoldJob } from "../server/domains/acceptance/kpi";
 import { expireCommandJob } from "../server/domains/bmc/commands";
 import { printJob } from "../server/domains/warehouse/printing";
 import { housekeeping } from "./housekeeping";
 
-export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, printJob] as readonly TJobKind[];
+export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, printJob, kpiFoldJob] as readonly TJobKind[];

@@ -16,6 +16,8 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     { href: "/assets", label: "Assets" },
     ...(["admin", "procurement", "viewer"].includes(me.role) ? [{ href: "/procurement", label: "Procurement" }] : []),
     ...(["admin", "warehouse", "viewer"].includes(me.role) ? [{ href: "/warehouse", label: "Warehouse" }] : []),
+    { href: "/sat", label: "SAT" },
+    { href: "/kpis", label: "KPIs" },
     { href: "/places", label: "Setup" },
     ...(me.can.administer ? [{ href: "/admin", label: "Admin" }] : []),
   ];

@@ -5,6 +5,7 @@
  * (./http.ts) and the OpenAPI document (./openapi.ts) are both generated from
  * this list.
  */
+import { acceptanceRestRoutes } from "../domains/acceptance/rest";
 import { assetsRestRoutes } from "../domains/assets/rest";
 import { procurementRestRoutes } from "../domains/procurement/rest";
 import { receivingRestRoutes } from "../domains/receiving/rest";
@@ -13,4 +14,4 @@ import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes];

@@ -438,6 +438,9 @@ export async function disposeCancelledOrder(tx: Tx, deps: TDeps, actor: TActor, 
   for (const assetId of assetIds) await transitionInTx(tx, deps.provider, deps.clock, actor, { assetId, to: "DISPOSED", reason });
 }
 
-/** For receiving (another domain reaches the lifecycle through this service): the moves inside a caller's transaction, Prisma or driver-level. */
+/**
+ * For other domains (they reach the lifecycle through this service): the moves inside a caller's
+ * transaction, Prisma (SAT sign-off: SAT → IN_SERVICE with the run) or driver-level (receiving).
+ */
 export { newRowId, retryableDbError, transitionInTx, transitionPg, transitionSqlite } from "./lifecycle";
 export { STATUS_META } from "./status";

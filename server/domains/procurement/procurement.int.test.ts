@@ -323,7 +323,9 @@ describe.each(DATABASES)("procurement on %s", (provider) => {
     expect((await leadTimeKpi(deps(), { period: "2025-Q4" })).vendors.find((x) => x.vendorId === v.A)).toBeUndefined();
     expect((await closePurchaseOrder(deps(), buyer, poA)).status).toBe("CLOSED");
     const card = await vendorScorecard(deps());
-    expect(card.items.find((x) => x.vendorId === v.A)!.metrics).toEqual({ leadTimeP50Days: 20, leadTimeP90Days: 40, onTimeRate: 2 / 3, rmaTurnaroundDays: null, doaRate: null });
+    expect(card.items.find((x) => x.vendorId === v.A)!.metrics).toEqual({ leadTimeP50Days: 20, leadTimeP90Days: 40, onTimeRate: 2 / 3, rmaTurnaroundDays: null, doaRate: 0 });
+    // a vendor with nothing received has no DOA rate yet
+    expect(card.items.find((x) => x.vendorId === v.C)!.metrics.doaRate).toBeNull();
   });
 
   it("cost savings, both baselines, quantity-weighted, with the PO lines behind them", async () => {
