@@ -16,6 +16,8 @@ import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
 import { allowedTransitions, initialStatusEvent, transitionInTx } from "./lifecycle";
+/** a database too busy to answer in time, as 503 UNAVAILABLE (for other domains' transactions) */
+export { retryableDbError } from "./lifecycle";
 import type { TProvider } from "../../db/url";
 import { STATUS_META, type TAssetStatus } from "./status";
 import { normaliseSerial, normaliseTag, ZAssetCreate, ZSerialCheckInput, ZAssetListInput, ZAssetUpdate, type TAssetCreate, type TAssetEvent, type TAssetListInput, type TAssetSummary, type TAssetUpdate, type TSerialCheck } from "./schema";
