@@ -116,6 +116,7 @@ export function hotDb(db: object): THotDb | undefined {
  */
 export interface TSqliteTx {
   get<T>(sql: string, params?: readonly (string | number | null)[]): T | undefined;
+  all<T>(sql: string, params?: readonly (string | number | null)[]): T[];
   run(sql: string, params?: readonly (string | number | null)[]): { changes: number; lastInsertRowid: number };
 }
 
@@ -129,6 +130,7 @@ export type THotWriter =
 
 interface TSqliteStatement {
   get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
   run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   safeIntegers(on?: boolean): TSqliteStatement;
 }
@@ -159,6 +161,7 @@ export function sqliteHotWriter(connection: () => Promise<{ conn: TSqliteWriteCo
       try {
         const tx: TSqliteTx = {
           get: <R>(sql: string, params: readonly (string | number | null)[] = []) => prepared(conn, sql).get(...params) as R | undefined,
+          all: <R>(sql: string, params: readonly (string | number | null)[] = []) => prepared(conn, sql).all(...params) as R[],
           run: (sql, params = []) => {
             const r = prepared(conn, sql).run(...params);
             return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
