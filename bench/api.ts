@@ -334,7 +334,7 @@ async function transitions(port: number, token: string, concurrency: number, ass
   });
 }
 
-async function ingest(port: number, f: TFixture, concurrency: number): Promise<TLoadResult & { observations_per_s: number }> {
+async function ingest(port: number, f: TFixture, concurrency: number): Promise<TLoadResult & { observations_per_s: number; sensor_readings_per_s: number }> {
   let offset = 0;
   const r = await runLoad({
     port,
@@ -346,7 +346,8 @@ async function ingest(port: number, f: TFixture, concurrency: number): Promise<T
     },
     ok: (status, body) => status === 200 && body.includes('"accepted":100'),
   });
-  return { ...r, observations_per_s: +(r.rps * 100).toFixed(0) };
+  // one observation = one bmc.probe with 30 sensor readings (bench/ingest-payload.ts)
+  return { ...r, observations_per_s: +(r.rps * 100).toFixed(0), sensor_readings_per_s: +(r.rps * 100 * 30).toFixed(0) };
 }
 
 function poolFromSqlite(file: string, count: number): TPoolAsset[] {
@@ -378,7 +379,7 @@ async function measure(dbLabel: string, url: string, n: number, f: TFixture, poo
       out[name]!.baseline = await lookup(baseline.port, f.token, c, n);
       log(`${dbLabel} ${name} baseline: ${brief(out[name]!.baseline as TLoadResult)}`);
       out[name]!.ours = await lookup(app.port, f.token, c, n);
-      log(`${dbLabel} ${name} ours:     ${brief(out[name]!.ours as TLoadResult)}`);
+      log(`${dbLabel} ${name} ours:     ${brief(out[name]!.ours as TLoadResult)}, load ${os.loadavg()[0]!.toFixed(1)}`);
     }
     out.transition_c20!.baseline = await transitions(baseline.port, f.token, 20, await pool());
     log(`${dbLabel} transition_c20 baseline: ${brief(out.transition_c20!.baseline as TLoadResult)}`);
@@ -387,7 +388,7 @@ async function measure(dbLabel: string, url: string, n: number, f: TFixture, poo
     if (withIngest) {
       out.ingest_batch100 = { ours: await ingest(app.port, f, 4) };
       const r = out.ingest_batch100.ours as TLoadResult & { observations_per_s: number };
-      log(`${dbLabel} ingest: ${r.observations_per_s} observations/s (${brief(r)})`);
+      log(`${dbLabel} ingest: ${r.observations_per_s} observations/s (${brief(r)}), load ${os.loadavg()[0]!.toFixed(1)}`);
     }
   } finally {
     await app.stop();
@@ -413,7 +414,7 @@ async function measure(dbLabel: string, url: string, n: number, f: TFixture, poo
 // ---------------------------------------------------------------- run
 
 const t0 = Date.now();
-const results: Record<string, unknown> = { quick: QUICK, seconds_per_run: SECONDS };
+const results: Record<string, unknown> = { quick: QUICK, seconds_per_run: SECONDS, load_average_at_start: os.loadavg().map((l) => +l.toFixed(2)) };
 const targets: { metric: string; target: string; actual: number; met: boolean }[] = [];
 const ratioTargets = (label: string, r: Record<string, Record<string, unknown>>) => {
   const x = (k: string, who: string) => r[k]![who] as TLoadResult;
@@ -450,4 +451,5 @@ if (WITH_PG) {
   }
 }
 results.total_s = +((Date.now() - t0) / 1000).toFixed(1);
+results.load_average_at_end = os.loadavg().map((l) => +l.toFixed(2));
 console.log(JSON.stringify({ bench: "api", results, baseline: "bench/baseline-server.mjs: node:http + better-sqlite3 / pg, hand-written SQL, same database, same run", targets }));

@@ -1,7 +1,7 @@
 /**
  * CPU profiles of the API hot paths under load (docs/performance.md):
  *
- *   npx tsx bench/profile.ts [lookup|trpc|transition|ingest|all] [--next] [--seconds=S]
+ *   npx tsx bench/profile.ts [lookup|trpc|transition|ingest|all] [--next] [--seconds=S] [--concurrency=C]
  *
  * Uses the database `npm run bench:api -- --quick` cached in bench/.cache/ (run
  * that once first), copies it, starts the web server (scripts/web-server.mjs,
@@ -25,6 +25,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const which = process.argv[2] && !process.argv[2].startsWith("--") ? process.argv[2] : "all";
 const viaNext = process.argv.includes("--next");
 const SECONDS = Number(process.argv.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 6);
+const CONCURRENCY = process.argv.find((a) => a.startsWith("--concurrency="))?.split("=")[1];
 const N = 20_000;
 const template = path.join(root, `bench/.cache/api-sqlite-${N}.db`);
 if (!existsSync(template)) throw new Error("run `npm run bench:api -- --quick` once first: it builds the database this uses");
@@ -106,7 +107,7 @@ async function profile(kind: string): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "ironledger-profile-"));
   const file = path.join(dir, "bench.db");
   copyFileSync(template, file);
-  const name = `${kind}${viaNext ? "-next" : ""}`;
+  const name = `${kind}${viaNext ? "-next" : ""}${CONCURRENCY ? `-c${CONCURRENCY}` : ""}`;
   // one directory per profile: node writes one file per thread (tsx's loader runs in a worker thread)
   const out = path.join(root, "bench/.cache/profiles", name);
   rmSync(out, { recursive: true, force: true });
@@ -157,7 +158,10 @@ async function profile(kind: string): Promise<void> {
       return { method: "POST", path: "/api/agent/v1/observations", headers: { authorization: `Bearer ${meta.agentToken}` }, body: JSON.stringify({ observations }) };
     };
   }
+  if (CONCURRENCY) concurrency = Number(CONCURRENCY);
   await runLoad({ port, concurrency, durationMs: 1500, warmupMs: 0, next: next! });
+  // Next.js preloads its pages for several seconds after it starts: let that finish outside the measured window
+  await new Promise((r) => setTimeout(r, 8000));
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   const r = await runLoad({ port, concurrency, durationMs: SECONDS * 1000, warmupMs: 0, next: next! });
   const toUs = Number(process.hrtime.bigint() / 1000n);

@@ -21,7 +21,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TDeps } from "./context";
 import { AGENT_API_PREFIX, handleAgentApi } from "./agent-api/http";
 import { API_PREFIX, handleRest } from "./rest/http";
-import { newNonce, securityHeaders } from "./security-headers";
+import { randomFillSync } from "node:crypto";
+import { jsonText } from "./http";
+import { securityHeaders } from "./security-headers";
 import { handleTrpc, TRPC_ENDPOINT } from "./trpc-handler";
 
 type THandler = (req: Request, deps: TDeps) => Promise<Response>;
@@ -115,6 +117,27 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
   } as RequestInit);
 }
 
+const NONCE_MARK = "\u0000nonce\u0000";
+const headerSets = new Map<boolean, [string, string][]>();
+/** proxy.ts's security headers, built once per scheme; the CSP nonce is filled in per answer */
+function apiSecurityHeaders(https: boolean): [string, string][] {
+  let h = headerSets.get(https);
+  if (!h) headerSets.set(https, (h = Object.entries(securityHeaders({ nonce: NONCE_MARK, https, dev: false })).map(([k, v]) => [k.toLowerCase(), v])));
+  return h;
+}
+
+/** A fresh CSP nonce (16 random bytes, base64, as security-headers.ts's newNonce), from a pool filled 256 nonces at a time. */
+const noncePool = Buffer.alloc(16 * 256);
+let nonceAt = noncePool.length;
+function nonce(): string {
+  if (nonceAt >= noncePool.length) {
+    randomFillSync(noncePool);
+    nonceAt = 0;
+  }
+  nonceAt += 16;
+  return noncePool.toString("base64", nonceAt - 16, nonceAt);
+}
+
 async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, https: boolean): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((v, k) => {
@@ -128,10 +151,18 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers["set-cookie"] = cookies;
   // proxy.ts puts these on every response Next.js sends, the APIs' included
-  for (const [k, v] of Object.entries(securityHeaders({ nonce: newNonce(), https, dev: false }))) headers[k.toLowerCase()] = v;
+  for (const [k, v] of apiSecurityHeaders(https)) headers[k] = k === "content-security-policy" ? v.replace(NONCE_MARK, nonce()) : v;
   if (!response.body) {
     res.writeHead(response.status, headers);
     res.end();
+    return;
+  }
+  const text = jsonText(response);
+  if (text !== undefined) {
+    // a string body goes out in one write with the head (a Buffer would be a second one)
+    headers["content-length"] = String(Buffer.byteLength(text));
+    res.writeHead(response.status, headers);
+    res.end(text);
     return;
   }
   const streaming = (response.headers.get("content-type") ?? "").startsWith("text/event-stream");

@@ -7,7 +7,18 @@ import { env } from "./env";
 
 /** A JSON response that is never cached. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  const text = JSON.stringify(body);
+  const r = new Response(text, { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers } });
+  jsonBodies.set(r, text);
+  return r;
+}
+
+// on globalThis: the Next.js route handlers and the node:http dispatcher are two copies of this module in one process
+const jsonBodies: WeakMap<Response, string> = ((globalThis as unknown as { __ironledgerJsonBodies?: WeakMap<Response, string> }).__ironledgerJsonBodies ??= new WeakMap());
+
+/** The text json() built this response from, so server/api-dispatch.ts can write it without reading the body stream back. */
+export function jsonText(r: Response): string | undefined {
+  return r.bodyUsed ? undefined : jsonBodies.get(r);
 }
 
 /** The error shape of every HTTP API: `{ error: { code, message, fields?, details? } }`. */

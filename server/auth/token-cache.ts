@@ -1,12 +1,13 @@
 /**
- * A short-lived, per-process cache of API-token lookups (REST /api/v1), so a
- * scan does not pay a database round trip for its bearer token every time.
+ * A short-lived, per-process cache of API-token lookups (REST /api/v1) and
+ * agent-token lookups (/api/agent/v1), so a scan or an agent's batch does not
+ * pay a database round trip for its bearer token every time.
  *
  * - Only tokens that were valid when read are cached, for TOKEN_CACHE_TTL_MS
  *   of real time; expiry (expiresAt) is checked against the caller's clock on
  *   every hit, so a token still stops at its expiry to the millisecond.
- * - Revoking a token, and changing or deactivating a user (a token is never
- *   worth more than its creator), call invalidateTokenCache after commit: in
+ * - Revoking a token or an agent, and changing or deactivating a user (a token
+ *   is never worth more than its creator), call invalidateTokenCache after commit: in
  *   this process the next request reads the database again. A lookup that was
  *   already reading when the invalidation came is not cached (generation check),
  *   so it cannot put the old state back.

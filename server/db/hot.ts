@@ -10,10 +10,11 @@
  * - PostgreSQL: the Prisma adapter's own pg.Pool (no extra connections), with
  *   named statements, which pg prepares once per connection.
  *
- * Read-only, parameterised SQL only; writes stay in Prisma transactions (the
- * audit, event and live-update appends are written there, in the same
- * transaction). A query is one object naming both dialects, so the two cannot
- * drift apart unnoticed: every hot query has an integration test on both.
+ * Read-only, parameterised SQL only here; the few hot writes (a lifecycle
+ * transition, an agent batch) go through the write transaction below, with the
+ * audit, event and live-update appends in the same transaction. A query is one
+ * object naming both dialects, so the two cannot drift apart unnoticed: every
+ * hot query has an integration test on both.
  */
 import type pg from "pg";
 import type { TProvider } from "./url";
@@ -98,8 +99,9 @@ export function hotDb(db: object): THotDb | undefined {
 // ---------------------------------------------------------------- short write transactions
 
 /**
- * A short write transaction through the driver, for the hottest write (the
- * lifecycle transition, server/domains/assets/lifecycle.ts), on the same
+ * A short write transaction through the driver, for the hottest writes (the
+ * lifecycle transition, server/domains/assets/lifecycle.ts; an agent's batch of
+ * observations, server/domains/bmc/ingest-driver.ts), on the same
  * connections the Prisma client writes through:
  *
  * - SQLite: Prisma's own better-sqlite3 connection (a second connection would
@@ -116,6 +118,7 @@ export function hotDb(db: object): THotDb | undefined {
  */
 export interface TSqliteTx {
   get<T>(sql: string, params?: readonly (string | number | null)[]): T | undefined;
+  all<T>(sql: string, params?: readonly (string | number | null)[]): T[];
   run(sql: string, params?: readonly (string | number | null)[]): { changes: number; lastInsertRowid: number };
 }
 
@@ -129,6 +132,7 @@ export type THotWriter =
 
 interface TSqliteStatement {
   get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
   run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   safeIntegers(on?: boolean): TSqliteStatement;
 }
@@ -159,6 +163,7 @@ export function sqliteHotWriter(connection: () => Promise<{ conn: TSqliteWriteCo
       try {
         const tx: TSqliteTx = {
           get: <R>(sql: string, params: readonly (string | number | null)[] = []) => prepared(conn, sql).get(...params) as R | undefined,
+          all: <R>(sql: string, params: readonly (string | number | null)[] = []) => prepared(conn, sql).all(...params) as R[],
           run: (sql, params = []) => {
             const r = prepared(conn, sql).run(...params);
             return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };

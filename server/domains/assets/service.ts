@@ -6,7 +6,7 @@ import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import type { Db, Tx } from "../../db/client";
 import { hotDb } from "../../db/hot";
-import { LOOKUP_BY_CODE, type THotSummaryRow } from "./hot";
+import { assetListQuery, LOOKUP_BY_CODE, type THotSummaryRow } from "./hot";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
 import { actorDisplayNames } from "../users/service";
@@ -16,6 +16,8 @@ import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
 import { allowedTransitions, initialStatusEvent, transitionInTx } from "./lifecycle";
+/** a database too busy to answer in time, as 503 UNAVAILABLE (for other domains' transactions) */
+export { retryableDbError } from "./lifecycle";
 import type { TProvider } from "../../db/url";
 import { STATUS_META, type TAssetStatus } from "./status";
 import { normaliseSerial, normaliseTag, ZAssetCreate, ZSerialCheckInput, ZAssetListInput, ZAssetUpdate, type TAssetCreate, type TAssetEvent, type TAssetListInput, type TAssetSummary, type TAssetUpdate, type TSerialCheck } from "./schema";
@@ -188,25 +190,35 @@ export async function updateAsset(deps: TDeps, actor: TActor, input: TAssetUpdat
   }
 }
 
-export async function listAssets(deps: TDeps, input: TAssetListInput) {
+/** `opts.orm`: skip the prepared statements (tests compare the two). */
+export async function listAssets(deps: TDeps, input: TAssetListInput, opts: { orm?: boolean } = {}) {
   const f = ZAssetListInput.parse(input);
+  const q = f.q ? normaliseSerial(f.q) : undefined;
+  const skip = (f.page - 1) * f.pageSize;
+  const out = (rows: TSummaryRow[], total: number) => ({ items: rows.map(toSummary), total, page: f.page, pageSize: f.pageSize, pages: Math.max(1, Math.ceil(total / f.pageSize)) });
+  // the list page: prepared statements where there are (./hot.ts), else the same query through the ORM
+  const hot = opts.orm ? undefined : hotDb(deps.db);
+  if (hot) {
+    const h = assetListQuery({ status: f.status, modelId: f.modelId, locationId: f.locationId, parentId: f.parentId, q, sort: f.sort, dir: f.dir }, { skip, take: f.pageSize }, hot.provider);
+    const [rows, count] = await Promise.all([hot.all<THotSummaryRow>(h.list, h.listParams), hot.all<{ n: number | string | bigint }>(h.count, h.countParams)]);
+    return out(rows.map(fromHotRow), Number(count[0]?.n ?? 0));
+  }
   const where: Record<string, unknown> = {};
   if (f.status?.length) where.status = f.status.length === 1 ? f.status[0] : { in: f.status };
   if (f.modelId) where.modelId = f.modelId;
   if (f.locationId) where.locationId = f.locationId;
   if (f.parentId) where.parentId = f.parentId;
-  if (f.q) {
-    const q = normaliseSerial(f.q);
+  if (q !== undefined) {
     // prefix match that uses the serial and asset-tag indexes on both databases
     const prefix = deps.provider === "sqlite" ? { gte: q, lt: `${q}\u{10FFFF}` } : { startsWith: q };
     where.OR = [{ serial: prefix }, { assetTag: prefix }];
   }
   const orderBy = [{ [f.sort]: f.dir }, { id: f.dir }];
   const [rows, total] = await Promise.all([
-    deps.db.asset.findMany({ where, orderBy, skip: (f.page - 1) * f.pageSize, take: f.pageSize, select: summarySelect }),
+    deps.db.asset.findMany({ where, orderBy, skip, take: f.pageSize, select: summarySelect }),
     deps.db.asset.count({ where }),
   ]);
-  return { items: rows.map((r) => toSummary(r as TSummaryRow)), total, page: f.page, pageSize: f.pageSize, pages: Math.max(1, Math.ceil(total / f.pageSize)) };
+  return out(rows as TSummaryRow[], total);
 }
 
 /** Scan lookup: an asset tag, or a serial (which may match one asset per manufacturer). One indexed query. */

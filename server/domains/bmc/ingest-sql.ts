@@ -9,7 +9,6 @@
 import { randomBytes } from "node:crypto";
 import type { Tx } from "../../db/client";
 import type { TProvider } from "../../db/url";
-import type { TAssetIdentity } from "../assets/service";
 
 export type TParam = string | number | Date | null;
 
@@ -147,25 +146,5 @@ export async function lastObserved(tx: Tx, provider: TProvider, endpointIds: str
     upTo,
   );
   for (const r of rows) out.set(r.endpointId, r.m === null ? null : new Date(r.m));
-  return out;
-}
-
-/** What reconciliation compares a probe with (the asset's serial, model and parts), for many assets in one statement; unknown ids are left out. */
-export async function assetIdentitiesOf(tx: Tx, provider: TProvider, assetIds: string[]): Promise<Map<string, TAssetIdentity>> {
-  const out = new Map<string, TAssetIdentity>();
-  if (assetIds.length === 0) return out;
-  const p = placeholders(provider);
-  const rows = await tx.$queryRawUnsafe<{ id: string; serial: string; status: string; modelName: string; maker: string; partId: string | null; partSerial: string | null; partTag: string | null; partKind: string | null }[]>(
-    `SELECT a."id", a."serial", a."status", m."name" AS "modelName", mf."name" AS "maker", pa."id" AS "partId", pa."serial" AS "partSerial", pa."assetTag" AS "partTag", pm."kind" AS "partKind"
-     FROM "Asset" a JOIN "HardwareModel" m ON m."id" = a."modelId" JOIN "Manufacturer" mf ON mf."id" = m."manufacturerId"
-     LEFT JOIN "Asset" pa ON pa."parentId" = a."id" LEFT JOIN "HardwareModel" pm ON pm."id" = pa."modelId"
-     WHERE a."id" IN (${assetIds.map(() => p("text")).join(",")}) ORDER BY a."id", pa."id"`,
-    ...assetIds,
-  );
-  for (const r of rows) {
-    let a = out.get(r.id);
-    if (!a) out.set(r.id, (a = { id: r.id, serial: r.serial, status: r.status as TAssetIdentity["status"], model: { name: r.modelName, manufacturer: r.maker }, parts: [] }));
-    if (r.partId) a.parts.push({ id: r.partId, serial: r.partSerial!, assetTag: r.partTag, kind: r.partKind! });
-  }
   return out;
 }

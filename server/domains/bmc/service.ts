@@ -16,6 +16,7 @@ import { ZBmcProbeResult, type TBmcProbeResult, type TBmcTarget } from "../../co
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { randomToken, sha256 } from "../../auth/password";
+import { invalidateTokenCache } from "../../auth/token-cache";
 import { openEndpointPassword, sealEndpointPassword } from "./credentials";
 import { serverTarget, unreachable } from "./reach";
 import { appendAudit } from "../audit/service";
@@ -97,12 +98,14 @@ export async function revokeAgent(deps: TDeps, actor: TActor, id: string) {
   const a = await deps.db.agent.findUnique({ where: { id }, select: agentSelect });
   if (!a) throw new AppError("NOT_FOUND", `No agent with id ${id}.`);
   if (a.revokedAt) return a;
-  return deps.db.$transaction(async (tx) => {
+  const revoked = await deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();
     const row = await tx.agent.update({ where: { id }, data: { revokedAt: now }, select: agentSelect });
     await appendAudit(tx, deps.provider, actor, now, { action: "revoke", entity: "Agent", entityId: id, before: a, after: row });
     return row;
   });
+  invalidateTokenCache(deps.db); // after commit: the agent's next request reads the revocation (server/auth/token-cache.ts)
+  return revoked;
 }
 
 // ------------------------------------------------------------------ endpoints

@@ -13,6 +13,7 @@ import type { Tx } from "../../db/client";
 import type { TActor, TDeps } from "../../context";
 import { appendAudit } from "../audit/service";
 import { assetStatuses, createOrderedPlaceholders, disposeCancelledOrder, firstReachedAt } from "../assets/service";
+import { retryableDbError } from "../assets/service";
 import { listVendors } from "../catalog/service";
 import { COMMITTED_PO } from "./kpi";
 import { ZAwardInput, ZBudgetInput, type TAwardInput, type TPoOut, type TPoStatus } from "./schema";
@@ -282,17 +283,32 @@ export async function cancelPurchaseOrder(deps: TDeps, actor: TActor, id: string
   if (po.status !== "DRAFT" && po.status !== "ISSUED") throw new AppError("CONFLICT", `${po.number} is ${po.status.toLowerCase().replace("_", " ")}; only a draft or an issued PO with nothing received can be cancelled.`);
   const assetIds = po.lines.flatMap((l) => l.assets.map((x) => x.assetId));
   const at = deps.clock.now();
-  await deps.db.$transaction(async (tx) => {
-    const statuses = await assetStatuses(tx, assetIds);
-    const moved = assetIds.filter((a) => statuses.get(a) !== "ORDERED");
-    if (moved.length) throw new AppError("CONFLICT", `${moved.length} of ${po.number}'s assets are already on their way or received; it can no longer be cancelled.`, { details: { assetIds: moved } });
-    const done = await tx.purchaseOrder.updateMany({ where: { id, status: po.status, version: po.version }, data: { status: "CANCELLED", cancelledAt: at, version: { increment: 1 } } });
-    if (done.count !== 1) throw new AppError("CONFLICT", `${po.number} was changed by someone else at the same moment. Reload and try again.`);
-    await disposeCancelledOrder(tx, deps, actor, assetIds, `${po.number} cancelled before delivery${reason ? `: ${reason}` : ""}`);
-    if (po.status === "ISSUED" && po.issuedAt) await addSavings(tx, po.vendorId, po.issuedAt, po.lines, -1);
-    await appendAudit(tx, deps.provider, actor, at, { action: "cancel", entity: "PurchaseOrder", entityId: id, before: { status: po.status }, after: { status: "CANCELLED", reason: reason ?? null } });
-  });
+  try {
+    await deps.db.$transaction(async (tx) => {
+      // the assets' rows first, all of them, in id order, before their statuses are read and before any chain lock:
+      // a transition takes its asset's row and then the chain locks, so the other order would deadlock against it (PostgreSQL)
+      await lockAssetRows(tx, deps.provider, assetIds);
+      const statuses = await assetStatuses(tx, assetIds);
+      const moved = assetIds.filter((a) => statuses.get(a) !== "ORDERED");
+      if (moved.length) throw new AppError("CONFLICT", `${moved.length} of ${po.number}'s assets are already on their way or received; it can no longer be cancelled.`, { details: { assetIds: moved } });
+      const done = await tx.purchaseOrder.updateMany({ where: { id, status: po.status, version: po.version }, data: { status: "CANCELLED", cancelledAt: at, version: { increment: 1 } } });
+      if (done.count !== 1) throw new AppError("CONFLICT", `${po.number} was changed by someone else at the same moment. Reload and try again.`);
+      await disposeCancelledOrder(tx, deps, actor, assetIds, `${po.number} cancelled before delivery${reason ? `: ${reason}` : ""}`);
+      if (po.status === "ISSUED" && po.issuedAt) await addSavings(tx, po.vendorId, po.issuedAt, po.lines, -1);
+      await appendAudit(tx, deps.provider, actor, at, { action: "cancel", entity: "PurchaseOrder", entityId: id, before: { status: po.status }, after: { status: "CANCELLED", reason: reason ?? null } });
+    });
+  } catch (e) {
+    // a lock or transaction timeout under load: 503 with Retry-After, nothing written
+    throw retryableDbError(e) ?? e;
+  }
   return getPurchaseOrder(deps, id);
+}
+
+/** Locks these assets' rows until the transaction ends (PostgreSQL; SQLite has one writer), in id order so two lockers never cross. */
+async function lockAssetRows(tx: Tx, provider: TDeps["provider"], assetIds: string[]): Promise<void> {
+  if (provider !== "postgresql" || assetIds.length === 0) return;
+  const ids = [...assetIds].sort();
+  await tx.$queryRawUnsafe(`SELECT id FROM "Asset" WHERE id IN (${ids.map((_, i) => `$${i + 1}`).join(", ")}) ORDER BY id FOR UPDATE`, ...ids);
 }
 
 /** RECEIVED → CLOSED. */
