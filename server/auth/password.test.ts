@@ -5,6 +5,7 @@
  * environment, so nothing of the test runner's environment leaks in.
  */
 import { execFile } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -30,7 +31,7 @@ async function probe(extraEnv: Record<string, string>) {
   const { stdout } = await run(process.execPath, ["--import", "tsx", "--input-type=module", "-e", PROBE], {
     cwd: ROOT,
     // a deployment's environment: none of the runner's variables
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "production", ...extraEnv },
+    env: { PATH: process.env.PATH ?? "", HOME: os.tmpdir(), NODE_ENV: "production", ...extraEnv },
     timeout: 60_000,
   });
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as { params: object; prefix: string; verifies: boolean; rehashOwn: boolean; rehashWeak: boolean };
