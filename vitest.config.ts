@@ -2,6 +2,12 @@ import { defineConfig } from "vitest/config";
 import path from "node:path";
 
 const alias = { "@": path.resolve(import.meta.dirname) };
+// Integration and browser suites hash passwords at a hundredth of the work (hundreds of sign-ins and
+// new users, each half a second at the deployment's setting). Child processes (web server, CLI,
+// workers) inherit it. server/auth/password.test.ts proves a deployment, without it, hashes at the
+// standard setting; the throttling tests about hashing run at the standard setting.
+// IRONLEDGER_PASSWORD_HASHING=standard npx vitest … runs the suites at the deployment setting.
+const testEnv = { IRONLEDGER_PASSWORD_HASHING: process.env.IRONLEDGER_PASSWORD_HASHING ?? "weak-for-tests" };
 
 // Three projects, run in this order by scripts/test.sh:
 //  unit         *.test.ts           pure logic, no external processes
@@ -29,6 +35,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          env: testEnv,
           globalSetup: ["tests/harness/global-setup.ts"],
         },
       },
@@ -40,6 +47,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          env: testEnv,
         },
       },
     ],

@@ -15,8 +15,20 @@ if [ ! -x node_modules/.bin/vitest ] || [ ! -f node_modules/better-sqlite3/build
 fi
 [ -f generated/sqlite/client.ts ] && [ -f generated/postgresql/client.ts ] || node scripts/prisma.mjs generate
 
-step "typecheck";   npx tsc --noEmit -p .
-step "lint";        npx eslint --max-warnings=0 .
+# typecheck and lint each keep one core busy: run them side by side, print their output in order
+step "typecheck and lint (side by side)"
+checks_dir="$(mktemp -d -t ironledger-checks.XXXXXX)"
+npx tsc --noEmit -p . > "$checks_dir/typecheck" 2>&1 & tsc_pid=$!
+npx eslint --max-warnings=0 . > "$checks_dir/lint" 2>&1 & lint_pid=$!
+trap 'kill "$tsc_pid" "$lint_pid" 2>/dev/null || true' INT TERM  # interrupted: stop both, by PID
+tsc_rc=0; wait "$tsc_pid" || tsc_rc=$?
+lint_rc=0; wait "$lint_pid" || lint_rc=$?
+step "typecheck"; cat "$checks_dir/typecheck"
+step "lint";      cat "$checks_dir/lint"
+trap - INT TERM
+rm -rf "$checks_dir"
+[ "$tsc_rc" -eq 0 ] || { echo "typecheck failed (tsc exit $tsc_rc)"; exit 1; }
+[ "$lint_rc" -eq 0 ] || { echo "lint failed (eslint exit $lint_rc)"; exit 1; }
 step "schema, derived schema and migrations agree"; npx tsx scripts/check-schema.ts
 step "unit tests";  npx vitest run --project unit
 step "integration tests (SQLite, PostgreSQL, BMC simulators)"; npx vitest run --project integration

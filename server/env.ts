@@ -36,6 +36,8 @@ const ZEnv = z.object({
     .refine((v) => v.split(/[\s,]+/).filter(Boolean).every(isCidr), "IRONLEDGER_BMC_NETWORKS is a comma-separated list of networks in CIDR form, e.g. 10.20.0.0/16,fd00::/8"),
   /** A session ends this many hours after sign-in, however active (default 12: a shift). */
   IRONLEDGER_SESSION_MAX_HOURS: z.coerce.number().min(0.25, "IRONLEDGER_SESSION_MAX_HOURS is at least 0.25 (15 minutes)").max(720, "IRONLEDGER_SESSION_MAX_HOURS is at most 720 (30 days)").default(12),
+  /** "weak-for-tests": password hashes at a hundredth of the work, for the test suites only (server/auth/password.ts) */
+  IRONLEDGER_PASSWORD_HASHING: z.enum(["standard", "weak-for-tests"], { error: 'IRONLEDGER_PASSWORD_HASHING is "standard" (the default) or "weak-for-tests" (test suites only)' }).default("standard"),
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
 });
 export type TEnv = z.infer<typeof ZEnv>;

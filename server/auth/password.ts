@@ -8,21 +8,37 @@
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, createHash } from "node:crypto";
 import { promisify } from "node:util";
+import { env } from "../env";
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
+export type TScryptParams = { N: number; r: number; p: number };
+/** The settings every deployment uses (IRONLEDGER_PASSWORD_HASHING unset or "standard"). */
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 3 } as const;
+/**
+ * IRONLEDGER_PASSWORD_HASHING=weak-for-tests: about a hundredth of the work,
+ * so the test suites' hundreds of sign-ins do not each cost half a second.
+ * Never for a deployment; hashes made with it are replaced by SCRYPT_PARAMS
+ * ones at the next sign-in once the setting is gone (needsRehash).
+ */
+export const WEAK_TEST_SCRYPT_PARAMS = { N: 2 ** 10, r: 8, p: 1 } as const;
 const MAXMEM = 256 * 1024 * 1024;
 
-export async function hashPassword(password: string, params: { N: number; r: number; p: number } = SCRYPT_PARAMS): Promise<string> {
+/** The settings new hashes are made with in this process. */
+export function scryptParams(): TScryptParams {
+  return env().IRONLEDGER_PASSWORD_HASHING === "weak-for-tests" ? WEAK_TEST_SCRYPT_PARAMS : SCRYPT_PARAMS;
+}
+
+export async function hashPassword(password: string, params: TScryptParams = scryptParams()): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(password.normalize("NFKC"), salt, 32, { ...params, maxmem: MAXMEM });
   return `scrypt$${params.N}$${params.r}$${params.p}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
-/** True when the stored hash was made with other (older) settings than SCRYPT_PARAMS. */
+/** True when the stored hash was made with other (older) settings than scryptParams(). */
 export function needsRehash(stored: string): boolean {
   const [alg, n, r, p] = stored.split("$");
-  return alg !== "scrypt" || Number(n) !== SCRYPT_PARAMS.N || Number(r) !== SCRYPT_PARAMS.r || Number(p) !== SCRYPT_PARAMS.p;
+  const want = scryptParams();
+  return alg !== "scrypt" || Number(n) !== want.N || Number(r) !== want.r || Number(p) !== want.p;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import { ZRole, type TRole } from "../../auth/roles";
-import { generatePassword, hashPassword, needsRehash, randomToken, SCRYPT_PARAMS, sha256, verifyPassword } from "../../auth/password";
+import { generatePassword, hashPassword, needsRehash, randomToken, scryptParams, sha256, verifyPassword } from "../../auth/password";
 import { HashSlots, HashSlotsFullError } from "../../auth/hash-slots";
 import { cachedToken, invalidateTokenCache } from "../../auth/token-cache";
 import { appendAudit } from "../audit/service";
@@ -131,7 +131,7 @@ export async function login(deps: TDeps, input: z.input<typeof ZLoginInput>, ip:
   try {
     // verify against a dummy hash when the user does not exist, so timing does not reveal user names
     ok = await hashSlots.run(ip, async () => {
-      const good = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, DUMMY_HASH), false);
+      const good = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, dummyHash()), false);
       if (good && user && needsRehash(user.passwordHash)) rehashed = await hashPassword(password);
       return good;
     });
@@ -155,7 +155,11 @@ export async function login(deps: TDeps, input: z.input<typeof ZLoginInput>, ip:
   });
   return { token, expiresAt, user: { id: user.id, username: user.username, displayName: user.displayName, role: actor.role } };
 }
-const DUMMY_HASH = `scrypt$${SCRYPT_PARAMS.N}$${SCRYPT_PARAMS.r}$${SCRYPT_PARAMS.p}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
+/** What an unknown user name is checked against: the work of a real user's check. */
+function dummyHash(): string {
+  const { N, r, p } = scryptParams();
+  return `scrypt$${N}$${r}$${p}$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
+}
 
 /** Clears a user's failed sign-ins (every address), so they can sign in at once. Audited. */
 export async function unlockUser(deps: TDeps, actor: TActor, user: string): Promise<{ id: string; username: string; cleared: number }> {

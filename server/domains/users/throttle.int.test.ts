@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentApiServer, type AgentApiServer } from "../../../tests/harness/agent-api-server";
 import { DATABASES, freshDatabase, type TTestDb } from "../../../tests/harness/db";
 import { actor, depsFor, FakeClock } from "../../../tests/harness/fixtures";
+import { withStandardPasswordHashing } from "../../../tests/harness/password-hashing";
 import { hashPassword, SCRYPT_PARAMS } from "../../auth/password";
 import type { TDeps } from "../../context";
 import { AppError } from "../../errors";
@@ -109,32 +110,38 @@ describe.each(DATABASES)("sign-in throttling on %s", (provider) => {
   });
 
   it("a burst of bad sign-ins from one address does not starve a good sign-in from another", async () => {
-    const u = await newUser();
-    const order: string[] = [];
-    const burst = Array.from({ length: 24 }, (_, i) =>
-      code(login(deps(), { username: `sprayed${i}`, password: "wrong-password" }, "203.0.113.99")).then((r) => {
-        order.push(r.code);
+    // hashing at a deployment's cost: the spray must outlast the good sign-in for the bound to show
+    await withStandardPasswordHashing(async () => {
+      const u = await newUser();
+      const order: string[] = [];
+      const burst = Array.from({ length: 24 }, (_, i) =>
+        code(login(deps(), { username: `sprayed${i}`, password: "wrong-password" }, "203.0.113.99")).then((r) => {
+          order.push(r.code);
+          return r;
+        }),
+      );
+      const good = code(login(deps(), { username: u.username, password: PASSWORD }, "10.30.0.7")).then((r) => {
+        order.push("GOOD");
         return r;
-      }),
-    );
-    const good = code(login(deps(), { username: u.username, password: PASSWORD }, "10.30.0.7")).then((r) => {
-      order.push("GOOD");
-      return r;
+      });
+      const results = await Promise.all(burst);
+      expect((await good).code).toBe("OK");
+      // the spray holds at most its share of the hashing; the rest of it is refused at once
+      expect(results.filter((r) => r.code === "RATE_LIMITED").length).toBeGreaterThan(0);
+      const hashedAfterGood = order.slice(order.indexOf("GOOD") + 1).filter((c) => c === "UNAUTHORIZED").length;
+      expect(hashedAfterGood).toBeGreaterThanOrEqual(5); // its share (2) runs beside the good one; its queue (8) waits
     });
-    const results = await Promise.all(burst);
-    expect((await good).code).toBe("OK");
-    // the spray holds at most its share of the hashing; the rest of it is refused at once
-    expect(results.filter((r) => r.code === "RATE_LIMITED").length).toBeGreaterThan(0);
-    const hashedAfterGood = order.slice(order.indexOf("GOOD") + 1).filter((c) => c === "UNAUTHORIZED").length;
-    expect(hashedAfterGood).toBeGreaterThanOrEqual(5); // its share (2) runs beside the good one; its queue (8) waits
   });
 
   it("a password hash made with older scrypt settings is upgraded at sign-in", async () => {
-    const u = await newUser();
-    await t.db.user.update({ where: { id: u.id }, data: { passwordHash: await hashPassword(PASSWORD, { N: 2 ** 14, r: 8, p: 1 }) } });
-    expect((await code(login(deps(), { username: u.username, password: PASSWORD }, "10.40.0.1"))).code).toBe("OK");
-    const row = await t.db.user.findUniqueOrThrow({ where: { id: u.id }, select: { passwordHash: true } });
-    expect(row.passwordHash.startsWith(`scrypt$${SCRYPT_PARAMS.N}$${SCRYPT_PARAMS.r}$${SCRYPT_PARAMS.p}$`)).toBe(true);
-    expect((await code(login(deps(), { username: u.username, password: PASSWORD }, "10.40.0.1"))).code).toBe("OK");
+    // the settings of a deployment: the upgrade is to SCRYPT_PARAMS
+    await withStandardPasswordHashing(async () => {
+      const u = await newUser();
+      await t.db.user.update({ where: { id: u.id }, data: { passwordHash: await hashPassword(PASSWORD, { N: 2 ** 14, r: 8, p: 1 }) } });
+      expect((await code(login(deps(), { username: u.username, password: PASSWORD }, "10.40.0.1"))).code).toBe("OK");
+      const row = await t.db.user.findUniqueOrThrow({ where: { id: u.id }, select: { passwordHash: true } });
+      expect(row.passwordHash.startsWith(`scrypt$${SCRYPT_PARAMS.N}$${SCRYPT_PARAMS.r}$${SCRYPT_PARAMS.p}$`)).toBe(true);
+      expect((await code(login(deps(), { username: u.username, password: PASSWORD }, "10.40.0.1"))).code).toBe("OK");
+    });
   });
 });
