@@ -16,8 +16,6 @@ import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { getModel, getVendor } from "../catalog/service";
 import { getLocation } from "../locations/service";
 import { allowedTransitions, initialStatusEvent, transitionInTx } from "./lifecycle";
-/** a database too busy to answer in time, as 503 UNAVAILABLE (for other domains' transactions) */
-export { retryableDbError } from "./lifecycle";
 import type { TProvider } from "../../db/url";
 import { STATUS_META, type TAssetStatus } from "./status";
 import { normaliseSerial, normaliseTag, ZAssetCreate, ZSerialCheckInput, ZAssetListInput, ZAssetUpdate, type TAssetCreate, type TAssetEvent, type TAssetListInput, type TAssetSummary, type TAssetUpdate, type TSerialCheck } from "./schema";
@@ -452,7 +450,8 @@ export async function disposeCancelledOrder(tx: Tx, deps: TDeps, actor: TActor, 
 
 /**
  * For other domains (they reach the lifecycle through this service): the moves inside a caller's
- * transaction, Prisma (SAT sign-off: SAT → IN_SERVICE with the run) or driver-level (receiving).
+ * transaction, Prisma (SAT sign-off: SAT → IN_SERVICE with the run) or driver-level (receiving), and
+ * retryableDbError: a database too busy to answer in time, as 503 UNAVAILABLE.
  */
 export { newRowId, retryableDbError, transitionInTx, transitionPg, transitionSqlite } from "./lifecycle";
 export { STATUS_META } from "./status";
