@@ -4,6 +4,7 @@ import { assetsRouter } from "./domains/assets/router";
 import { auditRouter } from "./domains/audit/router";
 import { bmcRouter } from "./domains/bmc/router";
 import { catalogRouter } from "./domains/catalog/router";
+import { firmwareRouter } from "./domains/firmware/router";
 import { jobsRouter } from "./domains/jobs/router";
 import { locationsRouter } from "./domains/locations/router";
 import { procurementRouter } from "./domains/procurement/router";
@@ -21,5 +22,6 @@ export const appRouter = router({
   jobs: jobsRouter,
   live: liveRouter,
   procurement: procurementRouter,
+  firmware: firmwareRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -6,9 +6,10 @@
  * this list.
  */
 import { assetsRestRoutes } from "../domains/assets/rest";
+import { firmwareRestRoutes } from "../domains/firmware/rest";
 import { procurementRestRoutes } from "../domains/procurement/rest";
 import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...firmwareRestRoutes];
