@@ -114,6 +114,7 @@ describe("firmware journey (built app, Chromium)", () => {
 
     // ---- a BIOS baseline, prefix match: 1.40 → 1.52 → 2.10, all approved (a bad SHA first: named, nothing saved)
     const editor = page.getByTestId("fw-baseline-editor");
+    await editor.getByTestId("fw-model").selectOption({ label: "Dell PowerEdge R760" });
     await editor.getByTestId("fw-component").fill("BIOS");
     await editor.getByTestId("fw-rule").selectOption("PREFIX");
     for (const [i, v] of ["1.40", "1.52", "2.10"].entries()) {

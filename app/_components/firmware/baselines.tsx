@@ -22,7 +22,7 @@ export function BaselineEditor({ models, baselines }: { models: { id: string; na
   const trpc = useTRPC();
   const router = useRouter();
   const toast = useToast();
-  const [modelId, setModelId] = useState(models[0]?.id ?? "");
+  const [modelId, setModelId] = useState("");
   const [component, setComponent] = useState("");
   const [rule, setRule] = useState<TRule>("EXACT");
   const [rows, setRows] = useState<TRow[]>([empty()]);
@@ -62,6 +62,7 @@ export function BaselineEditor({ models, baselines }: { models: { id: string; na
       <div className="grid gap-3 md:grid-cols-3">
         <Field label="Hardware model" error={fieldError(save.error, "modelId")}>
           <select className="input" value={modelId} onChange={(e) => (setModelId(e.target.value), load(e.target.value, component))} data-testid="fw-model">
+            <option value="">— choose a model —</option>
             {models.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
