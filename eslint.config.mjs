@@ -35,6 +35,7 @@ const TABLES = {
   jobs: ["job"],
   live: ["liveEvent"],
   acceptance: ["satTemplate", "satRun", "satRunAsset", "satResult", "satKpiCursor", "satAssetFact", "satDoaMonth", "satInstall", "satInstallMonth"],
+  firmware: ["firmwareObserved", "firmwareHistory", "firmwareCursor", "firmwareBaseline"],
   procurement: ["vendorContact", "vendorModelPrice", "procurementSettings", "rfq", "rfqLine", "rfqVendor", "quote", "quoteLine", "purchaseOrder", "purchaseOrderLine", "purchaseOrderAsset", "capexBudget"],
 };
 /** `db.<table>` / `tx.<table>` / `deps.db.<table>` for every table another domain owns. */

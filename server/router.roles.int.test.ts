@@ -92,6 +92,11 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "bmc.reopenFindings", allowed: ["admin", "technician"] },
   // the technician at the server registers the parts its BMC reports (not other new assets: assets.create)
   { path: "bmc.addUnknownParts", allowed: ["admin", "technician"] },
+  { path: "firmware.baselines", allowed: ROLES },
+  { path: "firmware.saveBaseline", allowed: ["admin", "firmware"] },
+  { path: "firmware.importBaselines", allowed: ["admin", "firmware"] },
+  { path: "firmware.drift", allowed: ROLES },
+  { path: "firmware.lag", allowed: ROLES },
   { path: "jobs.list", allowed: ["admin"] },
   { path: "jobs.get", allowed: ["admin"] },
   { path: "jobs.retry", allowed: ["admin"] },

@@ -5,6 +5,7 @@ import { assetsRouter } from "./domains/assets/router";
 import { auditRouter } from "./domains/audit/router";
 import { bmcRouter } from "./domains/bmc/router";
 import { catalogRouter } from "./domains/catalog/router";
+import { firmwareRouter } from "./domains/firmware/router";
 import { jobsRouter } from "./domains/jobs/router";
 import { locationsRouter } from "./domains/locations/router";
 import { procurementRouter } from "./domains/procurement/router";
@@ -27,5 +28,6 @@ export const appRouter = router({
   receiving: receivingRouter,
   warehouse: warehouseRouter,
   acceptance: acceptanceRouter,
+  firmware: firmwareRouter,
 });
 export type AppRouter = typeof appRouter;

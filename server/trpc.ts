@@ -76,12 +76,22 @@ const t = initTRPC
           ...shape.data,
           stack: undefined,
           appCode: app?.code ?? (zod ? "BAD_REQUEST" : null),
-          fields: app?.fields ?? (zod ? z.flattenError(zod).fieldErrors : null),
+          fields: app?.fields ?? (zod ? zodFields(zod) : null),
           details: app?.details ?? null,
         },
       };
     },
   });
+
+/**
+ * A ZodError's messages by field: the top-level field (a form's "lines") and, for nested issues, the full
+ * path too ("lines.2.quantity", "releases.1.sha256"), so a form can put each message beside its input.
+ */
+function zodFields(e: ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = { ...(z.flattenError(e).fieldErrors as Record<string, string[]>) };
+  for (const issue of e.issues) if (issue.path.length > 1) (fields[issue.path.map(String).join(".")] ??= []).push(issue.message);
+  return fields;
+}
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

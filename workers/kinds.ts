@@ -2,7 +2,8 @@
 import type { TJobKind } from "../server/jobs/queue";
 import { kpiFoldJob } from "../server/domains/acceptance/kpi";
 import { expireCommandJob } from "../server/domains/bmc/commands";
+import { firmwareInventoryJob } from "../server/domains/firmware/service";
 import { printJob } from "../server/domains/warehouse/printing";
 import { housekeeping } from "./housekeeping";
 
-export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, printJob, kpiFoldJob] as readonly TJobKind[];
+export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, printJob, kpiFoldJob, firmwareInventoryJob] as readonly TJobKind[];

@@ -139,7 +139,7 @@ describe("ipmi_sim vs ipmitool", () => {
       expect(`Chassis Power is ${r.power}`).toBe(power.trim());
       expect(r.power).toBe(b.spec.power === 0 ? "off" : "on");
       expect(r.deviceId.firmwareRevision).toBe(field(mc, "Firmware Revision"));
-      expect(r.firmware).toEqual([{ component: "BMC", version: field(mc, "Firmware Revision") }]);
+      expect(r.firmware).toEqual([{ component: "BMC", version: field(mc, "Firmware Revision"), source: "ipmi.deviceId" }]);
       expect(r.deviceId.manufacturerId).toBe(Number(field(mc, "Manufacturer ID")));
     }
   });

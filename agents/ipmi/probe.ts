@@ -118,7 +118,7 @@ export async function probeIpmi(opts: IpmiProbeOptions): Promise<TBmcProbeResult
         ...(x.error ? { error: x.error } : {}),
       })),
       sel: sel.map((e) => ({ id: e.id, timestamp: e.timestamp, sensorType: e.sensorType, event: e.event })),
-      firmware: [{ component: "BMC", version: dev.firmwareRevision }],
+      firmware: [{ component: "BMC", version: dev.firmwareRevision, source: "ipmi.deviceId" }],
       macs: mac && mac !== "00:00:00:00:00:00" ? [mac] : [],
     };
     return result;

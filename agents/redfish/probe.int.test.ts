@@ -113,12 +113,13 @@ describe("probeRedfish — dell-like flavour (older Thermal/Power model)", () =>
     ]);
 
     // installed firmware only (Dell also lists "Previous-" images)
-    expect(result.firmware).toEqual([
-      { component: "Integrated Dell Remote Access Controller", version: "7.10.30.00" },
-      { component: "BIOS", version: "2.3.5" },
-      { component: "PERC H755 Front", version: "52.26.0-5179" },
-      { component: "Broadcom Adv. Dual 25Gb Ethernet", version: "22.31.6" },
+    expect(result.firmware.map(({ id: _id, ...f }) => f)).toEqual([
+      { component: "Integrated Dell Remote Access Controller", version: "7.10.30.00", source: "redfish.FirmwareInventory" },
+      { component: "BIOS", version: "2.3.5", source: "redfish.FirmwareInventory" },
+      { component: "PERC H755 Front", version: "52.26.0-5179", source: "redfish.FirmwareInventory" },
+      { component: "Broadcom Adv. Dual 25Gb Ethernet", version: "22.31.6", source: "redfish.FirmwareInventory" },
     ]);
+    expect(result.firmware.every((f) => f.id && !/^Previous-/.test(f.id))).toBe(true);
     expect(result.security).toEqual({ secureBoot: "enabled", tpm: { present: true, version: "2.0", enabled: true } });
 
     // Dell reports local time with an offset; the result is UTC

@@ -283,9 +283,13 @@ async function readFirmware(c: RedfishClient, warn: Warn): Promise<Firmware[]> {
     if (/^(Previous|Available)-/i.test(f.Id)) continue;
     const version = cleanText(f.Version);
     if (!version) continue;
-    out.push({ component: cleanText(f.Name) ?? f.Id, version });
+    out.push({ component: cleanText(f.Name) ?? f.Id, version, source: "redfish.FirmwareInventory", id: f.Id });
   }
   return out;
+}
+
+function fallbackFirmware(bmc: string | null | undefined, bios: string | null | undefined): Firmware[] {
+  return [...(bmc ? [{ component: "BMC", version: bmc, source: "redfish.Manager" as const }] : []), ...(bios ? [{ component: "BIOS", version: bios, source: "redfish.BiosVersion" as const }] : [])];
 }
 
 async function readSystemParts(c: RedfishClient, sys: TSystem, warn: Warn) {
@@ -519,7 +523,8 @@ export async function probeRedfish(opts: RedfishConnectOptions): Promise<{ resul
       },
       sensors: p.sensors,
       sel,
-      firmware,
+      // a BMC without a firmware inventory still names its own and the BIOS version
+      firmware: firmware.length ? firmware : fallbackFirmware(cleanText(manager?.FirmwareVersion), cleanText(sys.BiosVersion)),
       macs: p.macs,
       components: p.components,
       security: parts[0].security,

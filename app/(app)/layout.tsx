@@ -18,6 +18,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     ...(["admin", "warehouse", "viewer"].includes(me.role) ? [{ href: "/warehouse", label: "Warehouse" }] : []),
     { href: "/sat", label: "SAT" },
     { href: "/kpis", label: "KPIs" },
+    ...(["admin", "firmware", "technician", "viewer"].includes(me.role) ? [{ href: "/firmware", label: "Firmware" }] : []),
     { href: "/places", label: "Setup" },
     ...(me.can.administer ? [{ href: "/admin", label: "Admin" }] : []),
   ];

@@ -43,7 +43,16 @@ export const ZSelEntry = z.object({
 });
 export type TSelEntry = z.infer<typeof ZSelEntry>;
 
-export const ZFirmwareItem = z.object({ component: z.string(), version: z.string() });
+/** Where a firmware version was read (the same component may be reported by more than one place). */
+export const FIRMWARE_SOURCES = ["redfish.FirmwareInventory", "redfish.BiosVersion", "redfish.Manager", "ipmi.deviceId"] as const;
+export const ZFirmwareItem = z.object({
+  component: z.string(),
+  version: z.string(),
+  /** where it came from; absent in observations from agents older than this field */
+  source: z.enum(FIRMWARE_SOURCES).optional(),
+  /** the BMC's own id of the item (Redfish SoftwareInventory Id), when it has one */
+  id: z.string().optional(),
+});
 
 export const ZFruSummary = z.object({
   manufacturer: z.string().nullable(),

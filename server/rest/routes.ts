@@ -7,6 +7,7 @@
  */
 import { acceptanceRestRoutes } from "../domains/acceptance/rest";
 import { assetsRestRoutes } from "../domains/assets/rest";
+import { firmwareRestRoutes } from "../domains/firmware/rest";
 import { procurementRestRoutes } from "../domains/procurement/rest";
 import { receivingRestRoutes } from "../domains/receiving/rest";
 import { warehouseRestRoutes } from "../domains/warehouse/rest";
@@ -14,4 +15,4 @@ import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes, ...firmwareRestRoutes];

@@ -453,3 +453,31 @@ export async function powerAction(deps: TDeps, actor: TActor, input: TPowerInput
 }
 
 export type { TAssetBmc };
+
+/** One bmc.probe observation's firmware list, for the firmware inventory (server/domains/firmware). */
+export interface TObservedFirmware {
+  observationId: string;
+  chainSeq: number;
+  assetId: string;
+  observedAt: Date;
+  firmware: TBmcProbeResult["firmware"];
+}
+
+/**
+ * The firmware the probes after `afterSeq` (the observation chain's order) reported, with the asset each
+ * BMC belongs to; `lastSeq` is how far this read got (unreachable observations are read past, not returned).
+ */
+export async function probeFirmwareAfter(deps: TDeps, afterSeq: number, take: number): Promise<{ lastSeq: number; items: TObservedFirmware[] }> {
+  const rows = await deps.db.bmcObservation.findMany({ where: { chainSeq: { gt: afterSeq } }, orderBy: { chainSeq: "asc" }, take, select: { id: true, endpointId: true, kind: true, observedAt: true, payload: true, chainSeq: true } });
+  if (!rows.length) return { lastSeq: afterSeq, items: [] };
+  const endpoints = await deps.db.bmcEndpoint.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.endpointId))] } }, select: { id: true, assetId: true } });
+  const assetOf = new Map(endpoints.map((e) => [e.id, e.assetId]));
+  const items: TObservedFirmware[] = [];
+  for (const r of rows) {
+    const assetId = assetOf.get(r.endpointId);
+    if (r.kind !== "bmc.probe" || !assetId) continue;
+    const parsed = ZBmcProbeResult.shape.firmware.safeParse((JSON.parse(r.payload) as { result?: { firmware?: unknown } }).result?.firmware);
+    if (parsed.success) items.push({ observationId: r.id, chainSeq: r.chainSeq!, assetId, observedAt: r.observedAt, firmware: parsed.data });
+  }
+  return { lastSeq: rows[rows.length - 1]!.chainSeq!, items };
+}

@@ -1,0 +1,19 @@
+/** Firmware's tRPC procedures (thin: parse, call a service). */
+import { procedure, router } from "../../trpc";
+import { assetFirmware, baselineRevisions, drift, exportBaselines, firmwareLag, fleet, importBaselines, listBaselines, saveBaseline } from "./service";
+import { FIRMWARE_READERS, FIRMWARE_WRITERS, ZAssetId, ZBaselineDoc, ZBaselineInput, ZBaselineItems, ZBaselineKey, ZBaselineOut, ZBaselineQuery, ZDriftOut, ZDriftQuery, ZFleetOut, ZFleetQuery, ZImportOut, ZInventoryOut, ZLagOut, ZLagQuery } from "./schema";
+
+const W = FIRMWARE_WRITERS;
+const R = FIRMWARE_READERS;
+
+export const firmwareRouter = router({
+  baselines: procedure(R).input(ZBaselineQuery).output(ZBaselineItems).query(async ({ ctx, input }) => ({ items: await listBaselines(ctx.deps, input) })),
+  revisions: procedure(R).input(ZBaselineKey).output(ZBaselineItems).query(async ({ ctx, input }) => ({ items: await baselineRevisions(ctx.deps, input.modelId, input.component) })),
+  saveBaseline: procedure(W).input(ZBaselineInput).output(ZBaselineOut).mutation(({ ctx, input }) => saveBaseline(ctx.deps, ctx.actor, input)),
+  exportBaselines: procedure(R).output(ZBaselineDoc).query(({ ctx }) => exportBaselines(ctx.deps)),
+  importBaselines: procedure(W).input(ZBaselineDoc).output(ZImportOut).mutation(({ ctx, input }) => importBaselines(ctx.deps, ctx.actor, input)),
+  drift: procedure(R).input(ZDriftQuery).output(ZDriftOut).query(({ ctx, input }) => drift(ctx.deps, input)),
+  fleet: procedure(R).input(ZFleetQuery).output(ZFleetOut).query(({ ctx, input }) => fleet(ctx.deps, input)),
+  lag: procedure(R).input(ZLagQuery).output(ZLagOut).query(({ ctx, input }) => firmwareLag(ctx.deps, input)),
+  asset: procedure(R).input(ZAssetId).output(ZInventoryOut).query(({ ctx, input }) => assetFirmware(ctx.deps, input.assetId)),
+});
