@@ -34,6 +34,7 @@ const TABLES = {
   bmc: ["agent", "bmcEndpoint", "bmcObservation", "bmcFinding", "bmcCommand"],
   jobs: ["job"],
   live: ["liveEvent"],
+  burnin: ["burnInProfile", "burnInRun", "burnInSample", "burnInMinute", "burnInEvent", "burnInResult"],
   procurement: ["vendorContact", "vendorModelPrice", "procurementSettings", "rfq", "rfqLine", "rfqVendor", "quote", "quoteLine", "purchaseOrder", "purchaseOrderLine", "purchaseOrderAsset", "capexBudget"],
 };
 /** `db.<table>` / `tx.<table>` / `deps.db.<table>` for every table another domain owns. */

@@ -7,6 +7,7 @@ import { catalogRouter } from "./domains/catalog/router";
 import { jobsRouter } from "./domains/jobs/router";
 import { locationsRouter } from "./domains/locations/router";
 import { procurementRouter } from "./domains/procurement/router";
+import { burninRouter } from "./domains/burnin/router";
 import { authRouter, usersRouter } from "./domains/users/router";
 import { liveRouter } from "./live/router";
 
@@ -21,5 +22,6 @@ export const appRouter = router({
   jobs: jobsRouter,
   live: liveRouter,
   procurement: procurementRouter,
+  burnin: burninRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 /** Every job kind the workers run. A new kind is defined beside the service it calls and listed here. */
 import type { TJobKind } from "../server/jobs/queue";
 import { expireCommandJob } from "../server/domains/bmc/commands";
+import { BURNIN_JOBS } from "../server/domains/burnin/service";
 import { housekeeping } from "./housekeeping";
 
-export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob] as readonly TJobKind[];
+export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, ...BURNIN_JOBS] as readonly TJobKind[];

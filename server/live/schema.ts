@@ -16,6 +16,8 @@ export const LIVE_SCOPES = {
   asset: ANY_ROLE,
   /** an asset's BMC: endpoint, observations, findings, power commands; keyed by asset id */
   bmc: ANY_ROLE,
+  /** burn-in runs: the board follows the whole scope, a run page its run (keyed by run id) */
+  burnin: ANY_ROLE,
 } as const satisfies Record<string, readonly TRole[]>;
 export type TLiveScope = keyof typeof LIVE_SCOPES;
 export type TLiveScopes = Record<string, readonly TRole[]>;
@@ -30,6 +32,7 @@ export const ZLiveData = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("bmc.findings"), opened: z.number().int(), resolved: z.number().int() }),
   z.object({ kind: z.literal("bmc.power"), power: z.enum(["on", "off"]).nullable() }),
   z.object({ kind: z.literal("bmc.command"), commandId: z.string(), status: z.string() }),
+  z.object({ kind: z.literal("burnin.run"), assetId: z.string(), status: z.string() }),
 ]);
 export type TLiveData = z.infer<typeof ZLiveData>;
 export type TLiveKind = TLiveData["kind"];

@@ -7,8 +7,9 @@
  */
 import { assetsRestRoutes } from "../domains/assets/rest";
 import { procurementRestRoutes } from "../domains/procurement/rest";
+import { burninRestRoutes } from "../domains/burnin/rest";
 import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...burninRestRoutes];

@@ -437,3 +437,4 @@ export async function firstReachedAt(db: Db | Tx, assetIds: string[], status: TA
 export async function disposeCancelledOrder(tx: Tx, deps: TDeps, actor: TActor, assetIds: string[], reason: string) {
   for (const assetId of assetIds) await transitionInTx(tx, deps.provider, deps.clock, actor, { assetId, to: "DISPOSED", reason });
 }
+export { transitionInTx } from "./lifecycle";

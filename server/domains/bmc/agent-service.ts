@@ -31,6 +31,7 @@ import { findingWrites, kindsJudgedBy, knownFindings, planFindings, probeFacts, 
 import { AGENT_TOKEN_PREFIX } from "./service";
 import { assetIdentitiesOf, insertObservations, lastObserved, rowIds, updateEndpoints, type TEndpointChange } from "./ingest-sql";
 import type { TFindingKind } from "./schema";
+import { burnInIngest, burnInWatches } from "../burnin/service";
 
 /** how often an agent asks for its work again */
 export const AGENT_POLL_INTERVAL_SEC = 60;
@@ -76,7 +77,7 @@ export async function agentWork(deps: TDeps, agent: TAgentIdentity): Promise<TAg
     }
     targets.push({ endpointId: r.id, assetId: r.assetId, protocol: r.protocol as TAgentTarget["protocol"], address: r.address, username: r.username, password, intervalSec: r.intervalSec, allowCipherZero: r.allowCipherZero, tlsFingerprint: r.tlsFingerprint });
   }
-  return ZAgentWork.parse({ agentId: agent.id, siteId: agent.siteId, pollIntervalSec: AGENT_POLL_INTERVAL_SEC, targets });
+  return ZAgentWork.parse({ agentId: agent.id, siteId: agent.siteId, pollIntervalSec: AGENT_POLL_INTERVAL_SEC, targets, watches: await burnInWatches(deps, agent.id) });
 }
 
 interface TEndpointState {
@@ -184,6 +185,7 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, observations: TObs
       const identities = await assetIdentitiesOf(tx, deps.provider, probedAssets);
       const findings = await knownFindings(tx, endpointIds);
       await insertObservations(tx, deps.provider, rows.map((r, i) => ({ ...r, ...links[i]! })));
+      await burnInIngest(tx, deps.provider, fresh); // burn-in samples of watched BMCs, in this transaction
 
       /** per endpoint: what the asset page's BMC panel should refetch */
       const changed = new Map<string, { assetId: string; status: string; opened: number; resolved: number }>();
