@@ -15,6 +15,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const nav = [
     { href: "/assets", label: "Assets" },
     ...(["admin", "procurement", "viewer"].includes(me.role) ? [{ href: "/procurement", label: "Procurement" }] : []),
+    { href: "/burnin", label: "Burn-in" },
     { href: "/places", label: "Setup" },
     ...(me.can.administer ? [{ href: "/admin", label: "Admin" }] : []),
   ];

@@ -30,6 +30,7 @@ import { expireCommandJob } from "../bmc/commands";
 import { ingestObservations } from "../bmc/agent-service";
 import { abortRun, board, BURNIN_JOBS, burnInEvidenceFor, createProfile, downsample, extendRun, judgeRun, rerun, runDetail, runEvidence, startRuns } from "./service";
 import type { TProfileCreate } from "./schema";
+import { evidencePdf } from "./report";
 
 process.env.IRONLEDGER_SECRET_KEY ??= randomBytes(32).toString("base64");
 
@@ -237,6 +238,13 @@ describe("burn-in against real BMCs through the real agent (SQLite)", () => {
     expect(detail.series.find((s) => s.sensor.name === "CPU Temp")!.limits).toEqual({ above: 85 });
     expect(detail.samples).toBeGreaterThanOrEqual(12);
     expect(detail.canDecide).toBe(false);
+
+    // the evidence exports as a PDF for the vendor
+    const pdf = await evidencePdf(deps, actor("viewer"), byAsset.get(assets[0]!)!.id);
+    const bytes = Buffer.from(pdf.base64, "base64");
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(bytes.length).toBeGreaterThan(5_000);
+    expect(pdf.filename).toBe(`burnin-BI00000-${byAsset.get(assets[0]!)!.id}.pdf`);
 
     // the board
     const b = await board(deps);
