@@ -3,8 +3,9 @@
  *
  *   ingest     1,000 servers × 30 sensors in soak: the agent ingest's burn-in hook (burnInIngest, one
  *              call per agent batch of 200 BMC readings, in its transaction) storing packed samples;
- *              readings (sensor values) per second, sustained
- *   board      the run board (burnin.board: 1,000 running soaks) queried while the ingest runs: p50/p95
+ *              readings (sensor values) per second, back to back
+ *   board      the run board (burnin.board: 1,000 running soaks) alone, then queried while readings
+ *              arrive at 20,000 a second (the target rate, paced): p50/p95, and the rate kept
  *   bytes      on disk per server-hour at a 10 s cadence: raw samples, and the per-minute series
  *
  * Options: --seconds=S (ingest duration per database, default 10), --no-pg. Ends with one JSON line.
@@ -89,11 +90,32 @@ async function benchOne(provider: "sqlite" | "postgresql", url: string) {
   await tuneDatabase(database);
   const t0 = new Date("2026-06-01T00:00:00Z");
   const { deps, endpoints, runs } = await fixture(database, t0);
-  log(`${provider}: ${SERVERS} running soaks; ingesting for ${SECONDS} s with the board queried alongside`);
-  let stop = false;
   let readings = 0;
   let assetSamples = 0;
   let round = 0;
+  const ingestBatch = async () => {
+    const at = t0.getTime() + Math.floor(round / (SERVERS / BATCH)) * CADENCE_MS;
+    const i = (round % (SERVERS / BATCH)) * BATCH;
+    const batch = endpoints.slice(i, i + BATCH).map((e) => observation(e, at, round));
+    await database.db.$transaction((tx) => burnInIngest(tx, database.provider, batch), { timeout: 60_000 });
+    readings += batch.length * SENSORS;
+    assetSamples += batch.length;
+    round++;
+  };
+  // 1) the most the hook stores, back to back
+  log(`${provider}: ${SERVERS} running soaks; ingesting as fast as it goes for ${SECONDS / 2} s`);
+  let started = performance.now();
+  while (performance.now() - started < (SECONDS / 2) * 1000) await ingestBatch();
+  const maxRate = Math.round(readings / ((performance.now() - started) / 1000));
+  // 2) the board alone, then the board while readings arrive at the target rate (20,000 readings/s)
+  const idle: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const s = performance.now();
+    await board(deps);
+    idle.push(performance.now() - s);
+  }
+  log(`${provider}: board alone p95 ${pct(idle, 95)} ms; now ${SECONDS / 2} s at 20,000 readings/s with the board queried alongside`);
+  let stop = false;
   const boardMs: number[] = [];
   const boardLoop = (async () => {
     while (!stop) {
@@ -104,18 +126,16 @@ async function benchOne(provider: "sqlite" | "postgresql", url: string) {
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
-  const started = performance.now();
-  while (performance.now() - started < SECONDS * 1000) {
-    const at = t0.getTime() + round * CADENCE_MS;
-    for (let i = 0; i < SERVERS && performance.now() - started < SECONDS * 1000; i += BATCH) {
-      const batch = endpoints.slice(i, i + BATCH).map((e) => observation(e, at, round));
-      await database.db.$transaction((tx) => burnInIngest(tx, database.provider, batch), { timeout: 60_000 });
-      readings += batch.length * SENSORS;
-      assetSamples += batch.length;
-    }
-    round++;
+  const [r0, a0] = [readings, assetSamples];
+  started = performance.now();
+  const perBatchMs = (BATCH * SENSORS * 1000) / 20_000;
+  for (let k = 0; performance.now() - started < (SECONDS / 2) * 1000; k++) {
+    await ingestBatch();
+    const wait = started + (k + 1) * perBatchMs - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
-  const elapsed = (performance.now() - started) / 1000;
+  const pacedRate = Math.round((readings - r0) / ((performance.now() - started) / 1000));
+  void a0;
   stop = true;
   await boardLoop;
   if (provider === "postgresql") await database.db.$executeRawUnsafe(`VACUUM ANALYZE "BurnInSample"`);
@@ -132,9 +152,10 @@ async function benchOne(provider: "sqlite" | "postgresql", url: string) {
   await database.close();
   return {
     provider,
-    readingsPerSec: Math.round(readings / elapsed),
-    assetSamplesPerSec: Math.round(assetSamples / elapsed),
+    readingsPerSec: maxRate,
+    pacedReadingsPerSec: pacedRate,
     assetSamples,
+    boardAlone: { p50_ms: pct(idle, 50), p95_ms: pct(idle, 95), n: idle.length },
     board: { p50_ms: pct(boardMs, 50), p95_ms: pct(boardMs, 95), n: boardMs.length },
     rawBytesPerServerHour: Math.round(perSample * samplesPerHour),
     rawBytesPerSample: Math.round(perSample),
@@ -160,6 +181,7 @@ try {
 }
 const targets = results.flatMap((r) => [
   { metric: `${r.provider}.readingsPerSec`, target: ">= 20000", actual: r.readingsPerSec, met: r.readingsPerSec >= 20_000 },
+  { metric: `${r.provider}.pacedReadingsPerSec (board queried alongside)`, target: ">= 19000", actual: r.pacedReadingsPerSec, met: r.pacedReadingsPerSec >= 19_000 },
   { metric: `${r.provider}.board.p95_ms`, target: "<= 100", actual: r.board.p95_ms, met: (r.board.p95_ms ?? Infinity) <= 100 },
 ]);
 console.log(JSON.stringify({ bench: "burnin", results: Object.fromEntries(results.map((r) => [r.provider, r])), baseline: { needed: { readingsPerSec: (SERVERS * SENSORS * 1000) / CADENCE_MS, note: "1,000 servers × 30 sensors every 10 s" } }, targets }));

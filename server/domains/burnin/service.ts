@@ -213,6 +213,7 @@ export async function burnInIngest(tx: Tx, provider: TProvider, observations: re
   const samples: { runId: string; at: Date; power: number; values: Uint8Array }[] = [];
   const events: { runId: string; selId: number; at: Date; sensorType: string; event: string; severity: string }[] = [];
   const seenSel = new Set<string>();
+  const counters: [string, number, Date][] = [];
   for (const run of runs) {
     const mine = relevant.filter((o) => o.endpointId === run.endpointId && Date.parse(o.observedAt) >= run.startedAt.getTime() && Date.parse(o.observedAt) <= run.endsAt.getTime());
     if (mine.length === 0) continue;
@@ -248,11 +249,10 @@ export async function burnInIngest(tx: Tx, provider: TProvider, observations: re
         events.push({ runId: run.id, selId: e.id, at: baseline ? stamp : stamp.getTime() < run.startedAt.getTime() ? at : stamp, sensorType: e.sensorType, event: e.event, severity: baseline ? "baseline" : rule ? (rule.action === "fail" ? "fatal" : "counted") : "info" });
       }
     }
-    await tx.burnInRun.update({
-      where: { id: run.id },
-      data: { samples: { increment: mine.length }, lastSampleAt: new Date(last), ...(index.length !== before ? { sensorIndex: JSON.stringify(index) } : {}) },
-    });
+    counters.push([run.id, mine.length, new Date(last)]);
+    if (index.length !== before) await tx.burnInRun.update({ where: { id: run.id }, data: { sensorIndex: JSON.stringify(index) } });
   }
+  await bumpCounters(tx, provider, counters);
   await insertIgnore(tx, provider, "BurnInSample", ["runId", "at", "power", "values"], ["text", "timestamp(3)", "int", "bytea"], samples.map((s) => [s.runId, s.at, s.power, s.values]), ["runId", "at"]);
   await insertIgnore(
     tx,
@@ -263,6 +263,17 @@ export async function burnInIngest(tx: Tx, provider: TProvider, observations: re
     events.map((e) => [`e${randomBytes(12).toString("hex")}`, e.runId, e.selId, e.at, e.sensorType, e.event, e.severity]),
     ["runId", "selId"],
   );
+}
+
+/** The runs' reading counts and latest reading times, one UPDATE … FROM (VALUES …) for the batch. */
+async function bumpCounters(tx: Tx, provider: TProvider, rows: [string, number, Date][]): Promise<void> {
+  if (rows.length === 0) return;
+  const params: (string | number | Date)[] = [];
+  let n = 0;
+  const ph = (type: string) => (provider === "postgresql" ? `$${++n}::${type}` : "?");
+  const values = rows.map(([id, k, at]) => (params.push(id, k, at), `(${ph("text")},${ph("int")},${ph("timestamp(3)")})`)).join(",");
+  const latest = provider === "postgresql" ? `GREATEST(COALESCE("BurnInRun"."lastSampleAt", v.at), v.at)` : `MAX(COALESCE("BurnInRun"."lastSampleAt", v.at), v.at)`;
+  await tx.$executeRawUnsafe(`WITH v(id, k, at) AS (VALUES ${values}) UPDATE "BurnInRun" SET "samples" = "BurnInRun"."samples" + v.k, "lastSampleAt" = ${latest} FROM v WHERE "BurnInRun"."id" = v.id`, ...params);
 }
 
 type TCell = string | number | Date | Uint8Array | null;
@@ -600,7 +611,7 @@ export async function recordResult(deps: TDeps, tokenRunId: string, input: z.inp
 
 // ---------------------------------------------------------------- reading
 
-async function rowsFor(deps: TDeps, runs: TRunRecord[]): Promise<TRunRow[]> {
+async function rowsFor(deps: TDeps, runs: Pick<TRunRecord, keyof typeof boardSelect>[]): Promise<TRunRow[]> {
   const ids = await assetIdentities(deps.db, [...new Set(runs.map((r) => r.assetId))]);
   const profiles = await Promise.all([...new Set(runs.map((r) => r.profileId))].map(async (id) => [id, await profileById(deps.db, id)] as const));
   const pmap = new Map(profiles);
@@ -625,11 +636,13 @@ async function rowsFor(deps: TDeps, runs: TRunRecord[]): Promise<TRunRow[]> {
   });
 }
 
+const boardSelect = { id: true, assetId: true, batchId: true, profileId: true, status: true, startedAt: true, endsAt: true, finishedAt: true, samples: true, lastSampleAt: true, failure: true } as const;
+
 /** The board: every running soak, and the most recently finished ones. */
 export async function board(deps: TDeps, opts: { recent?: number } = {}): Promise<TBoard> {
   const [running, recent] = await Promise.all([
-    deps.db.burnInRun.findMany({ where: { status: "RUNNING" }, orderBy: [{ endsAt: "asc" }, { id: "asc" }], take: 2000, select: runSelect }),
-    deps.db.burnInRun.findMany({ where: { status: { not: "RUNNING" } }, orderBy: [{ finishedAt: "desc" }, { id: "desc" }], take: opts.recent ?? 20, select: runSelect }),
+    deps.db.burnInRun.findMany({ where: { status: "RUNNING" }, orderBy: [{ endsAt: "asc" }, { id: "asc" }], take: 2000, select: boardSelect }),
+    deps.db.burnInRun.findMany({ where: { status: { not: "RUNNING" } }, orderBy: [{ finishedAt: "desc" }, { id: "desc" }], take: opts.recent ?? 20, select: boardSelect }),
   ]);
   return { now: deps.clock.now(), running: await rowsFor(deps, running), recent: await rowsFor(deps, recent) };
 }
