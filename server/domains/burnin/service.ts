@@ -611,8 +611,20 @@ export async function recordResult(deps: TDeps, tokenRunId: string, input: z.inp
 
 // ---------------------------------------------------------------- reading
 
+/** Serial and model per asset for the board, kept a few seconds (a board of 1,000 soaks refreshed live would read them on every notice). */
+const labels = new Map<string, { serial: string; model: { name: string }; at: number }>();
+const LABEL_TTL_MS = 10_000;
+
+async function assetLabels(deps: TDeps, assetIds: string[]) {
+  const now = Date.now();
+  const stale = assetIds.filter((id) => (labels.get(id)?.at ?? 0) < now - LABEL_TTL_MS);
+  if (stale.length) for (const [id, a] of await assetIdentities(deps.db, stale)) labels.set(id, { serial: a.serial, model: { name: a.model.name }, at: now });
+  if (labels.size > 20_000) for (const [id, l] of labels) if (l.at < now - LABEL_TTL_MS) labels.delete(id);
+  return labels;
+}
+
 async function rowsFor(deps: TDeps, runs: Pick<TRunRecord, keyof typeof boardSelect>[]): Promise<TRunRow[]> {
-  const ids = await assetIdentities(deps.db, [...new Set(runs.map((r) => r.assetId))]);
+  const ids = await assetLabels(deps, [...new Set(runs.map((r) => r.assetId))]);
   const profiles = await Promise.all([...new Set(runs.map((r) => r.profileId))].map(async (id) => [id, await profileById(deps.db, id)] as const));
   const pmap = new Map(profiles);
   return runs.map((r) => {
