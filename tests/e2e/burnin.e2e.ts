@@ -56,6 +56,7 @@ describe("burn-in on the tablet", () => {
     await signIn(page, web!.url, "tina", PASSWORD, "technician");
     await page.getByRole("link", { name: "Burn-in" }).click();
     await page.waitForURL(/\/burnin$/);
+    await expect.poll(() => page.locator("body").textContent(), { timeout: 10_000 }).toContain("Start a soak");
     const start = page.getByTestId("burnin-start");
     for (const s of SERIALS) await start.getByLabel(s).check();
     await page.getByTestId("burnin-start-button").click();
