@@ -36,6 +36,7 @@ const TABLES = {
   live: ["liveEvent"],
   acceptance: ["satTemplate", "satRun", "satRunAsset", "satResult", "satKpiCursor", "satAssetFact", "satDoaMonth", "satInstall", "satInstallMonth"],
   firmware: ["firmwareObserved", "firmwareHistory", "firmwareCursor", "firmwareBaseline"],
+  burnin: ["burnInProfile", "burnInRun", "burnInSample", "burnInMinute", "burnInEvent", "burnInResult"],
   procurement: ["vendorContact", "vendorModelPrice", "procurementSettings", "rfq", "rfqLine", "rfqVendor", "quote", "quoteLine", "purchaseOrder", "purchaseOrderLine", "purchaseOrderAsset", "capexBudget"],
 };
 /** `db.<table>` / `tx.<table>` / `deps.db.<table>` for every table another domain owns. */

@@ -39,7 +39,7 @@ function callAt(caller: unknown, path: string): TCallable {
 
 /** What a subscription is called with in the walk (an empty input would only test validation). */
 const SUBSCRIPTION_INPUT: Record<string, unknown> = {
-  "live.events": { channels: ["asset", "bmc:some-asset"] },
+  "live.events": { channels: ["asset", "bmc:some-asset", "burnin"] },
 };
 
 /**
@@ -161,6 +161,17 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "acceptance.doa", allowed: ROLES },
   { path: "acceptance.doaEvidence", allowed: ROLES },
   { path: "acceptance.installTime", allowed: ROLES },
+  { path: "burnin.board", allowed: ROLES },
+  { path: "burnin.profiles", allowed: ROLES },
+  { path: "burnin.run", allowed: ROLES },
+  { path: "burnin.charts", allowed: ROLES },
+  { path: "burnin.evidencePdf", allowed: ROLES },
+  { path: "burnin.createProfile", allowed: ["admin", "technician"] },
+  { path: "burnin.start", allowed: ["admin", "technician"] },
+  { path: "burnin.abort", allowed: ["admin", "technician"] },
+  { path: "burnin.decide", allowed: ["admin", "technician"] },
+  { path: "burnin.extend", allowed: ["admin", "technician"] },
+  { path: "burnin.rerun", allowed: ["admin", "technician"] },
 ];
 
 describe("tRPC procedures all declare who may call them", () => {

@@ -10,6 +10,7 @@ import { jobsRouter } from "./domains/jobs/router";
 import { locationsRouter } from "./domains/locations/router";
 import { procurementRouter } from "./domains/procurement/router";
 import { receivingRouter } from "./domains/receiving/router";
+import { burninRouter } from "./domains/burnin/router";
 import { authRouter, usersRouter } from "./domains/users/router";
 import { liveRouter } from "./live/router";
 import { warehouseRouter } from "./domains/warehouse/router";
@@ -29,5 +30,6 @@ export const appRouter = router({
   warehouse: warehouseRouter,
   acceptance: acceptanceRouter,
   firmware: firmwareRouter,
+  burnin: burninRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -350,7 +350,8 @@ export class Agent {
     const first = this.work === null;
     this.work = work;
     const seen = new Set<string>();
-    for (const target of work.targets) {
+    for (const listed of work.targets) {
+      const target = this.watched(listed, work);
       seen.add(target.endpointId);
       const st = this.targets.get(target.endpointId);
       if (target.tlsFingerprint) this.seenFingerprints.delete(target.endpointId);
@@ -367,6 +368,13 @@ export class Agent {
     for (const id of [...this.targets.keys()]) if (!seen.has(id)) this.targets.delete(id);
     if (first) this.log(`agent: ${work.agentId} has ${work.targets.length} target(s)`);
     this.wakeScheduler.notify();
+  }
+
+  /** A target a burn-in run watches is probed at the run's cadence until the run's end. */
+  private watched(target: TAgentTarget, work: TAgentWork): TAgentTarget {
+    const now = this.clock.now();
+    const watch = (work.watches ?? []).find((w) => w.endpointId === target.endpointId && Date.parse(w.until) > now);
+    return watch ? { ...target, intervalSec: Math.min(target.intervalSec, watch.intervalSec) } : target;
   }
 
   private async workLoop(): Promise<void> {
@@ -473,7 +481,7 @@ export class Agent {
       this.log(`agent: cannot journal an observation of ${target.endpointId}: ${oneLine(err)}`);
     }
     st.failures = reason === undefined ? 0 : st.failures + 1;
-    st.due = started + this.interval(target, st.failures, reason);
+    st.due = started + this.interval(st.target, st.failures, reason); // the current target: its interval may have changed meanwhile (a burn-in watch)
     st.running = false;
     return obs;
   }

@@ -19,6 +19,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     { href: "/sat", label: "SAT" },
     { href: "/kpis", label: "KPIs" },
     ...(["admin", "firmware", "technician", "viewer"].includes(me.role) ? [{ href: "/firmware", label: "Firmware" }] : []),
+    { href: "/burnin", label: "Burn-in" },
     { href: "/places", label: "Setup" },
     ...(me.can.administer ? [{ href: "/admin", label: "Admin" }] : []),
   ];

@@ -36,11 +36,26 @@ export const ZAgentTarget = z.object({
 });
 export type TAgentTarget = z.infer<typeof ZAgentTarget>;
 
+/**
+ * A burn-in run watching one BMC: the agent probes that target every `intervalSec` (instead of the
+ * target's own interval) until `until`. The readings come back as ordinary bmc.probe observations,
+ * judged by the server against the run by their observedAt.
+ */
+export const ZBurnInWatch = z.object({
+  runId: z.string().min(1),
+  endpointId: z.string().min(1),
+  intervalSec: z.number().int().min(1).max(3_600),
+  until: z.string().datetime(),
+});
+export type TBurnInWatch = z.infer<typeof ZBurnInWatch>;
+
 export const ZAgentWork = z.object({
   agentId: z.string(),
   siteId: z.string().nullable(),
   pollIntervalSec: z.number().int().min(1),
   targets: z.array(ZAgentTarget),
+  /** burn-in runs watching some of the targets (older servers send none) */
+  watches: z.array(ZBurnInWatch).optional(),
 });
 export type TAgentWork = z.infer<typeof ZAgentWork>;
 

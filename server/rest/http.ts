@@ -69,8 +69,8 @@ export async function handleRest(req: Request, deps: TDeps): Promise<Response> {
 
   const token = bearer(req.headers);
   if (!token) return json(401, errorBody("UNAUTHORIZED", "Send an API token: Authorization: Bearer <token>."), { "www-authenticate": "Bearer" });
-  const actor = await actorFromApiToken(deps, token);
-  if (!actor) return json(401, errorBody("UNAUTHORIZED", "The API token is unknown, revoked or expired."), { "www-authenticate": "Bearer" });
+  const actor = route.auth ? await route.auth.actor(deps, token) : await actorFromApiToken(deps, token);
+  if (!actor) return json(401, errorBody("UNAUTHORIZED", route.auth ? `The token is not valid for ${route.operationId}: ${route.auth.description}` : "The API token is unknown, revoked or expired."), { "www-authenticate": "Bearer" });
   if (!route.roles.includes(actor.role)) return json(403, errorBody("FORBIDDEN", `This token's role (${actor.role}) may not call ${route.operationId}.`));
 
   try {

@@ -36,6 +36,7 @@ export function openApiDocument(): JsonSchema {
   if (cached) return cached;
   const errorRef = { $ref: "#/components/schemas/Error" };
   const paths: Record<string, Record<string, unknown>> = {};
+  const schemes: Record<string, unknown> = { bearer: { type: "http", scheme: "bearer" } };
   for (const r of ROUTES) {
     const parameters: unknown[] = [];
     for (const [where, obj] of [["path", r.params], ["query", r.query]] as const) {
@@ -67,14 +68,16 @@ export function openApiDocument(): JsonSchema {
       ...(r.body && r.rawBody ? { requestBody: { required: true, description: r.rawBody.description, content: { "application/json": { schema: { type: "string", description: r.rawBody.description } } } } } : {}),
       ...(r.body && !r.rawBody ? { requestBody: { required: true, content: { "application/json": { schema: schema(r.body, "input") }, ...(r.textBody ? { [r.textBody.contentType]: { schema: { type: "string", description: `The raw body; then the query parameters ${Object.keys(r.textBody.query.shape).join(", ")} are required` } } } : {}) } } } : {}),
       responses,
+      ...(r.auth ? { security: [{ [r.auth.scheme]: [] }], description: `${r.auth.description} Roles: ${r.roles.join(", ")}` } : {}),
     };
+    if (r.auth) schemes[r.auth.scheme] = { type: "http", scheme: "bearer", description: r.auth.description };
   }
   cached = {
     openapi: "3.1.0",
     info: { title: "IronLedger API", version: "1.0.0", description: "Datacenter hardware lifecycle and CMDB. Authenticate with an API token created by an administrator: `Authorization: Bearer ilt_…`." },
     servers: [{ url: "/api/v1" }],
     security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } }, schemas: { Error: schema(ZError, "output") } },
+    components: { securitySchemes: schemes, schemas: { Error: schema(ZError, "output") } },
     paths,
   };
   return cached;

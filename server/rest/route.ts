@@ -15,6 +15,8 @@ export interface TRoute {
   operationId: string;
   summary: string;
   roles: readonly TRole[];
+  /** a token of the route's own instead of an API token (e.g. a burn-in run's results token): the actor it names, or null (401) */
+  auth?: { scheme: string; description: string; actor(deps: TDeps, token: string): Promise<TActor | null> };
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;

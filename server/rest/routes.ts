@@ -11,8 +11,9 @@ import { firmwareRestRoutes } from "../domains/firmware/rest";
 import { procurementRestRoutes } from "../domains/procurement/rest";
 import { receivingRestRoutes } from "../domains/receiving/rest";
 import { warehouseRestRoutes } from "../domains/warehouse/rest";
+import { burninRestRoutes } from "../domains/burnin/rest";
 import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes, ...firmwareRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes, ...firmwareRestRoutes, ...burninRestRoutes];

@@ -450,8 +450,8 @@ export async function disposeCancelledOrder(tx: Tx, deps: TDeps, actor: TActor, 
 
 /**
  * For other domains (they reach the lifecycle through this service): the moves inside a caller's
- * transaction, Prisma (SAT sign-off: SAT → IN_SERVICE with the run) or driver-level (receiving), and
- * retryableDbError: a database too busy to answer in time, as 503 UNAVAILABLE.
+ * transaction, Prisma (SAT sign-off: SAT → IN_SERVICE with the run; burn-in) or driver-level
+ * (receiving), and retryableDbError: a database too busy to answer in time, as 503 UNAVAILABLE.
  */
 export { newRowId, retryableDbError, transitionInTx, transitionPg, transitionSqlite } from "./lifecycle";
 export { STATUS_META } from "./status";

@@ -35,6 +35,7 @@ import { AGENT_TOKEN_PREFIX } from "./service";
 import { insertObservations, lastObserved, rowIds, updateEndpoints, type TEndpointChange } from "./ingest-sql";
 import { pgIngest, sqliteIngest, type TBatchReads, type TBatchWrites, type TStateReads } from "./ingest-driver";
 import type { TFindingKind } from "./schema";
+import { burnInIngest, burnInWatched, burnInWatches } from "../burnin/service";
 
 /** how often an agent asks for its work again */
 export const AGENT_POLL_INTERVAL_SEC = 60;
@@ -93,7 +94,7 @@ export async function agentWork(deps: TDeps, agent: TAgentIdentity): Promise<TAg
     }
     targets.push({ endpointId: r.id, assetId: r.assetId, protocol: r.protocol as TAgentTarget["protocol"], address: r.address, username: r.username, password, intervalSec: r.intervalSec, allowCipherZero: r.allowCipherZero, tlsFingerprint: r.tlsFingerprint });
   }
-  return ZAgentWork.parse({ agentId: agent.id, siteId: agent.siteId, pollIntervalSec: AGENT_POLL_INTERVAL_SEC, targets });
+  return ZAgentWork.parse({ agentId: agent.id, siteId: agent.siteId, pollIntervalSec: AGENT_POLL_INTERVAL_SEC, targets, watches: await burnInWatches(deps, agent.id) });
 }
 
 interface TEndpointState {
@@ -129,8 +130,10 @@ export async function ingestObservations(deps: TDeps, agent: TAgentIdentity, inp
   const now = deps.clock.now();
   const newRowId = rowIds();
   const rows = batch.observations.map((o) => observationRow(o, agent.id, now, newRowId));
-  // a command's result goes through commands.ts (Prisma, in the batch's transaction); everything else through the driver
-  const writer = batch.observations.some((o) => o.kind === "bmc.command") ? undefined : hotWriter(deps.db);
+  // a command's result goes through commands.ts (Prisma, in the batch's transaction), and so do the samples of BMCs
+  // watched by a running burn-in (burnin/service.ts writes them in the batch's transaction); everything else through the driver
+  const viaPrisma = batch.observations.some((o) => o.kind === "bmc.command") || (await burnInWatched(deps, [...new Set(batch.observations.map((o) => o.endpointId))]));
+  const writer = viaPrisma ? undefined : hotWriter(deps.db);
   for (let attempt = 0; ; attempt++) {
     try {
       const accepted = writer
@@ -328,6 +331,7 @@ async function storeBatch(deps: TDeps, agent: TAgentIdentity, now: Date, observa
       const links = await nextObservationLinks(tx, deps.provider, rows);
       const state: TStateReads = { latest, identities: await assetIdentities(tx, probedAssets), findings: await knownFindings(tx, touched) };
       await insertObservations(tx, deps.provider, rows.map((r, i) => ({ ...r, ...links[i]! })));
+      await burnInIngest(tx, deps.provider, fresh); // burn-in samples of watched BMCs, in this transaction
       const r = batchReconciler(now, owned, state, newRowId);
       const flush = async () => {
         await updateEndpoints(tx, deps.provider, r.pending);

@@ -15,6 +15,7 @@ import type { z } from "zod";
 import { ZBmcProbeResult, type TBmcProbeResult, type TBmcTarget } from "../../contracts/bmc";
 import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
+import type { Db, Tx } from "../../db/client";
 import { randomToken, sha256 } from "../../auth/password";
 import { invalidateTokenCache } from "../../auth/token-cache";
 import { openEndpointPassword, sealEndpointPassword } from "./credentials";
@@ -481,3 +482,16 @@ export async function probeFirmwareAfter(deps: TDeps, afterSeq: number, take: nu
   }
   return { lastSeq: rows[rows.length - 1]!.chainSeq!, items };
 }
+/** The BMC endpoint of each asset that has one (burn-in: which agent watches which asset). */
+export async function endpointsOfAssets(db: Db | Tx, assetIds: string[]): Promise<Map<string, { id: string; agentId: string | null }>> {
+  if (assetIds.length === 0) return new Map();
+  const rows = await db.bmcEndpoint.findMany({ where: { assetId: { in: assetIds } }, select: { id: true, assetId: true, agentId: true } });
+  return new Map(rows.map((r) => [r.assetId, { id: r.id, agentId: r.agentId }]));
+}
+
+/** The endpoints an agent polls (burn-in: the runs it watches). */
+export async function endpointIdsOfAgent(db: Db | Tx, agentId: string): Promise<string[]> {
+  return (await db.bmcEndpoint.findMany({ where: { agentId }, select: { id: true } })).map((r) => r.id);
+}
+
+export { queueCommand, listCommands } from "./commands";
