@@ -29,6 +29,14 @@ export default async function DoaEvidencePage({ params }: { params: Promise<{ as
         {e.burnIn ? (
           <>
             <p>{e.burnIn.summary}</p>
+            {e.burnIn.runId && (
+              <p>
+                <Link className="text-blue-800 underline" href={`/burnin/${e.burnIn.runId}`}>The burn-in run</Link> ·{" "}
+                <a className="text-blue-800 underline" href={`/api/burnin/evidence?runId=${e.burnIn.runId}`}>
+                  evidence (PDF)
+                </a>
+              </p>
+            )}
             {e.burnIn.details && <pre className="overflow-x-auto rounded bg-slate-100 p-2 text-sm">{JSON.stringify(e.burnIn.details, null, 2)}</pre>}
           </>
         ) : (
