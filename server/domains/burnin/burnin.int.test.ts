@@ -84,7 +84,7 @@ describe("burn-in against real BMCs through the real agent (SQLite)", () => {
     }
     server = await startAgentApiServer({
       handler: (req) => {
-        if (new URL(req.url).pathname.endsWith("/work")) workFetches++;
+        if (new URL(req.url).pathname.split("/").pop() === "work") workFetches++; // the agent asking for its work
         return handleAgentApi(req, deps);
       },
     });
