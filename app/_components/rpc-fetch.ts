@@ -33,16 +33,13 @@ export function isSessionEnded(code: string | null | undefined): boolean {
   return code === "UNAUTHORIZED" && typeof window !== "undefined" && window.location.pathname !== "/login";
 }
 
-let leavingForSignIn = false;
-
 /**
- * A session that expired while the page was open: sign in again and come back
- * here. Once per page: several calls refused together (a form's submit and the
- * live stream) start one navigation, not one that aborts the other.
+ * A session that expired while the page was open: sign in again and come back here. Several calls
+ * refused together may each start the same navigation; the last one wins, and the page lands on
+ * sign-in either way (a once-only flag would strand the page if its first navigation were aborted).
  */
 export function onUnauthorizedCode(code: string | null | undefined): void {
-  if (!isSessionEnded(code) || leavingForSignIn) return;
-  leavingForSignIn = true;
+  if (!isSessionEnded(code)) return;
   window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
 }
 

@@ -8,9 +8,9 @@ import { rpcMutation } from "./rpc-fetch";
 export function NavLinks({ items }: { items: { href: string; label: string }[] }) {
   const pathname = usePathname();
   return (
-    <nav className="flex flex-wrap gap-1 min-w-0" aria-label="Sections">
+    <nav className="flex gap-1 min-w-0 overflow-x-auto" aria-label="Sections">
       {items.map((n) => (
-        <Link key={n.href} href={n.href} aria-current={pathname.startsWith(n.href) ? "page" : undefined} className={`rounded-lg px-3 min-h-11 inline-flex items-center ${pathname.startsWith(n.href) ? "bg-slate-700" : "hover:bg-slate-800"}`}>
+        <Link key={n.href} href={n.href} aria-current={pathname.startsWith(n.href) ? "page" : undefined} className={`shrink-0 whitespace-nowrap rounded-lg px-3 min-h-11 inline-flex items-center ${pathname.startsWith(n.href) ? "bg-slate-700" : "hover:bg-slate-800"}`}>
           {n.label}
         </Link>
       ))}

@@ -67,7 +67,8 @@ describe("receiving on the tablet", () => {
     const page = await tabletPage(browser);
     await signIn(page, web.url, "wendy", PASSWORD, "warehouse");
     await page.getByRole("link", { name: "Warehouse" }).click();
-    await page.waitForURL(/\/warehouse\/receiving$/);
+    await page.waitForURL(/\/warehouse$/);
+    await page.goto(`${web.url}/warehouse/receiving`);
     await page.getByTestId(`receive-${poNumber}`).click();
     await page.waitForURL(/\/warehouse\/receiving\/[^/]+$/);
     const receiptUrl = page.url();

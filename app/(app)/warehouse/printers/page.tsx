@@ -41,10 +41,11 @@ export default function PrintersPage() {
     mutationFn: async (list: string[]) => {
       const ids: string[] = [];
       for (const code of list) {
-        const r = await qc.fetchQuery(trpc.assets.list.queryOptions({ q: code, pageSize: 5 }));
-        const hit = r.items.find((a) => a.assetTag === code.toUpperCase() || a.serial === code.toUpperCase());
-        if (!hit) throw new Error(`No asset with tag or serial ${code}.`);
-        ids.push(hit.id);
+        // exactly as a scan finds it: the asset whose tag or serial this is
+        const hits = await qc.fetchQuery(trpc.assets.byCode.queryOptions({ code }));
+        if (hits.length === 0) throw new Error(`No asset with tag or serial ${code}.`);
+        if (hits.length > 1) throw new Error(`${code} is the serial of ${hits.length} assets (of different manufacturers): scan its asset tag instead.`);
+        ids.push(hits[0]!.id);
       }
       return ids;
     },
