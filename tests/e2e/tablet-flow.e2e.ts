@@ -94,6 +94,8 @@ async function endSession(page: Page): Promise<void> {
 async function reachSignIn(page: Page, timeout = 20_000): Promise<void> {
   await expect.poll(() => /\/login\?next=/.test(page.url()), { timeout }).toBe(true);
   await expect.poll(() => page.getByLabel("User name").count(), { timeout }).toBe(1);
+  // the sign-in page loaded whole (its form hydrated) before anyone types into it
+  await page.waitForLoadState("load", { timeout });
 }
 
 /** Flags (in sessionStorage, across navigations) a page that shows a signed-in header and "Sign in first" at once. */
