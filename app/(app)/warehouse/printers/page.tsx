@@ -1,5 +1,6 @@
 "use client";
 /** Labels and printers: download a batch of asset or bin labels (PDF or ZPL), print to a label printer, manage printers (admins). */
+import { downloadFile } from "../../../_components/ui/download";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ErrorBox, OkBox } from "../../../_components/ui/form";
@@ -7,17 +8,6 @@ import { useTRPC } from "../../../_components/trpc";
 
 type TStock = "2x1" | "4x6" | "a4";
 
-function download(file: { filename: string; contentType: string; base64: string }) {
-  const bytes = Uint8Array.from(atob(file.base64), (ch) => ch.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: file.contentType }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = file.filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export default function PrintersPage() {
   const trpc = useTRPC();
@@ -32,7 +22,7 @@ export default function PrintersPage() {
   const [format, setFormat] = useState<"pdf" | "zpl">("pdf");
   const [printerId, setPrinter] = useState("");
   const [ok, setOk] = useState<string | null>(null);
-  const batch = useMutation(trpc.warehouse.labelBatch.mutationOptions({ onSuccess: (f) => { download(f); setOk(`Downloaded ${f.labels} label(s): ${f.filename}`); } }));
+  const batch = useMutation(trpc.warehouse.labelBatch.mutationOptions({ onSuccess: (f) => { downloadFile(f); setOk(`Downloaded ${f.labels} label(s): ${f.filename}`); } }));
   const print = useMutation(trpc.warehouse.print.mutationOptions({ onSuccess: async (j) => { setOk(`Queued ${j.labels} label(s) for printing.`); await qc.invalidateQueries({ queryKey: trpc.warehouse.printJobs.queryKey() }); } }));
   const [pf, setPf] = useState({ name: "", host: "", port: "9100", language: "zpl" as "zpl" | "pdf" });
   const save = useMutation(trpc.warehouse.savePrinter.mutationOptions({ onSuccess: async () => { setPf({ name: "", host: "", port: "9100", language: "zpl" }); await qc.invalidateQueries({ queryKey: trpc.warehouse.printers.queryKey() }); } }));

@@ -9,6 +9,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { rpcMutation, rpcQuery, RpcError, errorMessage } from "../../../../_components/rpc-fetch";
 import { useLive } from "../../../../_components/live";
+import { downloadFile } from "../../../../_components/ui/download";
 import type { TReceiptOut, TScanOut } from "@/server/domains/receiving/schema";
 import { createFlusher, enqueue, newClientScanId, nextSeq, pending, type TQueuedScan, type TSendResult } from "../_lib/scan-queue";
 import { CameraScanner } from "./camera";
@@ -173,13 +174,7 @@ export function ReceivingStation({ initial }: { initial: TReceiptOut }) {
     try {
       // the label batch as the signed-in user (the REST /labels/batch takes API tokens): a PDF of 2"×1" labels
       const file = await rpcMutation<{ filename: string; contentType: string; base64: string }>("warehouse.labelBatch", { assetIds: receipt.receivedAssetIds, format: "pdf", stock: "2x1" });
-      const bytes = Uint8Array.from(atob(file.base64), (ch) => ch.charCodeAt(0));
-      const url = URL.createObjectURL(new Blob([bytes], { type: file.contentType }));
-      const a = Object.assign(document.createElement("a"), { href: url, download: file.filename });
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadFile(file);
     } catch (e) {
       setError(errorMessage(e));
     }
