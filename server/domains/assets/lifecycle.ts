@@ -80,6 +80,23 @@ export function allowedTransitions(s: TAssetState, role: TRole): TAssetStatus[] 
   return nextStatuses(s).filter((to) => rolesFor(s, to).includes(role));
 }
 
+/** A domain step that alone may make some moves (see STEP_ONLY). */
+export type TLifecycleStep = "placement" | "sanitisation" | "disposal";
+
+/**
+ * Moves that need what a domain's own step records and checks in the same transaction (RACKED needs a
+ * rack and U; SANITIZED needs evidence per storage device; DISPOSED needs a disposal batch). The
+ * generic status change (tRPC `assets.transition`, REST) refuses them and names the step; the owning
+ * domain calls transitionInTx / transitionSqlite / transitionPg with `{ step }`. Keyed by target status;
+ * `where` tells a person where to find the step.
+ */
+export const STEP_ONLY: Partial<Record<TAssetStatus, { step: TLifecycleStep; where: string }>> = {};
+
+/** Options a domain step passes to the in-transaction transitions. */
+export interface TMoveOptions {
+  step?: TLifecycleStep;
+}
+
 /** A failure before the first IN_SERVICE is dead on arrival (KPI: DOA rate). */
 export function isDoaFailure(fromStatus: TAssetStatus, everInService: boolean): boolean {
   return !everInService && ["RECEIVED", "BURN_IN", "RACKED", "CABLED", "SAT"].includes(fromStatus);
@@ -116,7 +133,7 @@ class StaleAssetError extends AppError {
 }
 
 /** The checks every transition passes, on the asset as read inside its transaction: it exists, the caller is not behind, the move exists, the role may make it. */
-function checkMove(asset: TAssetRow | null | undefined, actor: TActor, input: TTransitionInput): { asset: TAssetRow; name: string; state: TAssetState } {
+function checkMove(asset: TAssetRow | null | undefined, actor: TActor, input: TTransitionInput, opts: TMoveOptions = {}): { asset: TAssetRow; name: string; state: TAssetState } {
   if (!asset) throw new AppError("NOT_FOUND", `No asset with id ${input.assetId}.`);
   const name = displayName(asset);
   const state: TAssetState = { status: asset.status as TAssetStatus, heldStatus: (asset.heldStatus as TAssetStatus | null) ?? null };
@@ -132,6 +149,12 @@ function checkMove(asset: TAssetRow | null | undefined, actor: TActor, input: TT
   if (!rolesFor(state, input.to).includes(actor.role)) {
     throw new AppError("FORBIDDEN", `Your role (${actor.role}) may not move an asset from ${STATUS_META[state.status].label} to ${STATUS_META[input.to].label}.`, {
       details: { assetId: asset.id, status: state.status, attempted: input.to },
+    });
+  }
+  const only = STEP_ONLY[input.to];
+  if (only && opts.step !== only.step) {
+    throw new AppError("INVALID_TRANSITION", `Asset ${name} moves to ${STATUS_META[input.to].label} only through ${only.where}, which records what the move needs; nothing was changed.`, {
+      details: { assetId: asset.id, status: state.status, attempted: input.to, step: only.step },
     });
   }
   return { asset, name, state };
@@ -236,10 +259,10 @@ export function retryableDbError(e: unknown): AppError | null {
 }
 
 /** The same transition inside the caller's transaction (a purchase order's cancellation moves its assets with it). */
-export async function transitionInTx(tx: Tx, provider: TProvider, clock: TClock, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
+export async function transitionInTx(tx: Tx, provider: TProvider, clock: TClock, actor: TActor, input: TTransitionInput, opts: TMoveOptions = {}): Promise<TTransitionResult> {
   ZTransitionPayload.optional().parse(input.payload);
   const row = await tx.asset.findUnique({ where: { id: input.assetId }, select: { id: true, serial: true, assetTag: true, status: true, heldStatus: true, version: true } });
-  const { asset, name, state } = checkMove(row, actor, input);
+  const { asset, name, state } = checkMove(row, actor, input, opts);
   const at = clock.now();
   const heldStatus = input.to === "QUARANTINE" ? state.status : null;
   const updated = await tx.asset.updateMany({
@@ -291,8 +314,8 @@ const SQ = {
  * that writes more in the same transaction (receiving binds a serial, then moves the asset). The caller
  * pokes the local hubs after its commit (pokeLocalHubs).
  */
-export function transitionSqlite(tx: TSqliteTx, clock: TClock, actor: TActor, input: TTransitionInput): TTransitionResult {
-  const { asset, name, state } = checkMove(tx.get<TAssetRow>(SQ.asset, [input.assetId]), actor, input);
+export function transitionSqlite(tx: TSqliteTx, clock: TClock, actor: TActor, input: TTransitionInput, opts: TMoveOptions = {}): TTransitionResult {
+  const { asset, name, state } = checkMove(tx.get<TAssetRow>(SQ.asset, [input.assetId]), actor, input, opts);
   const at = clock.now();
   const t = sqliteTime(at);
   const heldStatus = input.to === "QUARANTINE" ? state.status : null;
@@ -344,8 +367,8 @@ const PQ = {
 };
 
 /** The PostgreSQL transition inside a caller's driver-level transaction; it takes the audit and event chain locks, which the caller then holds too. */
-export async function transitionPg(tx: TPgTx, clock: TClock, actor: TActor, input: TTransitionInput): Promise<TTransitionResult> {
-  const { asset, name, state } = checkMove((await tx.query<TAssetRow>(PQ.asset, [input.assetId])).rows[0], actor, input);
+export async function transitionPg(tx: TPgTx, clock: TClock, actor: TActor, input: TTransitionInput, opts: TMoveOptions = {}): Promise<TTransitionResult> {
+  const { asset, name, state } = checkMove((await tx.query<TAssetRow>(PQ.asset, [input.assetId])).rows[0], actor, input, opts);
   const at = clock.now();
   const t = pgTime(at);
   const heldStatus = input.to === "QUARANTINE" ? state.status : null;
