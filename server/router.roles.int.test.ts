@@ -167,6 +167,7 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "burnin.charts", allowed: ROLES },
   { path: "burnin.evidencePdf", allowed: ROLES },
   { path: "burnin.createProfile", allowed: ["admin", "technician"] },
+  { path: "burnin.receipts", allowed: ["admin", "technician"] },
   { path: "burnin.start", allowed: ["admin", "technician"] },
   { path: "burnin.abort", allowed: ["admin", "technician"] },
   { path: "burnin.decide", allowed: ["admin", "technician"] },

@@ -29,6 +29,10 @@ export const CAPABILITIES = {
   decideFindings: ["bmc.decideFinding", ["admin", "technician"]],
   /** Switch a server's power through its BMC */
   power: ["bmc.power", ["admin", "technician"]],
+  /** Start burn-in soaks (and judge, abort, extend, re-run them) */
+  startSoaks: ["burnin.start", ["admin", "technician"]],
+  /** Write burn-in profiles (new profiles and new versions) */
+  editSoakProfiles: ["burnin.createProfile", ["admin", "technician"]],
 } as const satisfies Record<string, readonly [string, readonly TRole[]]>;
 
 export type TCapability = keyof typeof CAPABILITIES;

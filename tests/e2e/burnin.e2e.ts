@@ -14,6 +14,7 @@ import { migrate } from "../../server/db/migrate";
 import { createUser } from "../../server/domains/users/service";
 import { createAsset } from "../../server/domains/assets/service";
 import { createProfile } from "../../server/domains/burnin/service";
+import { axeViolations } from "../harness/axe";
 import { launchChromium, signIn, tabletPage } from "../harness/browser";
 import { seedCatalog } from "../harness/fixtures";
 import { startWeb, type TWebServer } from "../harness/web";
@@ -105,4 +106,41 @@ describe("burn-in on the tablet", () => {
     expect(res.status()).toBe(200);
     expect((await res.body()).subarray(0, 5).toString()).toBe("%PDF-");
   }, 90_000);
+
+  it("writes the next version of a profile in the editor; a duplicate rule id is answered next to the rules", async () => {
+    const page = await tabletPage(browser!);
+    await signIn(page, web!.url, "tina", PASSWORD, "technician");
+    await page.goto(`${web!.url}/burnin`);
+    await page.getByTestId("burnin-profiles-link").click();
+    await page.waitForURL(/\/burnin\/profiles$/);
+    await page.getByTestId("burnin-profile-next-r760-soak").click();
+    await page.waitForURL(/from=/);
+    const form = page.getByTestId("burnin-profile-form");
+    expect(await page.getByTestId("profile-name").inputValue()).toBe("r760-soak");
+    expect(await page.getByTestId("profile-duration").inputValue()).toBe("48");
+    await page.getByTestId("profile-duration").fill("24");
+    // two sensor rules with the same id: refused, nothing saved
+    await page.getByTestId("profile-sensor-rules-add").click();
+    await page.getByTestId("profile-sensor-rules-add").click();
+    const ids = page.getByTestId("sensor-rule-id");
+    const names = page.getByTestId("sensor-rule-name");
+    const above = page.getByTestId("sensor-rule-above");
+    for (const i of [0, 1]) {
+      await ids.nth(i).fill("inlet-hot");
+      await names.nth(i).fill("inlet");
+      await above.nth(i).fill("35");
+    }
+    await page.getByTestId("profile-save").click();
+    await expect.poll(() => form.getByTestId("error-box").textContent().catch(() => ""), { timeout: 10_000 }).toContain("Two rules share the id inlet-hot");
+    expect(await axeViolations(page)).toEqual([]);
+    await ids.nth(1).fill("cpu-hot");
+    await names.nth(1).fill("cpu");
+    await above.nth(1).fill("90");
+    await page.getByTestId("profile-save").click();
+    await page.waitForURL(/\/burnin\/profiles$/);
+    const v2 = page.getByTestId("burnin-profile-r760-soak-v2");
+    await expect.poll(() => v2.textContent().catch(() => ""), { timeout: 10_000 }).toContain("24 h");
+    expect(await v2.textContent()).toContain("2 sensor");
+    expect(await page.getByTestId("burnin-profile-r760-soak-v1").textContent()).toContain("48 h");
+  }, 60_000);
 });

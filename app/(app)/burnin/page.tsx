@@ -1,6 +1,6 @@
 /** The burn-in board: every running soak (time left, readings, the first failing rule), live; recent results; start a soak. */
 import Link from "next/link";
-import { load } from "../../_lib/server-trpc";
+import { load, requireMe } from "../../_lib/server-trpc";
 import { ErrorBox } from "../../_components/ui/form";
 import { LiveRefresh } from "../../_components/live-refresh";
 import { StartForm } from "../../_components/burnin/forms";
@@ -11,22 +11,32 @@ const left = (ms: number) => (ms <= 0 ? "due" : ms < 3_600_000 ? `${Math.ceil(ms
 const at = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).replace("T", " ") : "—");
 const BADGE: Record<string, string> = { RUNNING: "bg-sky-100 text-sky-900", PASSED: "bg-green-100 text-green-900", FAILED: "bg-red-100 text-red-900", ABORTED: "bg-slate-200 text-slate-800" };
 
-export default async function BurnInBoard() {
+export default async function BurnInBoard({ searchParams }: { searchParams: Promise<{ receiptId?: string }> }) {
+  const sp = await searchParams;
+  const me = await requireMe();
+  const canStart = me.can.startSoaks;
   const r = await load(async (api) => {
-    const [board, me] = await Promise.all([api.burnin.board(), api.auth.me()]);
-    const canStart = ["admin", "technician"].includes(me.role);
-    const [profiles, received, locations] = canStart
-      ? await Promise.all([api.burnin.profiles({ latestOnly: true }), api.assets.list({ status: ["RECEIVED"], pageSize: 200 }), api.locations.list({})])
-      : [[], { items: [] }, []];
-    return { board, canStart, profiles, received, locations };
+    const [board, profiles, received, locations, receipts] = await Promise.all([
+      api.burnin.board(),
+      canStart ? api.burnin.profiles({ latestOnly: true }) : [],
+      canStart ? api.assets.list({ status: ["RECEIVED"], pageSize: 200 }) : { items: [] },
+      canStart ? api.locations.list({}) : [],
+      canStart ? api.burnin.receipts() : [],
+    ]);
+    return { board, profiles, received, locations, receipts };
   });
   if (!r.ok) return <ErrorBox>{r.message}</ErrorBox>;
-  const { board, canStart, profiles, received, locations } = r.data;
+  const { board, profiles, received, locations, receipts } = r.data;
   const now = new Date(board.now).getTime();
   return (
     <div className="space-y-4">
       <LiveRefresh channels="burnin" throttleMs={1000} />
-      <h1 className="text-2xl font-semibold">Burn-in</h1>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="mr-auto text-2xl font-semibold">Burn-in</h1>
+        <Link className="btn btn-secondary" href="/burnin/profiles" data-testid="burnin-profiles-link">
+          Profiles
+        </Link>
+      </div>
       <section className="card p-0 overflow-x-auto">
         <h2 className="font-semibold p-3">Running soaks ({board.running.length})</h2>
         <table className="w-full text-left text-sm" data-testid="burnin-running">
@@ -99,6 +109,8 @@ export default async function BurnInBoard() {
           profiles={profiles.map((p) => ({ id: p.id, label: `${p.name} v${p.version} (${p.family}, ${Math.round(p.spec.durationSec / 3600)} h)` }))}
           assets={received.items.filter((a) => a.model.kind === "SERVER").map((a) => ({ id: a.id, serial: a.serial, model: a.model.name }))}
           locations={locations.map((l) => ({ id: l.id, label: `${l.kind} ${l.code} · ${l.name}` }))}
+          receipts={receipts.map((x) => ({ id: x.receiptId, label: `${x.number} · ${x.servers} server(s) received ${x.createdAt.toISOString().slice(0, 10)}` }))}
+          initialReceiptId={receipts.some((x) => x.receiptId === sp.receiptId) ? sp.receiptId : undefined}
         />
       )}
     </div>

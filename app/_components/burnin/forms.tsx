@@ -10,23 +10,38 @@ import { useState } from "react";
 import { ErrorBox, Field, fieldError, OkBox } from "../ui/form";
 import { useTRPC } from "../trpc";
 
-export function StartForm({ profiles, assets, locations }: { profiles: { id: string; label: string }[]; assets: { id: string; serial: string; model: string }[]; locations: { id: string; label: string }[] }) {
+type TOption = { id: string; label: string };
+
+export function StartForm({ profiles, assets, locations, receipts, initialReceiptId }: { profiles: TOption[]; assets: { id: string; serial: string; model: string }[]; locations: TOption[]; receipts: TOption[]; initialReceiptId?: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [profileId, setProfileId] = useState(profiles[0]?.id ?? "");
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [locationId, setLocationId] = useState("");
+  const [receiptId, setReceiptId] = useState(initialReceiptId ?? "");
   const [ok, setOk] = useState<string | null>(null);
   const start = useMutation(
     trpc.burnin.start.mutationOptions({
       onSuccess: (r) => {
         setOk(`Started ${r.runs.length} soak(s) (batch ${r.batchId}). Results tokens for the burn-in image: ${r.runs.map((x) => `${x.serial} ${x.token}`).join(" · ")}`);
         setChosen(new Set());
+        setReceiptId("");
         router.refresh();
       },
     }),
   );
-  if (profiles.length === 0) return <p className="card p-4 text-sm">No burn-in profile yet: an administrator or technician creates one (API: burnin.createProfile).</p>;
+  if (profiles.length === 0) {
+    return (
+      <p className="card p-4 text-sm">
+        No burn-in profile yet: write one under{" "}
+        <a className="link" href="/burnin/profiles">
+          Profiles
+        </a>{" "}
+        first.
+      </p>
+    );
+  }
+  const any = chosen.size > 0 || !!locationId || !!receiptId;
   return (
     <form
       className="card p-4 space-y-3"
@@ -34,7 +49,7 @@ export function StartForm({ profiles, assets, locations }: { profiles: { id: str
       onSubmit={(e) => {
         e.preventDefault();
         setOk(null);
-        start.mutate({ profileId, assetIds: chosen.size ? [...chosen] : undefined, locationId: locationId || undefined });
+        start.mutate({ profileId, assetIds: chosen.size ? [...chosen] : undefined, locationId: locationId || undefined, receiptId: receiptId || undefined });
       }}
     >
       <h2 className="text-lg font-semibold">Start a soak</h2>
@@ -54,6 +69,16 @@ export function StartForm({ profiles, assets, locations }: { profiles: { id: str
             {locations.map((l) => (
               <option key={l.id} value={l.id}>
                 {l.label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Or the servers a receipt brought in" hint="those still Received" error={fieldError(start.error, "receiptId")}>
+          <select className="input" value={receiptId} onChange={(e) => setReceiptId(e.target.value)} data-testid="burnin-receipt">
+            <option value="">(no receipt)</option>
+            {receipts.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.label}
               </option>
             ))}
           </select>
@@ -82,8 +107,8 @@ export function StartForm({ profiles, assets, locations }: { profiles: { id: str
       )}
       {start.error && <ErrorBox error={start.error} />}
       {ok && <OkBox>{ok}</OkBox>}
-      <button className="btn btn-primary min-h-11" disabled={start.isPending || (!chosen.size && !locationId)} data-testid="burnin-start-button">
-        Start {chosen.size ? `${chosen.size} soak(s)` : locationId ? "the location's soaks" : ""}
+      <button className="btn btn-primary min-h-11" disabled={start.isPending || !any} data-testid="burnin-start-button">
+        {start.isPending ? "Starting…" : `Start ${[chosen.size ? `${chosen.size} soak(s)` : "", locationId ? "the location's soaks" : "", receiptId ? "the receipt's soaks" : ""].filter(Boolean).join(" + ")}`}
       </button>
     </form>
   );

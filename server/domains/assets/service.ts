@@ -392,6 +392,13 @@ export async function assetIdentities(db: Db | Tx, assetIds: string[]): Promise<
   );
 }
 
+/** The model kind (SERVER, SWITCH, DIMM …) of each asset; unknown ids are left out. */
+export async function assetKinds(db: Db | Tx, assetIds: string[]): Promise<Map<string, string>> {
+  if (assetIds.length === 0) return new Map();
+  const rows = await db.asset.findMany({ where: { id: { in: assetIds } }, select: { id: true, model: { select: { kind: true } } } });
+  return new Map(rows.map((a) => [a.id, a.model.kind]));
+}
+
 /** The site an asset stands in (its location's site, or the location itself when that is a site); null when it has no location. */
 export async function assetSite(deps: TDeps, assetId: string): Promise<{ id: string; name: string } | null> {
   const a = await deps.db.asset.findUnique({ where: { id: assetId }, select: { locationId: true } });

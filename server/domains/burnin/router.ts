@@ -4,8 +4,8 @@ import { ANY_ROLE } from "../../auth/roles";
 import { procedure, router } from "../../trpc";
 import { renderSvg, sensorOption } from "./charts";
 import { evidencePdf } from "./report";
-import { abortRun, board, createProfile, decideRun, extendRun, listProfiles, rerun, runDetail, startRuns } from "./service";
-import { BURNIN_PROFILE_WRITERS, BURNIN_WRITERS, ZBoard, ZProfile, ZProfileCreate, ZRunAbort, ZRunDecide, ZRunExtend, ZRunId, ZRunRerun, ZRunStart, ZRunStatus, ZRunDetail, ZStartOut } from "./schema";
+import { abortRun, board, createProfile, decideRun, extendRun, listProfiles, receiptBatches, rerun, runDetail, startRuns } from "./service";
+import { BURNIN_PROFILE_WRITERS, BURNIN_WRITERS, ZBoard, ZProfile, ZProfileCreate, ZRunAbort, ZRunDecide, ZRunExtend, ZRunId, ZRunRerun, ZRunStart, ZRunStatus, ZRunDetail, ZReceiptBatches, ZStartOut } from "./schema";
 
 const W = BURNIN_WRITERS;
 
@@ -27,6 +27,7 @@ export const burninRouter = router({
       return run.series.filter((s) => s.points.length > 0).map((s) => ({ sensor: s.sensor.name, svg: renderSvg(sensorOption(s, run.failure?.sensor === s.sensor.name ? failAt : undefined)) }));
     }),
   evidencePdf: procedure(ANY_ROLE).input(ZRunId).output(z.object({ filename: z.string(), contentType: z.string(), base64: z.string() })).query(({ ctx, input }) => evidencePdf(ctx.deps, ctx.actor, input.runId)),
+  receipts: procedure(W).output(ZReceiptBatches).query(({ ctx }) => receiptBatches(ctx.deps)),
   start: procedure(W).input(ZRunStart).output(ZStartOut).mutation(({ ctx, input }) => startRuns(ctx.deps, ctx.actor, input)),
   abort: procedure(W).input(ZRunAbort).output(ZRunStatus).mutation(({ ctx, input }) => abortRun(ctx.deps, ctx.actor, input)),
   decide: procedure(W).input(ZRunDecide).output(ZRunStatus).mutation(({ ctx, input }) => decideRun(ctx.deps, ctx.actor, input)),

@@ -97,10 +97,15 @@ export const ZRunStart = z
     assetIds: z.array(z.string().min(1)).max(1000).optional(),
     /** every RECEIVED asset in this location (a rack, a room, a site) and below */
     locationId: z.string().min(1).optional(),
+    /** every server a receipt received that is still RECEIVED (the batch that just came in) */
+    receiptId: z.string().min(1).optional(),
     reason: z.string().trim().max(500).optional(),
   })
-  .refine((x) => (x.assetIds?.length ?? 0) > 0 || x.locationId, "Choose assets or a location.");
+  .refine((x) => (x.assetIds?.length ?? 0) > 0 || x.locationId || x.receiptId, "Choose assets, a location or a receipt.");
 export type TRunStart = z.input<typeof ZRunStart>;
+
+/** A receipt with servers still RECEIVED: a batch a technician can start from the dock. */
+export const ZReceiptBatches = z.array(z.object({ receiptId: z.string(), number: z.string(), createdAt: z.date(), servers: z.number().int() }));
 
 export const ZRunId = z.object({ runId: z.string().min(1) });
 export const ZReason = z.string().trim().min(3, "Say why (at least 3 characters).").max(500);

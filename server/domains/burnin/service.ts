@@ -28,8 +28,9 @@ import { sha256 } from "../../auth/password";
 import { defineJob, enqueue } from "../../jobs/queue";
 import { publishEvent } from "../../live/publish";
 import { appendAudit } from "../audit/service";
-import { assetIdentities, assetStatuses, listAssets, transitionInTx } from "../assets/service";
+import { assetIdentities, assetKinds, assetStatuses, listAssets, transitionInTx } from "../assets/service";
 import { listLocations } from "../locations/service";
+import { receiptAssets, recentReceiptAssets } from "../receiving/service";
 import { endpointIdsOfAgent, endpointsOfAssets, listCommands, queueCommand } from "../bmc/service";
 import { criteriaProblem, judge, packValues, selRuleFor, sensorType, unpackValues, type TJudgeCycle, type TJudgeSample } from "./judge";
 import {
@@ -122,6 +123,28 @@ async function assetsIn(deps: TDeps, locationId: string): Promise<string[]> {
   return ids;
 }
 
+/** The servers a receipt received that are still RECEIVED; a receipt with none left says so. */
+async function receivedServersOf(deps: TDeps, receiptId: string): Promise<string[]> {
+  const r = await receiptAssets(deps, receiptId);
+  const [kinds, statuses] = await Promise.all([assetKinds(deps.db, r.assetIds), assetStatuses(deps.db, r.assetIds)]);
+  const servers = r.assetIds.filter((id) => kinds.get(id) === "SERVER");
+  const left = servers.filter((id) => statuses.get(id) === "RECEIVED");
+  if (left.length === 0) {
+    throw new AppError("BAD_REQUEST", servers.length ? `Every server receipt ${r.number} received has moved on from Received (${servers.length} in all); there is none left to burn in.` : `Receipt ${r.number} has not received a server yet.`, { fields: { receiptId: ["no RECEIVED servers on this receipt"] } });
+  }
+  return left;
+}
+
+/** The latest receipts that still have RECEIVED servers, with how many: what "start from a receipt" offers. */
+export async function receiptBatches(deps: TDeps) {
+  const receipts = await recentReceiptAssets(deps, 30);
+  const all = [...new Set(receipts.flatMap((r) => r.assetIds))];
+  const [kinds, statuses] = await Promise.all([assetKinds(deps.db, all), assetStatuses(deps.db, all)]);
+  return receipts
+    .map((r) => ({ receiptId: r.id, number: r.number, createdAt: r.createdAt, servers: r.assetIds.filter((id) => kinds.get(id) === "SERVER" && statuses.get(id) === "RECEIVED").length }))
+    .filter((r) => r.servers > 0);
+}
+
 /**
  * Starts a soak for each asset (RECEIVED → BURN_IN, or already BURN_IN after an aborted run), in one
  * transaction: all or none. Each run gets its in-band results token (shown once, here) and its deadline job.
@@ -129,7 +152,7 @@ async function assetsIn(deps: TDeps, locationId: string): Promise<string[]> {
 export async function startRuns(deps: TDeps, actor: TActor, input: TRunStart, opts: { rerunOf?: string } = {}) {
   const parsed = ZRunStart.parse(input);
   const profile = await profileById(deps.db, parsed.profileId);
-  const assetIds = [...new Set([...(parsed.assetIds ?? []), ...(parsed.locationId ? await assetsIn(deps, parsed.locationId) : [])])];
+  const assetIds = [...new Set([...(parsed.assetIds ?? []), ...(parsed.locationId ? await assetsIn(deps, parsed.locationId) : []), ...(parsed.receiptId ? await receivedServersOf(deps, parsed.receiptId) : [])])];
   if (assetIds.length === 0) throw new AppError("BAD_REQUEST", "There is no received server there to burn in.", { fields: { locationId: ["no RECEIVED servers here"] } });
   if (assetIds.length > 1000) throw new AppError("BAD_REQUEST", `That is ${assetIds.length} assets; start at most 1,000 in one batch.`);
   const [ids, statuses, endpoints, running] = await Promise.all([

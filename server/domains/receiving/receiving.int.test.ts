@@ -14,6 +14,7 @@ import { createApiToken, createUser } from "../users/service";
 import { handleRest } from "../../rest/http";
 import { closeReceipt, createReceipt, flagDamaged, getReceipt, importAsn, updateReceivingSettings } from "./service";
 import { scan } from "./scan";
+import { createProfile, startRuns } from "../burnin/service";
 import { flushSyncs } from "./sync";
 
 const DAY = 86_400_000;
@@ -185,6 +186,25 @@ describe.each(DATABASES)("receiving on %s", (provider) => {
     expect(await scan(deps(), wh, rc3.id, { code: "ZZ-1234", clientScanId: sid() })).toMatchObject({ outcome: "po_closed", ok: false });
     expect((await refusal(createReceipt(deps(), wh, { poId: cancelled.id, binId: cat.bin.id }))).message).toMatch(/cancelled; only an issued or partially received PO/);
     expect((await getPurchaseOrder(deps(), cancelled.id)).status).toBe("CANCELLED");
+  });
+
+  it("starts a burn-in batch from a receipt: its servers still Received, not its parts; says so when none is left", async () => {
+    const po = await issuedPo([[cat.server.id, 2], [cat.dimm.id, 1]]);
+    const rc = await createReceipt(deps(), wh, { poId: po.id, binId: cat.bin.id });
+    const [serverLine, dimmLine] = po.lines;
+    const outcomes: string[] = [];
+    for (const [code, poLineId] of [["SNBI0001", serverLine!.id], ["SNBI0002", serverLine!.id], ["DIMMBI0001", dimmLine!.id]] as const) outcomes.push((await scan(deps(), wh, rc.id, { code, poLineId, clientScanId: sid() })).outcome);
+    expect(outcomes).toEqual(["received", "received", "received"]);
+    expect((await getReceipt(deps(), rc.id)).receivedAssetIds).toHaveLength(3);
+    const tech = actor("technician");
+    const profile = await createProfile(deps(), tech, { name: `soak-${provider}`, family: "PowerEdge R7xx", spec: {} });
+    const started = await startRuns(deps(), tech, { profileId: profile.id, receiptId: rc.id, reason: "batch from the dock" });
+    expect(started.runs.map((r) => r.serial).sort()).toEqual(["SNBI0001", "SNBI0002"]);
+    for (const r of started.runs) expect((await getAsset(deps(), r.assetId, "viewer")).status).toBe("BURN_IN");
+    const again = await refusal(startRuns(deps(), tech, { profileId: profile.id, receiptId: rc.id }));
+    expect(again.message).toMatch(new RegExp(`Every server receipt ${rc.number} received has moved on from Received \\(2 in all\\)`));
+    expect(again.fields).toEqual({ receiptId: ["no RECEIVED servers on this receipt"] });
+    expect((await refusal(startRuns(deps(), tech, { profileId: profile.id, receiptId: "nope" }))).code).toBe("NOT_FOUND");
   });
 
   it("binds pre-printed tags in PREPRINTED mode, and generates tags in the configured format otherwise", async () => {

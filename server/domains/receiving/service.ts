@@ -146,6 +146,23 @@ export async function getReceipt(deps: TDeps, id: string): Promise<TReceiptOut> 
   };
 }
 
+/** The assets a receipt received (its "received" scans), for work that follows a receipt, such as a burn-in batch. */
+export async function receiptAssets(deps: Pick<TDeps, "db">, receiptId: string): Promise<{ id: string; number: string; assetIds: string[] }> {
+  const r = await deps.db.receipt.findUnique({ where: { id: receiptId }, select: { id: true, number: true } });
+  if (!r) throw new AppError("NOT_FOUND", `No receipt with id ${receiptId}.`);
+  const scans = await deps.db.receiptScan.findMany({ where: { receiptId, outcome: "received", assetId: { not: null } }, orderBy: [{ at: "asc" }, { id: "asc" }], select: { assetId: true } });
+  return { ...r, assetIds: [...new Set(scans.flatMap((x) => (x.assetId ? [x.assetId] : [])))] };
+}
+
+/** The latest receipts (newest first) with the assets each received, in two queries. */
+export async function recentReceiptAssets(deps: Pick<TDeps, "db">, take = 30): Promise<{ id: string; number: string; poId: string; createdAt: Date; assetIds: string[] }[]> {
+  const rows = await deps.db.receipt.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], take, select: { id: true, number: true, poId: true, createdAt: true } });
+  const scans = rows.length ? await deps.db.receiptScan.findMany({ where: { receiptId: { in: rows.map((r) => r.id) }, outcome: "received", assetId: { not: null } }, select: { receiptId: true, assetId: true } }) : [];
+  const by = new Map<string, Set<string>>(rows.map((r) => [r.id, new Set()]));
+  for (const x of scans) if (x.assetId) by.get(x.receiptId)?.add(x.assetId);
+  return rows.map((r) => ({ ...r, assetIds: [...(by.get(r.id) ?? [])] }));
+}
+
 export async function listReceipts(deps: TDeps, q: { status?: "OPEN" | "CLOSED" }) {
   const rows = await deps.db.receipt.findMany({ where: { status: q.status }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 200 });
   const pos = new Map((await deps.db.purchaseOrder.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.poId))] } }, select: { id: true, number: true } })).map((p) => [p.id, p.number]));
