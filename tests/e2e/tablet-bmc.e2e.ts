@@ -378,7 +378,7 @@ describe("BMC panel and admin on the tablet (built app, real agent, ipmi_sim, Re
     expect(await waiting.textContent()).toContain("Waiting for the agent to call in: it is offline.");
     const cancelProbe = page.getByTestId("bmc-probe-cancel");
     await cancelProbe.tap();
-    expect(await cancelProbe.textContent()).toBe("Cancelling…");
+    await poll(() => cancelProbe.textContent(), { timeout: 1_000, interval: 50 }).toBe("Cancelling…"); // the mutation's pending state renders a tick after the tap; the 1.5 s latency keeps it there
     await poll(() => page.getByTestId("toast").allTextContents()).toContainEqual(expect.stringContaining("Probe now: cancelled; nothing was sent to the BMC."));
     await poll(() => waiting.getAttribute("data-step")).toBe("failed");
     expect(await waiting.textContent()).toContain("Cancelled");
