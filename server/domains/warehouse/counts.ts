@@ -90,6 +90,10 @@ export async function openCount(deps: TDeps, actor: TActor, input: z.input<typeo
  * Records what was seen (scanned codes or swept EPCs) at `locationId` (default: the counted location).
  * Idempotent: a code seen again keeps its first sighting.
  */
+/** Above this many resolved assets a scan reads all of the count's lines rather than probing each. */
+const SWEEP_READ_ALL = 500;
+type TLineRow = { id: string; assetId: string; result: string; expectedLocationId: string | null };
+
 export async function scanCount(deps: TDeps, actor: TActor, input: z.input<typeof ZCountScan>) {
   const s = ZCountScan.parse(input);
   const c = await deps.db.cycleCount.findUnique({ where: { id: s.id }, select: { id: true, status: true, locationId: true } });
@@ -102,14 +106,15 @@ export async function scanCount(deps: TDeps, actor: TActor, input: z.input<typeo
   const ids = [...new Set(resolved.flatMap((r) => (r.assets.length === 1 ? [r.assets[0]!.id] : [])))];
   const existing = new Map<string, { id: string; result: string; expectedLocationId: string | null }>();
   if (ids.length) {
-    const rows = await listQuery<{ id: string; assetId: string; result: string; expectedLocationId: string | null }>(
-      deps,
-      "count-lines-by-asset",
-      `SELECT "id", "assetId", "result", "expectedLocationId" FROM "CycleCountLine"`,
-      (p) => `${inJson(p, `"assetId"`)} AND "countId" = ${p === "postgresql" ? "$2" : "?"}`,
-      [JSON.stringify(ids), c.id],
-    );
-    for (const l of rows) existing.set(l.assetId, l);
+    // a handful of codes (a scanner): probe the lines by asset; a sweep (a reader's thousands of EPCs):
+    // read the count's lines in one index range instead of thousands of probes
+    const head = `SELECT "id", "assetId", "result", "expectedLocationId" FROM "CycleCountLine"`;
+    const rows =
+      ids.length > SWEEP_READ_ALL
+        ? await listQuery<TLineRow>(deps, "count-lines-all", head, (p) => `"countId" = ${p === "postgresql" ? "$1" : "?"} AND "assetId" IS NOT NULL`, [c.id])
+        : await listQuery<TLineRow>(deps, "count-lines-by-asset", head, (p) => `${inJson(p, `"assetId"`)} AND "countId" = ${p === "postgresql" ? "$2" : "?"}`, [JSON.stringify(ids), c.id]);
+    const wanted = new Set(ids);
+    for (const l of rows) if (wanted.has(l.assetId)) existing.set(l.assetId, l);
   }
   const now = deps.clock.now();
   const found: string[] = [];
@@ -150,13 +155,17 @@ export async function scanCount(deps: TDeps, actor: TActor, input: z.input<typeo
     async (tx) => {
       // one statement per outcome, the line ids as one JSON parameter (positional on SQLite: text order), then the sighting time
       const pg = deps.provider === "postgresql";
+      // the sighting time in the same statement (a PENDING line has never been seen)
+      const seen = pg ? now.toISOString().slice(0, 23).replace("T", " ") : now.toISOString().replace("Z", "+00:00");
       const mark = (result: string, loc: string, lineIds: string[]) =>
         lineIds.length
-          ? tx.$executeRawUnsafe(`UPDATE "CycleCountLine" SET "result" = '${result}', "foundLocationId" = ${pg ? "$2" : "?"}, "source" = ${pg ? "$3" : "?"} WHERE ${inJson(deps.provider, `"id"`)} AND "result" = 'PENDING'`, ...(pg ? [JSON.stringify(lineIds), loc, s.source] : [loc, s.source, JSON.stringify(lineIds)]))
+          ? tx.$executeRawUnsafe(
+              `UPDATE "CycleCountLine" SET "result" = '${result}', "foundLocationId" = ${pg ? "$2" : "?"}, "source" = ${pg ? "$3" : "?"}, "seenAt" = ${pg ? "$4::timestamp(3)" : "?"} WHERE ${inJson(deps.provider, `"id"`)} AND "result" = 'PENDING'`,
+              ...(pg ? [JSON.stringify(lineIds), loc, s.source, seen] : [loc, s.source, seen, JSON.stringify(lineIds)]),
+            )
           : Promise.resolve(0);
       await mark("FOUND", at, found);
       for (const [loc, lineIds] of foundHere) await mark("ELSEWHERE", loc, lineIds);
-      if (found.length || foundHere.size) await tx.cycleCountLine.updateMany({ where: { countId: c.id, seenAt: null, result: { in: ["FOUND", "ELSEWHERE"] } }, data: { seenAt: now } });
       if (extra.length) {
         const have = new Set((await tx.cycleCountLine.findMany({ where: { countId: c.id, code: { in: extra.map((e) => e.code) } }, select: { code: true } })).map((x) => x.code));
         const fresh = extra.filter((e) => !have.has(e.code));
