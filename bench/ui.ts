@@ -6,7 +6,8 @@
  * Debian's Chromium (/usr/bin/chromium, or CHROME_PATH) through chrome-launcher:
  * nothing is downloaded. Each page runs --runs=N times (default 3); the median
  * is reported. Targets per page: performance ≥ 90, interactive ≤ 1500 ms.
- * Options: --no-build, --runs=N, --assets=N (default 400), --only=asset_list|asset_page.
+ * Options: --no-build, --runs=N, --assets=N (default 400), --only=asset_list|asset_page, --details (each
+ * script's size on the wire and its main-thread time in the last run, to see what costs the time).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -81,6 +82,13 @@ try {
       const requests = ((lhr.audits["network-requests"]?.details as { items?: { resourceType?: string; transferSize?: number }[] } | undefined)?.items ?? []);
       const js = Math.round(requests.filter((q) => q.resourceType === "Script").reduce((n, q) => n + (q.transferSize ?? 0), 0) / 1024);
       runs.push({ perf: Math.round((lhr.categories.performance?.score ?? 0) * 100), tti: num("interactive"), tbt: num("total-blocking-time"), fcp: num("first-contentful-paint"), lcp: num("largest-contentful-paint"), js });
+      if (process.argv.includes("--details") && i === RUNS - 1) {
+        const boot = (lhr.audits["bootup-time"]?.details as { items?: { url: string; scripting?: number; scriptParseCompile?: number }[] } | undefined)?.items ?? [];
+        const time = new Map(boot.map((b) => [b.url, Math.round((b.scripting ?? 0) + (b.scriptParseCompile ?? 0))]));
+        const scripts = (requests as { url?: string; resourceType?: string; transferSize?: number }[]).filter((q) => q.resourceType === "Script").sort((a, b) => (b.transferSize ?? 0) - (a.transferSize ?? 0));
+        for (const q of scripts) log(`  ${name} script ${String(Math.round((q.transferSize ?? 0) / 1024)).padStart(4)} KiB ${String(time.get(q.url ?? "") ?? 0).padStart(5)} ms  ${(q.url ?? "").replace(web.url, "")}`);
+        for (const b of boot.filter((x) => !scripts.some((q) => q.url === x.url))) log(`  ${name} other ${String(time.get(b.url)).padStart(5)} ms  ${b.url.replace(web.url, "")}`);
+      }
       log(`${name} run ${i + 1}: performance ${runs.at(-1)!.perf}, interactive ${runs.at(-1)!.tti} ms, TBT ${runs.at(-1)!.tbt} ms, JS ${js} KiB, load average ${os.loadavg()[0]!.toFixed(2)}`);
     }
     results[name] = {
