@@ -11,6 +11,7 @@ describe("security headers (one place, applied by proxy.ts)", () => {
     expect(csp["script-src"]).toContain(`'nonce-${nonce}'`);
     expect(csp["script-src"]).not.toContain("'unsafe-inline'");
     expect(csp["script-src"]).not.toContain("'unsafe-eval'");
+    expect(csp["script-src"]).toContain("'wasm-unsafe-eval'"); // WebAssembly only (the camera's barcode reader), never JS eval
     expect(csp["object-src"]).toEqual(["'none'"]);
     expect(csp["base-uri"]).toEqual(["'self'"]);
     expect(csp["form-action"]).toEqual(["'self'"]);

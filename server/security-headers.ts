@@ -23,8 +23,10 @@ export function newNonce(): string {
 export function securityHeaders(opts: { nonce: string; https: boolean; dev: boolean }): Record<string, string> {
   const csp = [
     "default-src 'self'",
-    // 'strict-dynamic': scripts Next.js loads from a nonced script are trusted too; eval only for React's dev tooling
-    `script-src 'self' 'nonce-${opts.nonce}' 'strict-dynamic'${opts.dev ? " 'unsafe-eval'" : ""}`,
+    // 'strict-dynamic': scripts Next.js loads from a nonced script are trusted too; 'wasm-unsafe-eval':
+    // WebAssembly may compile (the camera's barcode reader, zxing-wasm, served by this server) while
+    // JavaScript eval stays refused; eval only for React's dev tooling
+    `script-src 'self' 'nonce-${opts.nonce}' 'strict-dynamic' 'wasm-unsafe-eval'${opts.dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' blob: data:",
     "font-src 'self'",

@@ -19,6 +19,7 @@ import { createModel } from "../../server/domains/catalog/service";
 import { issuePurchaseOrder } from "../../server/domains/procurement/orders";
 import { seedCatalog } from "../harness/fixtures";
 import { launchChromium, signIn, tabletPage } from "../harness/browser";
+import { code128Y4m } from "../harness/barcodes";
 import { startWeb, type TWebServer } from "../harness/web";
 
 const PASSWORD = "receiving-password-1";
@@ -27,6 +28,7 @@ let url: string;
 let web: TWebServer;
 let browser: Browser;
 let poNumber: string;
+let cameraPo: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "ironledger-e2e-receiving-"));
@@ -43,6 +45,10 @@ beforeAll(async () => {
     data: { number: "PO-000001", vendorId: cat.vendor.id, currency: "EUR", status: "DRAFT", total: 50 * 9000, createdById: "e2e", createdAt: new Date(), lines: { create: [{ lineNo: 1, modelId: cat.server.id, quantity: 50, unitPrice: 9000, leadTimeDays: 14 }] } },
   });
   poNumber = (await issuePurchaseOrder(deps, { ...system, role: "procurement" }, po.id)).number;
+  const po2 = await database.db.purchaseOrder.create({
+    data: { number: "PO-000002", vendorId: cat.vendor.id, currency: "EUR", status: "DRAFT", total: 9000, createdById: "e2e", createdAt: new Date(), lines: { create: [{ lineNo: 1, modelId: cat.server.id, quantity: 1, unitPrice: 9000, leadTimeDays: 14 }] } },
+  });
+  cameraPo = (await issuePurchaseOrder(deps, { ...system, role: "procurement" }, po2.id)).number;
   await database.close();
   web = await startWeb(url);
   browser = await launchChromium();
@@ -143,4 +149,45 @@ describe("receiving on the tablet", () => {
     await other.context().close();
     await page.context().close();
   }, 90_000);
+
+  it("reads a label through the tablet's camera: barcode-detector's ponyfill, its zxing wasm served by this server", async () => {
+    // Chromium's fake camera plays a frame with a Code 128 label; Linux Chromium has no native BarcodeDetector
+    const video = code128Y4m("CAM-0001", path.join(dir, "camera.y4m"));
+    const cam = await launchChromium(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${video}`]);
+    try {
+      const page = await tabletPage(cam);
+      await page.context().grantPermissions(["camera"], { origin: web.url });
+      const wasm: string[] = [];
+      page.on("response", (r) => {
+        if (new URL(r.url()).pathname.endsWith(".wasm")) wasm.push(`${r.status()} ${r.url()}`);
+      });
+      await signIn(page, web.url, "wendy", PASSWORD, "warehouse");
+      await page.goto(`${web.url}/warehouse/receiving`);
+      await page.getByTestId(`receive-${cameraPo}`).click();
+      await page.waitForURL(/\/warehouse\/receiving\/[^/]+$/);
+      await expect.poll(() => page.getByTestId("receiving-count-1").textContent()).toBe("0/1");
+      expect(wasm).toEqual([]); // the reader is loaded only when the camera opens
+      const errors: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(m.text());
+      });
+      await page.getByTestId("receiving-camera").tap();
+      await expect.poll(() => page.getByTestId("receiving-count-1").textContent(), { timeout: 30_000 }).toBe("1/1");
+      await page.getByTestId("receiving-camera").tap(); // stop the camera
+      expect(await page.getByTestId("receiving-feedback").textContent()).toContain("CAM-0001");
+      expect(await page.getByTestId("receiving-feedback").getAttribute("data-tone")).toBe("ok");
+      expect(wasm).toEqual([`200 ${web.url}/zxing/zxing_reader.wasm`]);
+      expect(errors).toEqual([]); // e.g. a CSP that refuses to compile WebAssembly
+      // the label held in front of the camera for many frames was one scan
+      const database = createDatabase(url);
+      try {
+        expect(await database.db.receiptScan.count({ where: { code: "CAM-0001", outcome: "received" } })).toBe(1);
+        expect(await database.db.asset.count({ where: { serial: "CAM-0001", status: "RECEIVED" } })).toBe(1);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      await cam.close();
+    }
+  }, 60_000);
 });

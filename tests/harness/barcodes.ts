@@ -10,6 +10,9 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { createRequire } from "node:module";
 import { prepareZXingModule, readBarcodes } from "zxing-wasm/reader";
+import bwipjs from "bwip-js/node";
+
+const bwipRaw = (bcid: string, text: string): unknown => (bwipjs as unknown as { raw: (bcid: string, text: string) => unknown }).raw(bcid, text);
 
 const run = promisify(execFile);
 let prepared: Promise<unknown> | null = null;
@@ -68,4 +71,29 @@ export async function decodePdf(pdf: Buffer, opts: { dpi?: number; tryHarder?: b
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A Code 128 barcode as a one-frame Y4M video (640×480, 4:2:0), for Chromium's fake camera
+ * (`--use-file-for-fake-video-capture`): what a tablet's camera sees when a label is held in front of
+ * it. The bars come from bwip-js's own encoder (`raw`), drawn 3 px per module with quiet zones.
+ */
+export function code128Y4m(text: string, file: string): string {
+  const W = 640;
+  const H = 480;
+  const MODULE = 3;
+  const [sym] = (bwipRaw("code128", text) as { sbs: number[] }[]) ?? [];
+  if (!sym) throw new Error(`bwip-js could not encode ${text}`);
+  const modules = sym.sbs.reduce((a, b) => a + b, 0);
+  const left = Math.floor((W - modules * MODULE) / 2);
+  if (left < 10 * MODULE) throw new Error(`${text} is too long for a ${W} px frame`);
+  const y = Buffer.alloc(W * H, 235); // white paper
+  let x = left;
+  sym.sbs.forEach((w, i) => {
+    if (i % 2 === 0) for (let row = 140; row < 340; row++) y.fill(16, row * W + x, row * W + x + w * MODULE); // bars are the even widths
+    x += w * MODULE;
+  });
+  const chroma = Buffer.alloc((W / 2) * (H / 2) * 2, 128);
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\nFRAME\n`, "latin1"), y, chroma]));
+  return file;
 }

@@ -4,8 +4,9 @@ import { expect } from "vitest";
 
 const FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+/** Debian's Chromium; `extraArgs` for a journey that needs more (a fake camera playing a file, say). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: [...FLAGS, ...extraArgs] });
 }
 
 /** A fresh context at 1024×768 with touch, the warehouse tablet. */

@@ -38,10 +38,12 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
         video.current.srcObject = stream;
         await video.current.play();
         const d = await detector();
+        let failures = 0;
         const tick = async () => {
           if (stopped || !video.current) return;
           try {
             const found = await d.detect(video.current);
+            failures = 0;
             const code = found[0]?.rawValue;
             const now = Date.now();
             // the same code held in front of the camera is one scan, not one per frame
@@ -49,8 +51,14 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
               last.current = { code, at: now };
               onCodeRef.current(code);
             }
-          } catch {
-            /* a frame that could not be read */
+          } catch (e) {
+            // a frame that could not be read is skipped; a reader that fails frame after frame (it could
+            // not load, say) is reported instead of leaving a camera that silently never scans
+            if (++failures >= 5) {
+              setError(`Camera scanning stopped: the barcode reader failed (${e instanceof Error ? e.message.slice(0, 160) : String(e)}). Use a scanner or type the code.`);
+              setOn(false);
+              return;
+            }
           }
           timer = setTimeout(() => void tick(), 200);
         };
@@ -73,7 +81,11 @@ export function CameraScanner({ onCode }: { onCode: (code: string) => void }) {
         {on ? "Stop camera" : "Camera"}
       </button>
       {on && <video ref={video} className="w-64 rounded-lg bg-black" muted playsInline />}
-      {error && <span className="text-sm text-red-800">{error}</span>}
+      {error && (
+        <span className="text-sm text-red-800 max-w-64" role="alert" data-testid="receiving-camera-error">
+          {error}
+        </span>
+      )}
     </div>
   );
 }
