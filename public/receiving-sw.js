@@ -1,6 +1,6 @@
 /*
  * IronLedger receiving: the service worker that keeps the receiving screen usable when the
- * warehouse Wi-Fi drops (scope /warehouse/receiving/). Scans themselves never depend on it: they
+ * warehouse Wi-Fi drops (scope /warehouse/receiving, the receipts list included). Scans themselves never depend on it: they
  * wait in IndexedDB (the page's scan queue) and are sent when the network is back.
  *
  * - pages under /warehouse/receiving/: network first, the last good copy when offline;
@@ -35,7 +35,8 @@ async function networkFirst(request) {
     if (res.ok && !res.redirected) cache.put(request, res.clone());
     return res;
   } catch (e) {
-    const hit = (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true }));
+    // a page kept by a "keep" message was fetched without the headers a navigation carries: ignore Vary
+    const hit = (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true, ignoreVary: request.mode === "navigate" }));
     if (hit) return hit;
     throw e;
   }
@@ -49,6 +50,34 @@ async function cacheFirst(request) {
   if (res.ok) cache.put(request, res.clone());
   return res;
 }
+
+/**
+ * The receiving screen asks to be kept once this worker runs: its own page (fetched again, with the
+ * session cookie) and the hashed scripts it loaded before the worker controlled it. Answers on the
+ * message's port when done, so the screen can say it works offline.
+ */
+async function keep(page, assets) {
+  const cache = await caches.open(CACHE);
+  const jobs = assets
+    .filter((u) => typeof u === "string" && new URL(u, self.location.origin).origin === self.location.origin && new URL(u, self.location.origin).pathname.startsWith("/_next/static/"))
+    .map(async (u) => {
+      if (!(await cache.match(u))) await cache.add(u).catch(() => undefined);
+    });
+  if (typeof page === "string" && page.startsWith("/warehouse/receiving")) {
+    jobs.push(
+      fetch(page, { credentials: "same-origin" })
+        .then((res) => (res.ok && !res.redirected ? cache.put(page, res) : undefined))
+        .catch(() => undefined),
+    );
+  }
+  await Promise.all(jobs);
+}
+
+self.addEventListener("message", (event) => {
+  const m = event.data;
+  if (!m || m.type !== "keep") return;
+  event.waitUntil(keep(m.page, Array.isArray(m.assets) ? m.assets.slice(0, 200) : []).then(() => event.ports[0]?.postMessage({ kept: true })));
+});
 
 self.addEventListener("fetch", (event) => {
   const req = event.request;

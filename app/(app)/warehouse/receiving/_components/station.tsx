@@ -123,9 +123,36 @@ export function ReceivingStation({ initial }: { initial: TReceiptOut }) {
     };
   }, [initial.id, onSent]);
 
-  // the service worker keeps this screen loadable without the network
+  // The service worker keeps this screen loadable without the network. Its scope covers the receipts
+  // list too (a clerk usually arrives here by a client-side navigation from it), and once it runs it
+  // is told to keep this page and the scripts it loaded, which it could not see being fetched before
+  // it took control: a reload with the Wi-Fi down then still opens the screen and its waiting scans.
+  const [offlineReady, setOfflineReady] = useState(false);
   useEffect(() => {
-    if ("serviceWorker" in navigator) navigator.serviceWorker.register("/receiving-sw.js", { scope: "/warehouse/receiving/" }).catch(() => {});
+    if (!("serviceWorker" in navigator)) return;
+    let gone = false;
+    navigator.serviceWorker
+      .register("/receiving-sw.js", { scope: "/warehouse/receiving" })
+      .then(() => navigator.serviceWorker.ready)
+      .then(
+        (reg) =>
+          new Promise<void>((resolve) => {
+            const assets = performance
+              .getEntriesByType("resource")
+              .map((e) => e.name)
+              .filter((u) => u.startsWith(`${location.origin}/_next/static/`));
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => resolve();
+            reg.active?.postMessage({ type: "keep", page: location.pathname, assets }, [channel.port2]);
+          }),
+      )
+      .then(() => {
+        if (!gone) setOfflineReady(true);
+      })
+      .catch(() => {});
+    return () => {
+      gone = true;
+    };
   }, []);
 
   const submit = useCallback(
@@ -198,7 +225,7 @@ export function ReceivingStation({ initial }: { initial: TReceiptOut }) {
           {receipt.number} · {receipt.poNumber} · {receipt.vendorName}
         </h1>
         <span className="text-sm text-slate-600">Bin {receipt.bin?.path ?? "—"}</span>
-        <span className={`rounded-lg px-3 py-2 text-sm font-medium ${queued ? "bg-amber-200 text-amber-950" : "bg-slate-100 text-slate-700"}`} data-testid="receiving-pending" data-pending={queued} role="status">
+        <span className={`rounded-lg px-3 py-2 text-sm font-medium ${queued ? "bg-amber-200 text-amber-950" : "bg-slate-100 text-slate-700"}`} data-testid="receiving-pending" data-pending={queued} data-offline-ready={offlineReady} title={offlineReady ? "This screen opens without the network too" : undefined} role="status">
           {queued ? `${queued} scan${queued === 1 ? "" : "s"} waiting to sync${offline ? " (offline)" : ""}` : "All scans synced"}
         </span>
       </div>
