@@ -51,8 +51,10 @@ if (!existsSync(path.join(root, ".next/BUILD_ID")) || !existsSync(stamp) || read
 }
 
 const children = [];
+// IRONLEDGER_CPU_PROFILE_DIR=dir: each process writes a V8 CPU profile there when it stops (docs/performance.md)
+const profile = process.env.IRONLEDGER_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.IRONLEDGER_CPU_PROFILE_DIR)}`] : [];
 function start(name, args) {
-  const child = spawn(node, args, { stdio: "inherit", env: process.env });
+  const child = spawn(node, [...profile, ...args], { stdio: "inherit", env: process.env });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       console.error(`[${name}] exited (${signal ?? code}); stopping IronLedger`);
