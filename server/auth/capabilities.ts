@@ -29,6 +29,10 @@ export const CAPABILITIES = {
   decideFindings: ["bmc.decideFinding", ["admin", "technician"]],
   /** Switch a server's power through its BMC */
   power: ["bmc.power", ["admin", "technician"]],
+  /** Accept, dismiss or plan an update for firmware drift findings */
+  decideFirmwareFindings: ["firmware.decideFinding", ["admin", "firmware"]],
+  /** Waive a non-compliant security posture so an asset may pass SAT */
+  waivePosture: ["firmware.waivePosture", ADMIN_ONLY],
 } as const satisfies Record<string, readonly [string, readonly TRole[]]>;
 
 export type TCapability = keyof typeof CAPABILITIES;

@@ -455,3 +455,26 @@ export async function disposeCancelledOrder(tx: Tx, deps: TDeps, actor: TActor, 
  */
 export { newRowId, retryableDbError, transitionInTx, transitionPg, transitionSqlite } from "./lifecycle";
 export { STATUS_META } from "./status";
+
+/** What a hardware BOM or a posture check needs of each asset: identity, model (with manufacturer and part number) and location. */
+export interface TAssetBomRow {
+  id: string;
+  serial: string;
+  assetTag: string | null;
+  status: string;
+  modelId: string;
+  model: { name: string; partNumber: string; kind: string; manufacturer: string };
+  locationId: string | null;
+  rackUnit: number | null;
+}
+
+/** Assets for a BOM or a posture check: by id, by location (a rack: the assets in it), or every asset not disposed; ordered by id. */
+export async function assetsForBom(db: Db | Tx, by: { ids?: string[]; locationId?: string; all?: true }): Promise<TAssetBomRow[]> {
+  const where = by.ids ? { id: { in: by.ids } } : by.locationId ? { locationId: by.locationId, status: { not: "DISPOSED" } } : { status: { not: "DISPOSED" } };
+  const rows = await db.asset.findMany({
+    where,
+    orderBy: { id: "asc" },
+    select: { id: true, serial: true, assetTag: true, status: true, modelId: true, locationId: true, rackUnit: true, model: { select: { name: true, partNumber: true, kind: true, manufacturer: { select: { name: true } } } } },
+  });
+  return rows.map((r) => ({ ...r, model: { name: r.model.name, partNumber: r.model.partNumber, kind: r.model.kind, manufacturer: r.model.manufacturer.name } }));
+}

@@ -14,6 +14,8 @@ import { probeFirmwareAfter } from "../bmc/service";
 import { listModels, listModelsByIds } from "../catalog/service";
 import { publishEvent } from "../../live/publish";
 import { defineJob } from "../../jobs/queue";
+import { projectPosture } from "./posture";
+import { syncDriftFindings } from "./findings";
 import { classify, DRIFT_STATES, type TDriftState, type TMatchRule, type TRelease } from "./match";
 import {
   BASELINE_FORMAT,
@@ -83,6 +85,7 @@ export async function projectFirmware(deps: TDeps, opts: { maxBatches?: number }
         }
       }
       if (history.length) await tx.firmwareHistory.createMany({ data: history });
+      await projectPosture(tx, items);
       await tx.firmwareCursor.upsert({ where: { id: CURSOR_ID }, create: { id: CURSOR_ID, chainSeq: lastSeq }, update: { chainSeq: lastSeq } });
       if (changes) await publishEvent(tx, deps.provider, at, { scope: "firmware", key: "fleet", data: { kind: "firmware.inventory", changed: changes } });
       return changes;
@@ -102,7 +105,8 @@ export const firmwareInventoryJob = defineJob({
   maxAttempts: 3,
   handler: async (deps) => {
     const { read, changed } = await projectFirmware(deps);
-    return `read ${read} probes, ${changed} component versions changed`;
+    const f = await syncDriftFindings(deps);
+    return `read ${read} probes, ${changed} component versions changed; drift findings: ${f.opened} opened, ${f.resolved} resolved`;
   },
 });
 
@@ -242,7 +246,7 @@ async function assetsWithFirmware(deps: TDeps, modelIds: string[], f: { siteId?:
 
 type TDriftRow = TDriftOut["rows"][number];
 
-async function driftRows(deps: TDeps, q: z.output<typeof ZDriftQuery>): Promise<TDriftRow[]> {
+export async function driftRows(deps: TDeps, q: z.output<typeof ZDriftQuery>): Promise<TDriftRow[]> {
   const baselines = (await listBaselines(deps, { modelId: q.modelId })).filter((b) => !q.component || b.component === q.component);
   const byModel = new Map<string, TBaselineOut[]>();
   for (const b of baselines) (byModel.get(b.modelId) ?? byModel.set(b.modelId, []).get(b.modelId)!).push(b);
@@ -337,3 +341,7 @@ export async function firmwareLag(deps: TDeps, query: z.input<typeof ZLagQuery>)
     worst: [...rows.filter((r) => r.state === "BLOCKED"), ...measured.filter((r) => r.lag! >= 2).sort((a, b) => b.lag! - a.lag!)].slice(0, 20),
   };
 }
+
+export { assetPosture, evaluatePosture, fleetPosture, listPosturePolicies, postureBlockers, posturePolicyRevisions, revokePostureWaiver, savePosturePolicy, waivePosture } from "./posture";
+export { decideFirmwareFinding, listFirmwareFindings, syncDriftFindings } from "./findings";
+export { buildHbom, hbomFor } from "./hbom";
