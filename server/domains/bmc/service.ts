@@ -505,8 +505,8 @@ export { queueCommand, listCommands } from "./commands";
 /** Each asset's latest bmc.probe (its endpoint's lastProbeId) with when it was seen; assets without one are left out. Reads in chunks. */
 export async function latestProbes(db: Db | Tx, assetIds: string[]): Promise<Map<string, { observedAt: Date; result: TBmcProbeResult }>> {
   const out = new Map<string, { observedAt: Date; result: TBmcProbeResult }>();
-  for (let i = 0; i < assetIds.length; i += 1000) {
-    const eps = await db.bmcEndpoint.findMany({ where: { assetId: { in: assetIds.slice(i, i + 1000) }, lastProbeId: { not: null } }, select: { assetId: true, lastProbeId: true } });
+  for (let i = 0; i < assetIds.length; i += 500) {
+    const eps = await db.bmcEndpoint.findMany({ where: { assetId: { in: assetIds.slice(i, i + 500) }, lastProbeId: { not: null } }, select: { assetId: true, lastProbeId: true } });
     if (!eps.length) continue;
     const asset = new Map(eps.map((e) => [e.lastProbeId!, e.assetId]));
     const obs = await db.bmcObservation.findMany({ where: { id: { in: [...asset.keys()] } }, select: { id: true, observedAt: true, payload: true } });

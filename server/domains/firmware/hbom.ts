@@ -20,7 +20,7 @@ import type { ZHbomQuery } from "./schema";
 import type { z } from "zod";
 
 export const HBOM_CONTENT_TYPE = "application/vnd.cyclonedx+json";
-const CHUNK = 1000;
+const CHUNK = 500;
 const P = "ironledger:";
 
 const factory = new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6);

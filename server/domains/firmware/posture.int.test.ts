@@ -20,8 +20,9 @@ import { createApiToken, createUser } from "../users/service";
 import { createAgent, createEndpoint } from "../bmc/service";
 import { recordResults, saveTemplate, signOff, startRun } from "../acceptance/service";
 import { createManufacturer, createModel } from "../catalog/service";
-import { assetPosture, decideFirmwareFinding, fleetPosture, hbomFor, listFirmwareFindings, listPosturePolicies, projectFirmware, revokePostureWaiver, saveBaseline, savePosturePolicy, syncDriftFindings, waivePosture } from "./service";
+import { assetPosture, decideFirmwareFinding, driftRows, fleetPosture, hbomFor, listFirmwareFindings, listPosturePolicies, projectFirmware, revokePostureWaiver, saveBaseline, savePosturePolicy, syncDriftFindings, waivePosture } from "./service";
 import type { TBmcProbeResult } from "../../contracts/bmc";
+import { ZDriftQuery } from "./schema";
 
 process.env.IRONLEDGER_SECRET_KEY ??= randomBytes(32).toString("base64");
 
@@ -173,6 +174,11 @@ describe.each(DATABASES)("firmware posture, findings and HBOM on %s", (provider)
     await projectFirmware(deps());
     expect(await syncDriftFindings(deps())).toMatchObject({ opened: 0, resolved: 1 });
     expect((await listFirmwareFindings(deps(), { assetId: A.dell.assetId, status: ["RESOLVED"] })).map((f) => f.component)).toEqual(["BIOS"]);
+    // the prepared fleet reads and their ORM fallback give the same drift
+    const byKey = (rows: Awaited<ReturnType<typeof driftRows>>) => [...rows].sort((a, b) => `${a.assetId}${a.component}`.localeCompare(`${b.assetId}${b.component}`));
+    const hotRows = await driftRows(deps(), ZDriftQuery.parse({}));
+    expect(hotRows.length).toBe(6);
+    expect(byKey(await driftRows(deps(), ZDriftQuery.parse({}), { orm: true }))).toEqual(byKey(hotRows));
     const audit = (await listAudit(t.db, { entity: "FirmwareFinding", take: 10 })).map((a) => a.action).sort();
     expect(audit).toEqual(["accept", "plan-update"]);
   });
