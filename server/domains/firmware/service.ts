@@ -335,8 +335,8 @@ export async function firmwareLag(deps: TDeps, query: z.input<typeof ZLagQuery>)
     for (const r of measured) (m.get(key(r)) ?? m.set(key(r), []).get(key(r))!).push(r);
     return m;
   };
-  const byModel = [...group((r) => r.modelId)].map(([modelId, xs]) => ({ modelId, modelName: xs[0]!.modelName, measured: xs.length, withinTarget: within(xs), worstLag: Math.max(...xs.map((x) => x.lag!)) }));
-  const bySite = [...group((r) => r.siteId)].map(([siteId, xs]) => ({ siteId, measured: xs.length, withinTarget: within(xs), worstLag: Math.max(...xs.map((x) => x.lag!)) }));
+  const byModel = [...group((r) => r.modelId)].map(([modelId, xs]) => ({ modelId, modelName: xs[0]!.modelName, measured: xs.length, withinTarget: within(xs), worstLag: xs.reduce((m, x) => Math.max(m, x.lag!), 0) }));
+  const bySite = [...group((r) => r.siteId)].map(([siteId, xs]) => ({ siteId, measured: xs.length, withinTarget: within(xs), worstLag: xs.reduce((m, x) => Math.max(m, x.lag!), 0) }));
   return {
     measured: measured.length,
     withinTarget: within(measured),
