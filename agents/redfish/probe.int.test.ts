@@ -120,7 +120,19 @@ describe("probeRedfish — dell-like flavour (older Thermal/Power model)", () =>
       { component: "Broadcom Adv. Dual 25Gb Ethernet", version: "22.31.6", source: "redfish.FirmwareInventory" },
     ]);
     expect(result.firmware.every((f) => f.id && !/^Previous-/.test(f.id))).toBe(true);
-    expect(result.security).toEqual({ secureBoot: "enabled", tpm: { present: true, version: "2.0", enabled: true } });
+    expect(result.security).toEqual({
+      secureBoot: "enabled",
+      secureBootEnable: true,
+      secureBootMode: "DeployedMode",
+      secureBootDatabases: [
+        { id: "PK", certificates: 1 },
+        { id: "KEK", certificates: 2 },
+        { id: "db", certificates: 3 },
+        { id: "dbx", certificates: 0 },
+      ],
+      tpm: { present: true, version: "2.0", enabled: true, interfaceType: "TPM2_0", firmwareVersion: "7.2.3.1" },
+    });
+    expect(result.bios?.attributes).toMatchObject({ BootMode: "Uefi", ProcVirtualization: "Enabled", SriovGlobalEnable: "Enabled" });
 
     // Dell reports local time with an offset; the result is UTC
     expect(result.sel).toHaveLength(5);
@@ -206,7 +218,8 @@ describe("probeRedfish — hpe-like flavour (Sensors, ThermalSubsystem/PowerSubs
       ["1", "P38995-B21", "PSUCZJ32"],
     ]);
     expect(result.firmware.map((f) => f.component)).toEqual(["iLO 5", "System ROM", "Intelligent Platform Abstraction Data", "HPE MR416i-p Gen10+"]);
-    expect(result.security).toEqual({ secureBoot: "disabled", tpm: { present: true, version: "1.2", enabled: false } });
+    expect(result.security).toEqual({ secureBoot: "disabled", secureBootEnable: false, secureBootMode: "DeployedMode", tpm: { present: true, version: "1.2", enabled: false, interfaceType: "TPM1_2", firmwareVersion: "7.2.3.1" } });
+    expect(result.bios?.attributes).toMatchObject({ BootMode: "Uefi", Sriov: "Enabled" });
     expect(s.state.sessionsCreated).toBe(1);
     expect(s.state.sessions.size).toBe(0); // logged out via the absolute Location URL
   });
@@ -224,5 +237,6 @@ describe("probeRedfish — hpe-like flavour (Sensors, ThermalSubsystem/PowerSubs
     s.state.statusOverrides.set("/redfish/v1/Systems/1/SecureBoot", 404);
     const { result } = await probeRedfish({ url: s.url, ...creds });
     expect(result.security).toEqual({ secureBoot: "unknown", tpm: { present: false, version: null, enabled: false } });
+    expect(result.bios).toBeDefined();
   });
 });

@@ -27,6 +27,8 @@ import {
   ZPowerSupply,
   ZProcessor,
   ZSecureBoot,
+  ZSecureBootDatabase,
+  ZBios,
   ZSensor,
   ZSimpleStorage,
   ZSoftwareInventory,
@@ -322,6 +324,7 @@ async function readSystemParts(c: RedfishClient, sys: TSystem, warn: Warn) {
     optionalMembers(sys.EthernetInterfaces, (l) => c.members(l, ZEthernetInterface, lenient)),
     sys.SecureBoot ? c.getOptional(c.resolveLink(sys.SecureBoot["@odata.id"]), ZSecureBoot) : Promise.resolve(null),
   ]);
+  const [databases, bios] = await Promise.all([readSecureBootDatabases(c, secureBoot, warn), readBios(c, sys, warn)]);
 
   for (const { data: p } of cpus) {
     if (ABSENT(p.Status) || (p.ProcessorType && p.ProcessorType !== "CPU")) continue;
@@ -391,12 +394,51 @@ async function readSystemParts(c: RedfishClient, sys: TSystem, warn: Warn) {
     else if (secureBoot.SecureBootCurrentBoot === "Disabled") sb = "disabled";
     else if (typeof secureBoot.SecureBootEnable === "boolean") sb = secureBoot.SecureBootEnable ? "enabled" : "disabled";
   }
-  let tpm: { present: boolean; version: string | null; enabled: boolean } | null = null;
+  let tpm: NonNullable<TBmcProbeResult["security"]>["tpm"] = null;
   if (Array.isArray(sys.TrustedModules)) {
     const m = sys.TrustedModules.find((t) => !ABSENT(t.Status));
-    tpm = m ? { present: true, version: tpmVersion(m.InterfaceType), enabled: m.Status?.State === "Enabled" } : { present: false, version: null, enabled: false };
+    tpm = m
+      ? { present: true, version: tpmVersion(m.InterfaceType), enabled: m.Status?.State === "Enabled", interfaceType: cleanText(m.InterfaceType), firmwareVersion: cleanText(m.FirmwareVersion) }
+      : { present: false, version: null, enabled: false };
   }
-  return { components, macs, security: { secureBoot: sb, tpm } };
+  const details = secureBoot
+    ? { secureBootEnable: typeof secureBoot.SecureBootEnable === "boolean" ? secureBoot.SecureBootEnable : null, secureBootMode: cleanText(secureBoot.SecureBootMode), ...(databases ? { secureBootDatabases: databases } : {}) }
+    : {};
+  return { components, macs, security: { secureBoot: sb, tpm, ...details }, bios };
+}
+
+/** SecureBootDatabases (SecureBoot v1.1+): each database and how many certificates it holds; null when the service has none. */
+async function readSecureBootDatabases(c: RedfishClient, sb: { SecureBootDatabases?: { "@odata.id": string } | null } | null, warn: Warn) {
+  if (!sb?.SecureBootDatabases) return null;
+  try {
+    const dbs = await c.members(sb.SecureBootDatabases["@odata.id"], ZSecureBootDatabase, { ...OPT, lenient: warn });
+    return Promise.all(
+      dbs.map(async ({ data: d }) => ({
+        id: cleanText(d.DatabaseId) ?? cleanText(d.Id) ?? "?",
+        certificates: d.Certificates ? (await c.collection(d.Certificates["@odata.id"], { optional: true })).length : null,
+      })),
+    );
+  } catch (e) {
+    if (!(e instanceof RedfishError) || e.code !== "protocol") throw e;
+    warn(e.message);
+    return null;
+  }
+}
+
+/** Systems/{id}/Bios Attributes (scalars only); undefined when the system has no Bios resource. */
+async function readBios(c: RedfishClient, sys: TSystem, warn: Warn): Promise<{ attributes: Record<string, string | number | boolean | null> } | undefined> {
+  if (!sys.Bios) return undefined;
+  try {
+    const b = await c.getOptional(c.resolveLink(sys.Bios["@odata.id"]), ZBios);
+    if (!b?.Attributes) return undefined;
+    const attributes: Record<string, string | number | boolean | null> = {};
+    for (const [k, v] of Object.entries(b.Attributes)) if (v === null || ["string", "number", "boolean"].includes(typeof v)) attributes[k] = v as string | number | boolean | null;
+    return { attributes };
+  } catch (e) {
+    if (!(e instanceof RedfishError) || e.code !== "protocol") throw e;
+    warn(e.message);
+    return undefined;
+  }
 }
 
 function oemBoardSerial(sys: TSystem): string | null {
@@ -528,6 +570,7 @@ export async function probeRedfish(opts: RedfishConnectOptions): Promise<{ resul
       macs: p.macs,
       components: p.components,
       security: parts[0].security,
+      ...(parts[0].bios ? { bios: parts[0].bios } : {}),
       system: {
         id: p.id,
         systemType: p.systemType,

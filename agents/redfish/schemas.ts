@@ -56,6 +56,7 @@ export const ZSystem = z.looseObject({
   SimpleStorage: Ref,
   EthernetInterfaces: Ref,
   SecureBoot: Ref,
+  Bios: Ref,
   LogServices: Ref,
   TrustedModules: z.array(z.looseObject({ FirmwareVersion: Str, InterfaceType: Str, Status: ZStatus })).nullish(),
   Actions: z
@@ -131,7 +132,13 @@ export const ZEthernetInterface = z.looseObject({
   Status: ZStatus,
 });
 
-export const ZSecureBoot = z.looseObject({ SecureBootEnable: z.boolean().nullish(), SecureBootCurrentBoot: Str });
+export const ZSecureBoot = z.looseObject({ SecureBootEnable: z.boolean().nullish(), SecureBootCurrentBoot: Str, SecureBootMode: Str, SecureBootDatabases: Ref });
+
+/** One SecureBootDatabase (db, dbx, KEK, PK …) and the link to its certificates. */
+export const ZSecureBootDatabase = z.looseObject({ Id: Str, DatabaseId: Str, Certificates: Ref });
+
+/** Systems/{id}/Bios: the attributes as the vendor names them (strings, numbers, booleans). */
+export const ZBios = z.looseObject({ Attributes: z.record(z.string(), z.unknown()).nullish() });
 
 export const ZChassis = z.looseObject({
   "@odata.id": z.string(),

@@ -33,6 +33,10 @@ export const CAPABILITIES = {
   startSoaks: ["burnin.start", ["admin", "technician"]],
   /** Write burn-in profiles (new profiles and new versions) */
   editSoakProfiles: ["burnin.createProfile", ["admin", "technician"]],
+  /** Accept, dismiss or plan an update for firmware drift findings */
+  decideFirmwareFindings: ["firmware.decideFinding", ["admin", "firmware"]],
+  /** Waive a non-compliant security posture so an asset may pass SAT */
+  waivePosture: ["firmware.waivePosture", ADMIN_ONLY],
 } as const satisfies Record<string, readonly [string, readonly TRole[]]>;
 
 export type TCapability = keyof typeof CAPABILITIES;

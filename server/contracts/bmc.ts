@@ -116,9 +116,26 @@ export const ZBmcProbeResult = z.object({
   security: z
     .object({
       secureBoot: z.enum(["enabled", "disabled", "unknown"]),
-      tpm: z.object({ present: z.boolean(), version: z.string().nullable(), enabled: z.boolean() }).nullable(),
+      tpm: z
+        .object({
+          present: z.boolean(),
+          version: z.string().nullable(),
+          enabled: z.boolean(),
+          /** Redfish TrustedModules InterfaceType (TPM2_0, TPM1_2 …); absent from older agents */
+          interfaceType: z.string().nullable().optional(),
+          firmwareVersion: z.string().nullable().optional(),
+        })
+        .nullable(),
+      /** SecureBoot.SecureBootEnable (what is configured for the next boot); absent from older agents */
+      secureBootEnable: z.boolean().nullable().optional(),
+      /** SecureBoot.SecureBootMode (SetupMode, UserMode, AuditMode, DeployedMode) */
+      secureBootMode: z.string().nullable().optional(),
+      /** SecureBoot.SecureBootDatabases, when the service has them: each database and its certificate count */
+      secureBootDatabases: z.array(z.object({ id: z.string(), certificates: z.number().int().nullable() })).optional(),
     })
     .optional(),
+  /** the primary system's BIOS attributes (Redfish Systems/{id}/Bios Attributes), when the service has them */
+  bios: z.object({ attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) }).optional(),
   /** the primary system's identity (Redfish); the top-level fields describe this system */
   system: ZSystemIdentity.optional(),
   /** every system behind the BMC, the primary first (Redfish: blades, a DPU inside a host) */

@@ -101,6 +101,8 @@ export interface RedfishSimOptions {
   pageSize?: number;
   secureBoot?: boolean;
   tpm?: { enabled: boolean; interfaceType?: "TPM2_0" | "TPM1_2"; firmwareVersion?: string } | null;
+  /** Systems/{id}/Bios Attributes (merged over the flavour's defaults); null: no Bios resource. */
+  bios?: Record<string, string | number | boolean> | null;
   /** Reuse a certificate (PEM) instead of generating one. */
   cert?: { key: string; cert: string };
 
@@ -150,6 +152,7 @@ export interface Resolved {
   pageSize: number;
   secureBoot: boolean;
   tpm: { enabled: boolean; interfaceType: "TPM2_0" | "TPM1_2"; firmwareVersion: string } | null;
+  bios: Record<string, string | number | boolean> | null;
   sessions: boolean;
   sensorsAndPower: boolean;
   dpu: { serial: string; boardSerial: string; uuid: string } | null;
@@ -242,6 +245,11 @@ export function resolveOptions(o: RedfishSimOptions): Resolved {
     pageSize: o.pageSize ?? (dell ? 0 : 8),
     secureBoot: o.secureBoot ?? true,
     tpm,
+    // vendor attribute names differ (Dell SriovGlobalEnable, HPE Sriov): a posture policy is per model
+    bios:
+      o.bios === null
+        ? null
+        : { ...(dell ? { BootMode: "Uefi", ProcVirtualization: "Enabled", SriovGlobalEnable: "Enabled", SysProfile: "PerfOptimized", MemTest: "Disabled" } : { BootMode: "Uefi", ProcVirtualization: "Enabled", Sriov: "Enabled", WorkloadProfile: "GeneralPowerEfficientCompute", ProcHyperthreading: "Enabled" }), ...o.bios },
     sessions: o.sessions ?? true,
     sensorsAndPower: o.sensorsAndPower ?? false,
     dpu: o.dpu
@@ -388,6 +396,7 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
     EthernetInterfaces: ref(`${sys}/EthernetInterfaces`),
     ...(r.simpleStorage ? { SimpleStorage: ref(`${sys}/SimpleStorage`) } : {}),
     SecureBoot: ref(`${sys}/SecureBoot`),
+    ...(r.bios ? { Bios: ref(`${sys}/Bios`) } : {}),
     TrustedModules: r.tpm
       ? [{ FirmwareVersion: r.tpm.firmwareVersion, InterfaceType: r.tpm.interfaceType, Status: { State: r.tpm.enabled ? "Enabled" : "Disabled", Health: "OK" } }]
       : [],
@@ -499,7 +508,19 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
     SecureBootEnable: r.secureBoot,
     SecureBootCurrentBoot: r.secureBoot ? "Enabled" : "Disabled",
     SecureBootMode: "DeployedMode",
+    // dell-like lists its SecureBoot databases (SecureBoot v1.1); hpe-like leaves them out
+    ...(dell ? { SecureBootDatabases: ref(`${sys}/SecureBoot/SecureBootDatabases`) } : {}),
   });
+  if (dell) {
+    const dbs = (["PK", "KEK", "db", "dbx"] as const).map((d) => `${sys}/SecureBoot/SecureBootDatabases/${d}`);
+    coll(`${sys}/SecureBoot/SecureBootDatabases`, "SecureBootDatabaseCollection", "UEFI SecureBoot Database Collection", dbs);
+    (["PK", "KEK", "db", "dbx"] as const).forEach((d, i) => {
+      const certs = Array.from({ length: [1, 2, 3, 0][i]! }, (_, k) => `${dbs[i]}/Certificates/${k + 1}`);
+      put(dbs[i]!, "#SecureBootDatabase.v1_0_1.SecureBootDatabase", { Id: d, Name: `${d} Database`, DatabaseId: d, Certificates: ref(`${dbs[i]}/Certificates`) });
+      coll(`${dbs[i]}/Certificates`, "CertificateCollection", `${d} Certificates`, certs);
+    });
+  }
+  if (r.bios) put(`${sys}/Bios`, "#Bios.v1_2_0.Bios", { Id: "Bios", Name: "BIOS Configuration Current Settings", AttributeRegistry: dell ? "BiosAttributeRegistry.v1_0_0" : "BiosAttributeRegistryU46.v1_2_68", Attributes: r.bios });
 
   /** A Sensors collection (newer model) under a chassis. */
   const putSensors = (ch: string, sensors: SimSensor[]) => {

@@ -20,7 +20,7 @@ export default async function FirmwarePage({ searchParams }: { searchParams: Pro
   const state = sp.state && sp.state in STATE_LABEL ? (sp.state as "COMPLIANT") : undefined;
   const filters = { siteId: sp.siteId || undefined, modelId: sp.modelId || undefined };
   const r = await load(async (api) => {
-    const [me, lag, drift, fleet, baselines, sites, models] = await Promise.all([
+    const [me, lag, drift, fleet, baselines, sites, models, posture, policies] = await Promise.all([
       api.auth.me(),
       api.firmware.lag(filters),
       api.firmware.drift({ ...filters, state, take: 200 }),
@@ -28,11 +28,13 @@ export default async function FirmwarePage({ searchParams }: { searchParams: Pro
       api.firmware.baselines({}),
       api.locations.list({ kind: "SITE" }),
       api.catalog.models({}),
+      api.firmware.posture({ siteId: filters.siteId, modelId: filters.modelId, take: 50 }),
+      api.firmware.posturePolicies({}),
     ]);
-    return { me, lag, drift, fleet, baselines, sites, models };
+    return { me, lag, drift, fleet, baselines, sites, models, posture, policies };
   });
   if (!r.ok) return <ErrorBox>{r.message}</ErrorBox>;
-  const { me, lag, drift, fleet, baselines, sites, models } = r.data;
+  const { me, lag, drift, fleet, baselines, sites, models, posture, policies } = r.data;
   const canWrite = me.role === "admin" || me.role === "firmware";
   const siteName = new Map(sites.map((s) => [s.id, s.path]));
   const link = (patch: Record<string, string | undefined>) => {
@@ -188,6 +190,52 @@ export default async function FirmwarePage({ searchParams }: { searchParams: Pro
             </tbody>
           </table>
         </div>
+      </section>
+
+      <section className="space-y-3" aria-labelledby="posture-h" data-testid="fw-posture">
+        <h2 id="posture-h" className="text-lg font-semibold">Posture</h2>
+        <p className="text-base">
+          {posture.counts.COMPLIANT} compliant · {posture.counts.NON_COMPLIANT} not compliant · {posture.counts.UNKNOWN} unknown (assets of models with a posture policy)
+        </p>
+        {posture.rows.filter((p) => p.state !== "COMPLIANT").length > 0 && (
+          <div className="card overflow-x-auto">
+            <table className="w-full text-left">
+              <thead>
+                <tr className="border-b border-slate-200">
+                  <th className="p-2">Asset</th>
+                  <th className="p-2">Model</th>
+                  <th className="p-2">Posture</th>
+                  <th className="p-2">Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {posture.rows
+                  .filter((p) => p.state !== "COMPLIANT")
+                  .map((p) => (
+                    <tr key={p.assetId} className="border-b border-slate-100">
+                      <td className="p-2">
+                        <Link className="font-mono text-blue-800 underline min-h-11 inline-flex items-center" href={`/assets/${p.assetId}`} prefetch={false}>{p.assetTag ?? p.serial}</Link>
+                      </td>
+                      <td className="p-2">{p.modelName}</td>
+                      <td className="p-2">{p.state === "NON_COMPLIANT" ? "Not compliant" : "Unknown"}{p.waived ? " (waived)" : ""}</td>
+                      <td className="p-2 text-sm">{p.reasons.join("; ")}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <ul className="space-y-2" data-testid="fw-posture-policies">
+          {policies.items.map((p) => (
+            <li key={p.id} className="card p-3">
+              <p className="font-semibold">{p.modelName} · posture policy revision {p.revision}</p>
+              <p className="text-sm text-slate-700">
+                SecureBoot {p.secureBoot === "REQUIRED" ? "required" : "any"} · TPM {p.tpm === "REQUIRED" ? `required${p.tpmVersion ? ` (${p.tpmVersion})` : ""}` : "any"}
+                {p.attributes.length ? ` · ${p.attributes.map((a) => `${a.name} = ${a.values.join(" / ")}`).join(", ")}` : ""}
+              </p>
+            </li>
+          ))}
+        </ul>
       </section>
 
       <section className="space-y-3">

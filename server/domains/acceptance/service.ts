@@ -13,6 +13,7 @@ import type { TActor, TDeps } from "../../context";
 import type { Tx } from "../../db/client";
 import { AppError, uniqueViolation } from "../../errors";
 import { appendAudit } from "../audit/service";
+import { postureBlockers } from "../firmware/service";
 import { assetIdentities, getAsset, listAssets, transitionInTx } from "../assets/service";
 import { getModel, listModelsByIds } from "../catalog/service";
 import { getLocation } from "../locations/service";
@@ -300,6 +301,9 @@ export async function signOff(deps: TDeps, actor: TActor, input: { id: string; e
     const label = (k: string) => items.find((i) => i.key === k)?.label ?? k;
     if (failing.length) throw new AppError("CONFLICT", `The SAT cannot pass: ${failing.map(label).join(", ")} ${failing.length === 1 ? "fails" : "fail"}. Fix and record again, or fail the run.`, { details: { failing, missing } });
     if (missing.length) throw new AppError("CONFLICT", `The SAT cannot pass yet: answer ${missing.map(label).join(", ")} first.`, { details: { failing, missing } });
+    // security posture gate (server/domains/firmware): a model's posture policy must be met, or an admin waived it
+    const posture = await postureBlockers(tx, run.assets.map((a) => a.assetId));
+    if (posture.length) throw new AppError("CONFLICT", `The SAT cannot pass: ${posture.length === 1 ? "an asset's" : `${posture.length} assets'`} security posture is not compliant (${posture[0]!.reasons.slice(0, 2).join("; ")}). Fix it and probe again, or ask an admin to waive it on the asset page.`, { details: { posture } });
     await bump(tx, run, { status: "PASSED", finishedAt: at, finishedBy: actor.name });
     for (const { assetId } of run.assets) await transitionInTx(tx, deps.provider, deps.clock, actor, { assetId, to: "IN_SERVICE", expectedStatus: "SAT", reason: `SAT passed (${run.template.name} v${run.template.version}), signed off by ${actor.name}`, payload: { satRunId: run.id } });
     await appendAudit(tx, deps.provider, actor, at, { action: "sat.pass", entity: "SatRun", entityId: run.id, before: { status: "OPEN" }, after: { status: "PASSED", signedBy: actor.name, signedAt: at.toISOString(), assetIds: run.assets.map((a) => a.assetId) } });

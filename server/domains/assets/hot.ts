@@ -122,3 +122,12 @@ export function assetListQuery(f: THotListFilter, page: { skip: number; take: nu
   }
   return { list: qs.list, count: qs.count, listParams: [...params, page.take, page.skip], countParams: params };
 }
+
+/** Every asset not disposed with its model and site (the firmware drift recompute reads the fleet at once). */
+export const HOT_FLEET_ASSETS: THotQuery = {
+  name: "assets_fleet_sites",
+  sqlite: `SELECT a."id" AS "id", a."serial" AS "serial", a."assetTag" AS "assetTag", a."status" AS "status", a."modelId" AS "modelId", CASE WHEN l."kind" = 'SITE' THEN l."id" ELSE l."siteId" END AS "siteId"
+    FROM "Asset" a LEFT JOIN "Location" l ON l."id" = a."locationId" WHERE a."status" <> 'DISPOSED'`,
+  postgresql: `SELECT a."id" AS "id", a."serial" AS "serial", a."assetTag" AS "assetTag", a."status" AS "status", a."modelId" AS "modelId", CASE WHEN l."kind" = 'SITE' THEN l."id" ELSE l."siteId" END AS "siteId"
+    FROM "Asset" a LEFT JOIN "Location" l ON l."id" = a."locationId" WHERE a."status" <> 'DISPOSED'`,
+};

@@ -6,7 +6,7 @@ import { AppError, uniqueViolation } from "../../errors";
 import type { TActor, TDeps } from "../../context";
 import type { Db, Tx } from "../../db/client";
 import { hotDb } from "../../db/hot";
-import { assetListQuery, LOOKUP_BY_CODE, type THotSummaryRow } from "./hot";
+import { assetListQuery, HOT_FLEET_ASSETS, LOOKUP_BY_CODE, type THotSummaryRow } from "./hot";
 import type { TRole } from "../../auth/roles";
 import { appendAudit } from "../audit/service";
 import { actorDisplayNames } from "../users/service";
@@ -462,3 +462,52 @@ export async function disposeCancelledOrder(tx: Tx, deps: TDeps, actor: TActor, 
  */
 export { newRowId, retryableDbError, transitionInTx, transitionPg, transitionSqlite } from "./lifecycle";
 export { STATUS_META } from "./status";
+
+/** What a hardware BOM or a posture check needs of each asset: identity, model (with manufacturer and part number) and location. */
+export interface TAssetBomRow {
+  id: string;
+  serial: string;
+  assetTag: string | null;
+  status: string;
+  modelId: string;
+  model: { name: string; partNumber: string; kind: string; manufacturer: string };
+  locationId: string | null;
+  rackUnit: number | null;
+}
+
+/** Assets for a BOM or a posture check: by id, by location (a rack: the assets in it), or every asset not disposed; ordered by id. */
+export async function assetsForBom(db: Db | Tx, by: { ids?: string[]; locationId?: string; all?: true }): Promise<TAssetBomRow[]> {
+  const where = by.ids ? { id: { in: by.ids } } : by.locationId ? { locationId: by.locationId, status: { not: "DISPOSED" } } : { status: { not: "DISPOSED" } };
+  const rows = await db.asset.findMany({
+    where,
+    orderBy: { id: "asc" },
+    select: { id: true, serial: true, assetTag: true, status: true, modelId: true, locationId: true, rackUnit: true, model: { select: { name: true, partNumber: true, kind: true, manufacturer: { select: { name: true } } } } },
+  });
+  return rows.map((r) => ({ ...r, model: { name: r.model.name, partNumber: r.model.partNumber, kind: r.model.kind, manufacturer: r.model.manufacturer.name } }));
+}
+
+export interface TFleetAsset {
+  id: string;
+  serial: string;
+  assetTag: string | null;
+  status: string;
+  modelId: string;
+  siteId: string | null;
+}
+
+/**
+ * Assets not disposed, of these models (and status / site), with the site each stands in: the fleet read
+ * behind firmware drift. One prepared full read filtered here when there is a hot reader, else the ORM.
+ */
+export async function fleetAssets(deps: TDeps, f: { modelIds: string[]; status?: string; siteId?: string }, opts: { orm?: boolean } = {}): Promise<TFleetAsset[]> {
+  if (!f.modelIds.length) return [];
+  const models = new Set(f.modelIds);
+  const keep = (a: TFleetAsset) => models.has(a.modelId) && (!f.status || a.status === f.status) && (!f.siteId || a.siteId === f.siteId);
+  const hot = opts.orm ? undefined : hotDb(deps.db);
+  if (hot) return (await hot.all<TFleetAsset>(HOT_FLEET_ASSETS, [])).filter(keep);
+  const rows = await deps.db.asset.findMany({
+    where: { modelId: { in: f.modelIds }, status: f.status ? { equals: f.status, not: "DISPOSED" } : { not: "DISPOSED" } },
+    select: { id: true, serial: true, assetTag: true, status: true, modelId: true, location: { select: { id: true, kind: true, siteId: true } } },
+  });
+  return rows.map(({ location: l, ...a }) => ({ ...a, siteId: l ? (l.kind === "SITE" ? l.id : l.siteId) : null })).filter(keep);
+}

@@ -462,6 +462,9 @@ export interface TObservedFirmware {
   assetId: string;
   observedAt: Date;
   firmware: TBmcProbeResult["firmware"];
+  /** SecureBoot / TPM as the probe saw them; undefined when the probe did not report them (IPMI, older agents) */
+  security?: TBmcProbeResult["security"];
+  bios?: TBmcProbeResult["bios"];
 }
 
 /**
@@ -477,8 +480,11 @@ export async function probeFirmwareAfter(deps: TDeps, afterSeq: number, take: nu
   for (const r of rows) {
     const assetId = assetOf.get(r.endpointId);
     if (r.kind !== "bmc.probe" || !assetId) continue;
-    const parsed = ZBmcProbeResult.shape.firmware.safeParse((JSON.parse(r.payload) as { result?: { firmware?: unknown } }).result?.firmware);
-    if (parsed.success) items.push({ observationId: r.id, chainSeq: r.chainSeq!, assetId, observedAt: r.observedAt, firmware: parsed.data });
+    const result = (JSON.parse(r.payload) as { result?: { firmware?: unknown; security?: unknown; bios?: unknown } }).result;
+    const parsed = ZBmcProbeResult.shape.firmware.safeParse(result?.firmware);
+    const security = ZBmcProbeResult.shape.security.safeParse(result?.security);
+    const bios = ZBmcProbeResult.shape.bios.safeParse(result?.bios);
+    if (parsed.success) items.push({ observationId: r.id, chainSeq: r.chainSeq!, assetId, observedAt: r.observedAt, firmware: parsed.data, security: security.success ? security.data : undefined, bios: bios.success ? bios.data : undefined });
   }
   return { lastSeq: rows[rows.length - 1]!.chainSeq!, items };
 }
@@ -495,3 +501,19 @@ export async function endpointIdsOfAgent(db: Db | Tx, agentId: string): Promise<
 }
 
 export { queueCommand, listCommands } from "./commands";
+
+/** Each asset's latest bmc.probe (its endpoint's lastProbeId) with when it was seen; assets without one are left out. Reads in chunks. */
+export async function latestProbes(db: Db | Tx, assetIds: string[]): Promise<Map<string, { observedAt: Date; result: TBmcProbeResult }>> {
+  const out = new Map<string, { observedAt: Date; result: TBmcProbeResult }>();
+  for (let i = 0; i < assetIds.length; i += 500) {
+    const eps = await db.bmcEndpoint.findMany({ where: { assetId: { in: assetIds.slice(i, i + 500) }, lastProbeId: { not: null } }, select: { assetId: true, lastProbeId: true } });
+    if (!eps.length) continue;
+    const asset = new Map(eps.map((e) => [e.lastProbeId!, e.assetId]));
+    const obs = await db.bmcObservation.findMany({ where: { id: { in: [...asset.keys()] } }, select: { id: true, observedAt: true, payload: true } });
+    for (const o of obs) {
+      const parsed = ZBmcProbeResult.safeParse((JSON.parse(o.payload) as { result?: unknown }).result);
+      if (parsed.success) out.set(asset.get(o.id)!, { observedAt: o.observedAt, result: parsed.data });
+    }
+  }
+  return out;
+}

@@ -1,9 +1,15 @@
 /** Firmware's REST routes (/api/v1), built from ./schema.ts; server/rest assembles them. */
 import { route, type TRoute } from "../../rest/route";
-import { drift, exportBaselines, firmwareLag, importBaselines, listBaselines, saveBaseline } from "./service";
+import { z } from "zod";
+import { ADMIN_ONLY } from "../../auth/roles";
+import { assetPosture, decideFirmwareFinding, drift, exportBaselines, firmwareLag, fleetPosture, hbomFor, importBaselines, listBaselines, listFirmwareFindings, listPosturePolicies, saveBaseline, savePosturePolicy, waivePosture } from "./service";
+import { ZAssetPosture, ZFindingDecision, ZFindingQuery, ZFindings, ZFirmwareFinding, ZFleetPosture, ZHbomFile, ZHbomQuery, ZHbomScope, ZPolicyQuery, ZPosturePolicies, ZPosturePolicyInput, ZPosturePolicyOut, ZPostureQuery, ZWaiverInput } from "./schema";
 import { FIRMWARE_READERS, FIRMWARE_WRITERS, ZBaselineDoc, ZBaselineInput, ZBaselineItems, ZBaselineOut, ZBaselineQuery, ZDriftOut, ZDriftQuery, ZImportOut, ZLagOut, ZLagQuery } from "./schema";
 
 const W = FIRMWARE_WRITERS;
+const ZIdParam = z.object({ id: z.string().trim().min(1).max(64) });
+const HBOM_FILE = { contentTypes: ["application/vnd.cyclonedx+json"] };
+const ZFindingStatusQuery = ZFindingQuery.extend({ status: z.string().trim().max(100).optional() }).transform((q) => ({ ...q, status: q.status ? (q.status.split(",") as z.output<typeof ZFindingQuery>["status"]) : undefined }));
 const R = FIRMWARE_READERS;
 
 export const firmwareRestRoutes: TRoute[] = [
@@ -13,4 +19,13 @@ export const firmwareRestRoutes: TRoute[] = [
   route({ method: "POST", path: "/firmware/baselines/import", operationId: "importFirmwareBaselines", summary: "Import a baselines document: every bad entry reported by its index, nothing imported when any is bad", roles: W, body: ZBaselineDoc, response: ZImportOut, handler: (deps, actor, { body }) => importBaselines(deps, actor, body) }),
   route({ method: "GET", path: "/firmware/drift", operationId: "firmwareDrift", summary: "Drift of every baselined component (filters: modelId, component, siteId, status, state), worst first, with counts per state", roles: R, query: ZDriftQuery, response: ZDriftOut, handler: (deps, _a, { query }) => drift(deps, query) }),
   route({ method: "GET", path: "/kpis/firmware-lag", operationId: "kpiFirmwareLag", summary: "Share of in-service components less than 2 approved releases behind, per model and site, with the worst offenders", roles: R, query: ZLagQuery, response: ZLagOut, handler: (deps, _a, { query }) => firmwareLag(deps, query) }),
+  route({ method: "GET", path: "/firmware/posture-policies", operationId: "listPosturePolicies", summary: "The current posture policies (per hardware model: SecureBoot and TPM rules, BIOS attributes with approved values)", roles: R, query: ZPolicyQuery, response: ZPosturePolicies, handler: async (deps, _a, { query }) => ({ items: await listPosturePolicies(deps, query) }) }),
+  route({ method: "POST", path: "/firmware/posture-policies", operationId: "savePosturePolicy", summary: "Save a model's posture policy as a new revision (unchanged content saves nothing)", roles: W, body: ZPosturePolicyInput, response: ZPosturePolicyOut, handler: (deps, actor, { body }) => savePosturePolicy(deps, actor, body) }),
+  route({ method: "GET", path: "/firmware/posture", operationId: "firmwarePosture", summary: "Security posture across the fleet (filters: modelId, siteId, state): counts per state, model and site, the assets worst first", roles: R, query: ZPostureQuery, response: ZFleetPosture, handler: (deps, _a, { query }) => fleetPosture(deps, query) }),
+  route({ method: "GET", path: "/assets/{id}/posture", operationId: "getAssetPosture", summary: "An asset's security posture: its model's policy against the latest probe, the reasons, any waiver", roles: R, params: ZIdParam, response: ZAssetPosture, notFound: "No such asset", handler: (deps, _a, { params }) => assetPosture(deps, params.id) }),
+  route({ method: "POST", path: "/assets/{id}/posture/waiver", operationId: "waiveAssetPosture", summary: "Admin: let a non-compliant asset pass SAT, with the reason (audited)", roles: ADMIN_ONLY, params: ZIdParam, body: ZWaiverInput.omit({ assetId: true }), response: ZAssetPosture, notFound: "No such asset", handler: (deps, actor, { params, body }) => waivePosture(deps, actor, { ...body, assetId: params.id }) }),
+  route({ method: "GET", path: "/firmware/findings", operationId: "listFirmwareFindings", summary: "Drift findings (filters: assetId, status as a comma-separated list of OPEN, ACCEPTED, DISMISSED, PLANNED, RESOLVED)", roles: R, query: ZFindingStatusQuery as unknown as z.ZodObject, response: ZFindings, handler: async (deps, _a, { query }) => ({ items: await listFirmwareFindings(deps, query) }) }),
+  route({ method: "POST", path: "/firmware/findings/decide", operationId: "decideFirmwareFinding", summary: "Accept, dismiss (with a reason) or plan an update for an open drift finding; the inventory and baselines are never changed", roles: W, body: ZFindingDecision, response: ZFirmwareFinding, handler: (deps, actor, { body }) => decideFirmwareFinding(deps, actor, body) }),
+  route({ method: "GET", path: "/assets/{id}/hbom", operationId: "getAssetHbom", summary: "An asset's hardware BOM as CycloneDX 1.6 JSON (its parts and firmware as observed, with observation times)", roles: R, params: ZIdParam, response: ZHbomFile, file: HBOM_FILE, notFound: "No such asset", handler: (deps, _a, { params }) => hbomFor(deps, { assetId: params.id }) }),
+  route({ method: "GET", path: "/hbom", operationId: "getHbom", summary: "A hardware BOM (CycloneDX 1.6 JSON) for a rack (rackId), a purchase order (poId) or the whole fleet (fleet=1)", roles: R, query: ZHbomScope, response: ZHbomFile, file: HBOM_FILE, handler: (deps, _a, { query }) => hbomFor(deps, ZHbomQuery.parse(query)) }),
 ];

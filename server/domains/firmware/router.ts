@@ -1,6 +1,44 @@
 /** Firmware's tRPC procedures (thin: parse, call a service). */
 import { procedure, router } from "../../trpc";
-import { assetFirmware, baselineRevisions, drift, exportBaselines, firmwareLag, fleet, importBaselines, listBaselines, saveBaseline } from "./service";
+import { ADMIN_ONLY } from "../../auth/roles";
+import {
+  assetFirmware,
+  assetPosture,
+  baselineRevisions,
+  decideFirmwareFinding,
+  drift,
+  exportBaselines,
+  firmwareLag,
+  fleet,
+  fleetPosture,
+  hbomFor,
+  importBaselines,
+  listBaselines,
+  listFirmwareFindings,
+  listPosturePolicies,
+  posturePolicyRevisions,
+  revokePostureWaiver,
+  saveBaseline,
+  savePosturePolicy,
+  waivePosture,
+} from "./service";
+import {
+  ZAssetPosture,
+  ZFindingDecision,
+  ZFindingQuery,
+  ZFindings,
+  ZFirmwareFinding,
+  ZFleetPosture,
+  ZHbomFile,
+  ZModelKey,
+  ZPolicyQuery,
+  ZPosturePolicies,
+  ZPosturePolicyInput,
+  ZPosturePolicyOut,
+  ZPostureQuery,
+  ZWaiverInput,
+  ZWaiverRevoke,
+} from "./schema";
 import { FIRMWARE_READERS, FIRMWARE_WRITERS, ZAssetId, ZBaselineDoc, ZBaselineInput, ZBaselineItems, ZBaselineKey, ZBaselineOut, ZBaselineQuery, ZDriftOut, ZDriftQuery, ZFleetOut, ZFleetQuery, ZImportOut, ZInventoryOut, ZLagOut, ZLagQuery } from "./schema";
 
 const W = FIRMWARE_WRITERS;
@@ -16,4 +54,14 @@ export const firmwareRouter = router({
   fleet: procedure(R).input(ZFleetQuery).output(ZFleetOut).query(({ ctx, input }) => fleet(ctx.deps, input)),
   lag: procedure(R).input(ZLagQuery).output(ZLagOut).query(({ ctx, input }) => firmwareLag(ctx.deps, input)),
   asset: procedure(R).input(ZAssetId).output(ZInventoryOut).query(({ ctx, input }) => assetFirmware(ctx.deps, input.assetId)),
+  posturePolicies: procedure(R).input(ZPolicyQuery).output(ZPosturePolicies).query(async ({ ctx, input }) => ({ items: await listPosturePolicies(ctx.deps, input) })),
+  posturePolicyRevisions: procedure(R).input(ZModelKey).output(ZPosturePolicies).query(async ({ ctx, input }) => ({ items: await posturePolicyRevisions(ctx.deps, input.modelId) })),
+  savePosturePolicy: procedure(W).input(ZPosturePolicyInput).output(ZPosturePolicyOut).mutation(({ ctx, input }) => savePosturePolicy(ctx.deps, ctx.actor, input)),
+  posture: procedure(R).input(ZPostureQuery).output(ZFleetPosture).query(({ ctx, input }) => fleetPosture(ctx.deps, input)),
+  assetPosture: procedure(R).input(ZAssetId).output(ZAssetPosture).query(({ ctx, input }) => assetPosture(ctx.deps, input.assetId)),
+  waivePosture: procedure(ADMIN_ONLY).input(ZWaiverInput).output(ZAssetPosture).mutation(({ ctx, input }) => waivePosture(ctx.deps, ctx.actor, input)),
+  revokePostureWaiver: procedure(ADMIN_ONLY).input(ZWaiverRevoke).output(ZAssetPosture).mutation(({ ctx, input }) => revokePostureWaiver(ctx.deps, ctx.actor, input)),
+  findings: procedure(R).input(ZFindingQuery).output(ZFindings).query(async ({ ctx, input }) => ({ items: await listFirmwareFindings(ctx.deps, input) })),
+  decideFinding: procedure(W).input(ZFindingDecision).output(ZFirmwareFinding).mutation(({ ctx, input }) => decideFirmwareFinding(ctx.deps, ctx.actor, input)),
+  assetHbom: procedure(R).input(ZAssetId).output(ZHbomFile).query(({ ctx, input }) => hbomFor(ctx.deps, { assetId: input.assetId })),
 });

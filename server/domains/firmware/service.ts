@@ -12,8 +12,13 @@ import type { TActor, TDeps } from "../../context";
 import { appendAudit } from "../audit/service";
 import { probeFirmwareAfter } from "../bmc/service";
 import { listModels, listModelsByIds } from "../catalog/service";
+import { fleetAssets } from "../assets/service";
+import { hotDb } from "../../db/hot";
+import { HOT_OBSERVED } from "./hot";
 import { publishEvent } from "../../live/publish";
 import { defineJob } from "../../jobs/queue";
+import { projectPosture } from "./posture";
+import { syncDriftFindings } from "./findings";
 import { classify, DRIFT_STATES, type TDriftState, type TMatchRule, type TRelease } from "./match";
 import {
   BASELINE_FORMAT,
@@ -83,6 +88,7 @@ export async function projectFirmware(deps: TDeps, opts: { maxBatches?: number }
         }
       }
       if (history.length) await tx.firmwareHistory.createMany({ data: history });
+      await projectPosture(tx, items);
       await tx.firmwareCursor.upsert({ where: { id: CURSOR_ID }, create: { id: CURSOR_ID, chainSeq: lastSeq }, update: { chainSeq: lastSeq } });
       if (changes) await publishEvent(tx, deps.provider, at, { scope: "firmware", key: "fleet", data: { kind: "firmware.inventory", changed: changes } });
       return changes;
@@ -102,7 +108,8 @@ export const firmwareInventoryJob = defineJob({
   maxAttempts: 3,
   handler: async (deps) => {
     const { read, changed } = await projectFirmware(deps);
-    return `read ${read} probes, ${changed} component versions changed`;
+    const f = await syncDriftFindings(deps);
+    return `read ${read} probes, ${changed} component versions changed; drift findings: ${f.opened} opened, ${f.resolved} resolved`;
   },
 });
 
@@ -220,45 +227,48 @@ export async function importBaselines(deps: TDeps, actor: TActor, doc: TBaseline
 
 // ------------------------------------------------------------------ drift, fleet view, lag KPI
 
-type TAssetFwRow = { assetId: string; serial: string; assetTag: string | null; status: string; modelId: string; siteId: string | null; component: string | null; version: string | null; lastSeenAt: Date | string | null };
+type TObservedRow = { assetId: string; component: string; version: string; observedAt: Date };
 
-/** Assets of these models (with the filters) and what each component runs: one read, both databases. */
-async function assetsWithFirmware(deps: TDeps, modelIds: string[], f: { siteId?: string; status?: string }): Promise<TAssetFwRow[]> {
-  if (!modelIds.length) return [];
-  const params: unknown[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return deps.provider === "postgresql" ? `$${params.length}` : "?";
-  };
-  const where = [`a."modelId" IN (${modelIds.map((m) => p(m)).join(", ")})`];
-  if (f.status) where.push(`a."status" = ${p(f.status)}`);
-  if (f.siteId) where.push(`(l."siteId" = ${p(f.siteId)} OR l."id" = ${p(f.siteId)})`);
-  const sql = `SELECT a."id" AS "assetId", a."serial" AS "serial", a."assetTag" AS "assetTag", a."status" AS "status", a."modelId" AS "modelId",
-      CASE WHEN l."kind" = 'SITE' THEN l."id" ELSE l."siteId" END AS "siteId", f."component" AS "component", f."version" AS "version", f."lastSeenAt" AS "lastSeenAt"
-    FROM "Asset" a LEFT JOIN "Location" l ON l."id" = a."locationId" LEFT JOIN "FirmwareObserved" f ON f."assetId" = a."id"
-    WHERE ${where.join(" AND ")} AND a."status" <> 'DISPOSED'`;
-  return deps.db.$queryRawUnsafe<TAssetFwRow[]>(sql, ...params);
+/** The observed inventory of these assets (and components): one prepared full read filtered here, or the ORM. */
+async function observedFirmware(deps: TDeps, assetIds: Set<string>, components: Set<string>, opts: { orm?: boolean }): Promise<TObservedRow[]> {
+  const hot = opts.orm ? undefined : hotDb(deps.db);
+  if (hot) return (await hot.all<TObservedRow>(HOT_OBSERVED, [])).filter((r) => assetIds.has(r.assetId) && components.has(r.component));
+  const out: TObservedRow[] = [];
+  const ids = [...assetIds];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await deps.db.firmwareObserved.findMany({ where: { assetId: { in: ids.slice(i, i + 500) }, component: { in: [...components] } }, select: { assetId: true, component: true, version: true, lastSeenAt: true } });
+    for (const r of rows) out.push({ assetId: r.assetId, component: r.component, version: r.version, observedAt: r.lastSeenAt });
+  }
+  return out;
 }
 
 type TDriftRow = TDriftOut["rows"][number];
 
-async function driftRows(deps: TDeps, q: z.output<typeof ZDriftQuery>): Promise<TDriftRow[]> {
+/**
+ * Drift of every baselined component on every matching asset. The fleet's assets come from the assets
+ * domain, the inventory from one read; each (baseline, version) pair is classified once.
+ */
+export async function driftRows(deps: TDeps, q: z.output<typeof ZDriftQuery>, opts: { orm?: boolean } = {}): Promise<TDriftRow[]> {
   const baselines = (await listBaselines(deps, { modelId: q.modelId })).filter((b) => !q.component || b.component === q.component);
   const byModel = new Map<string, TBaselineOut[]>();
   for (const b of baselines) (byModel.get(b.modelId) ?? byModel.set(b.modelId, []).get(b.modelId)!).push(b);
   const names = new Map(baselines.map((b) => [b.modelId, b.modelName]));
-  const rows = await assetsWithFirmware(deps, [...byModel.keys()], q);
-  const assets = new Map<string, { a: TAssetFwRow; fw: Map<string, { version: string; at: Date }> }>();
-  for (const r of rows) {
-    const e = assets.get(r.assetId) ?? assets.set(r.assetId, { a: r, fw: new Map() }).get(r.assetId)!;
-    if (r.component && r.version) e.fw.set(r.component, { version: r.version, at: new Date(r.lastSeenAt!) });
+  const assets = await fleetAssets(deps, { modelIds: [...byModel.keys()], status: q.status, siteId: q.siteId }, opts);
+  const fw = new Map<string, Map<string, { version: string; at: Date }>>();
+  if (assets.length) {
+    const rows = await observedFirmware(deps, new Set(assets.map((a) => a.id)), new Set(baselines.map((b) => b.component)), opts);
+    for (const r of rows) (fw.get(r.assetId) ?? fw.set(r.assetId, new Map()).get(r.assetId)!).set(r.component, { version: r.version, at: r.observedAt instanceof Date ? r.observedAt : new Date(r.observedAt) });
   }
+  const memo = new Map<string, ReturnType<typeof classify>>();
   const out: TDriftRow[] = [];
-  for (const { a, fw } of assets.values()) {
+  for (const a of assets) {
+    const seenOf = fw.get(a.id);
     for (const b of byModel.get(a.modelId) ?? []) {
-      const seen = fw.get(b.component) ?? null;
-      const d = classify(b.matchRule, b.releases, seen?.version ?? null);
-      out.push({ assetId: a.assetId, serial: a.serial, assetTag: a.assetTag, status: a.status, modelId: a.modelId, modelName: names.get(a.modelId)!, siteId: a.siteId, component: b.component, observed: seen?.version ?? null, observedAt: seen?.at ?? null, state: d.state, lag: d.lag, target: d.target });
+      const seen = seenOf?.get(b.component) ?? null;
+      const key = `${b.id}\u0000${seen?.version ?? "\u0001"}`;
+      let d = memo.get(key);
+      if (!d) memo.set(key, (d = classify(b.matchRule, b.releases, seen?.version ?? null)));
+      out.push({ assetId: a.id, serial: a.serial, assetTag: a.assetTag, status: a.status, modelId: a.modelId, modelName: names.get(a.modelId)!, siteId: a.siteId, component: b.component, observed: seen?.version ?? null, observedAt: seen?.at ?? null, state: d.state, lag: d.lag, target: d.target });
     }
   }
   return out;
@@ -272,7 +282,8 @@ export async function drift(deps: TDeps, query: z.input<typeof ZDriftQuery>): Pr
   const all = await driftRows(deps, q);
   const counts = Object.fromEntries(DRIFT_STATES.map((s) => [s, 0])) as Record<TDriftState, number>;
   for (const r of all) counts[r.state]++;
-  const rows = (q.state ? all.filter((r) => r.state === q.state) : all).sort((x, y) => STATE_ORDER[x.state] - STATE_ORDER[y.state] || (y.lag ?? -1) - (x.lag ?? -1) || x.serial.localeCompare(y.serial) || x.component.localeCompare(y.component));
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0); // code-point order: serials are upper-case ASCII, and localeCompare is too slow for the fleet
+  const rows = (q.state ? all.filter((r) => r.state === q.state) : all).sort((x, y) => STATE_ORDER[x.state] - STATE_ORDER[y.state] || (y.lag ?? -1) - (x.lag ?? -1) || cmp(x.serial, y.serial) || cmp(x.component, y.component));
   return { counts, total: all.length, rows: rows.slice(0, q.take) };
 }
 
@@ -324,8 +335,8 @@ export async function firmwareLag(deps: TDeps, query: z.input<typeof ZLagQuery>)
     for (const r of measured) (m.get(key(r)) ?? m.set(key(r), []).get(key(r))!).push(r);
     return m;
   };
-  const byModel = [...group((r) => r.modelId)].map(([modelId, xs]) => ({ modelId, modelName: xs[0]!.modelName, measured: xs.length, withinTarget: within(xs), worstLag: Math.max(...xs.map((x) => x.lag!)) }));
-  const bySite = [...group((r) => r.siteId)].map(([siteId, xs]) => ({ siteId, measured: xs.length, withinTarget: within(xs), worstLag: Math.max(...xs.map((x) => x.lag!)) }));
+  const byModel = [...group((r) => r.modelId)].map(([modelId, xs]) => ({ modelId, modelName: xs[0]!.modelName, measured: xs.length, withinTarget: within(xs), worstLag: xs.reduce((m, x) => Math.max(m, x.lag!), 0) }));
+  const bySite = [...group((r) => r.siteId)].map(([siteId, xs]) => ({ siteId, measured: xs.length, withinTarget: within(xs), worstLag: xs.reduce((m, x) => Math.max(m, x.lag!), 0) }));
   return {
     measured: measured.length,
     withinTarget: within(measured),
@@ -337,3 +348,7 @@ export async function firmwareLag(deps: TDeps, query: z.input<typeof ZLagQuery>)
     worst: [...rows.filter((r) => r.state === "BLOCKED"), ...measured.filter((r) => r.lag! >= 2).sort((a, b) => b.lag! - a.lag!)].slice(0, 20),
   };
 }
+
+export { assetPosture, evaluatePosture, fleetPosture, listPosturePolicies, postureBlockers, posturePolicyRevisions, revokePostureWaiver, savePosturePolicy, waivePosture } from "./posture";
+export { decideFirmwareFinding, listFirmwareFindings, syncDriftFindings } from "./findings";
+export { buildHbom, hbomFor } from "./hbom";

@@ -562,3 +562,11 @@ export type { Tx };
 
 /** Receiving's hook (server/domains/receiving), reached through this service. */
 export { syncReceipts } from "./orders";
+
+/** The assets a purchase order bought (every line), with the order's number; NOT_FOUND when there is no such order. */
+export async function purchaseOrderAssetIds(deps: TDeps, poId: string): Promise<{ number: string; assetIds: string[] }> {
+  const po = await deps.db.purchaseOrder.findUnique({ where: { id: poId }, select: { number: true } });
+  if (!po) throw new AppError("NOT_FOUND", `No purchase order with id ${poId}.`);
+  const rows = await deps.db.purchaseOrderAsset.findMany({ where: { poLine: { poId } }, select: { assetId: true }, orderBy: { assetId: "asc" } });
+  return { number: po.number, assetIds: rows.map((r) => r.assetId) };
+}

@@ -11,12 +11,13 @@ import { StatusBadge } from "../../../_components/assets/status-badge";
 import { TransitionActions } from "../../../_components/assets/transition-actions";
 import { LiveRefresh } from "../../../_components/live-refresh";
 import { BmcSectionPanel } from "../../../_components/assets/bmc-section-panel";
+import { AssetPosture } from "../../../_components/firmware/asset-posture";
 import { fmtTime } from "../../../_components/ui/format";
 import { load, requireMe } from "../../../_lib/server-trpc";
 
 export default async function AssetPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const [me, asset, bmc] = await Promise.all([requireMe(), load((api) => api.assets.get({ id })), load((api) => api.bmc.forAsset({ assetId: id }))]);
+  const [me, asset, bmc, posture] = await Promise.all([requireMe(), load((api) => api.assets.get({ id })), load((api) => api.bmc.forAsset({ assetId: id })), load((api) => api.firmware.assetPosture({ assetId: id }))]);
   if (!asset.ok) return <p role="alert" className="rounded-lg bg-red-50 border border-red-200 text-red-800 px-3 py-2">{asset.message}</p>;
   const a = asset.data;
 
@@ -95,6 +96,8 @@ export default async function AssetPage({ params }: { params: Promise<{ id: stri
           ))}
         </ol>
       </section>
+
+      <AssetPosture assetId={a.id} posture={posture.ok ? posture.data : null} />
 
       <BmcSectionPanel assetId={a.id} initial={bmc.ok ? bmc.data : undefined} can={{ power: me.can.power, decideFindings: me.can.decideFindings, editBmc: me.can.editBmc, approveCredentials: me.can.administer }} />
     </div>

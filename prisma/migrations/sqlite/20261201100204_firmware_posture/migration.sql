@@ -1,0 +1,64 @@
+-- CreateTable
+CREATE TABLE "PostureObserved" (
+    "assetId" TEXT NOT NULL PRIMARY KEY,
+    "observedAt" DATETIME NOT NULL,
+    "observationId" TEXT NOT NULL,
+    "secureBoot" TEXT,
+    "tpm" TEXT,
+    "bios" TEXT
+);
+
+-- CreateTable
+CREATE TABLE "PosturePolicy" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "modelId" TEXT NOT NULL,
+    "revision" INTEGER NOT NULL,
+    "spec" TEXT NOT NULL,
+    "notes" TEXT,
+    "updatedAt" DATETIME NOT NULL,
+    "updatedBy" TEXT NOT NULL,
+    "current" BOOLEAN NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "PostureWaiver" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "assetId" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "createdBy" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL,
+    "revokedAt" DATETIME,
+    "revokedBy" TEXT
+);
+
+-- CreateTable
+CREATE TABLE "FirmwareFinding" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "assetId" TEXT NOT NULL,
+    "component" TEXT NOT NULL,
+    "version" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "lag" INTEGER,
+    "target" TEXT,
+    "status" TEXT NOT NULL,
+    "note" TEXT,
+    "firstSeenAt" DATETIME NOT NULL,
+    "lastSeenAt" DATETIME NOT NULL,
+    "decidedBy" TEXT,
+    "decidedAt" DATETIME
+);
+
+-- CreateIndex
+CREATE INDEX "PosturePolicy_modelId_current_idx" ON "PosturePolicy"("modelId", "current");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "PosturePolicy_modelId_revision_key" ON "PosturePolicy"("modelId", "revision");
+
+-- CreateIndex
+CREATE INDEX "PostureWaiver_assetId_revokedAt_idx" ON "PostureWaiver"("assetId", "revokedAt");
+
+-- CreateIndex
+CREATE INDEX "FirmwareFinding_status_assetId_idx" ON "FirmwareFinding"("status", "assetId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "FirmwareFinding_assetId_component_version_key" ON "FirmwareFinding"("assetId", "component", "version");
