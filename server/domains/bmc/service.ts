@@ -494,4 +494,4 @@ export async function endpointIdsOfAgent(db: Db | Tx, agentId: string): Promise<
   return (await db.bmcEndpoint.findMany({ where: { agentId }, select: { id: true } })).map((r) => r.id);
 }
 
-export { queueCommand, listCommands } from "./commands";
+export { queueCommand, listCommands, queueFirmwareUpdateInTx, wakeAgent, commandOutcome } from "./commands";

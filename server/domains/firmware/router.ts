@@ -1,6 +1,8 @@
 /** Firmware's tRPC procedures (thin: parse, call a service). */
 import { procedure, router } from "../../trpc";
 import { assetFirmware, baselineRevisions, drift, exportBaselines, firmwareLag, fleet, importBaselines, listBaselines, saveBaseline } from "./service";
+import { createCampaign, getCampaign, listCampaigns, pauseCampaign, startCampaign } from "./campaign";
+import { ZCampaignAction, ZCampaignCreate, ZCampaignDetail, ZCampaignId, ZCampaignQuery, ZCampaigns } from "./campaign-schema";
 import { FIRMWARE_READERS, FIRMWARE_WRITERS, ZAssetId, ZBaselineDoc, ZBaselineInput, ZBaselineItems, ZBaselineKey, ZBaselineOut, ZBaselineQuery, ZDriftOut, ZDriftQuery, ZFleetOut, ZFleetQuery, ZImportOut, ZInventoryOut, ZLagOut, ZLagQuery } from "./schema";
 
 const W = FIRMWARE_WRITERS;
@@ -16,4 +18,9 @@ export const firmwareRouter = router({
   fleet: procedure(R).input(ZFleetQuery).output(ZFleetOut).query(({ ctx, input }) => fleet(ctx.deps, input)),
   lag: procedure(R).input(ZLagQuery).output(ZLagOut).query(({ ctx, input }) => firmwareLag(ctx.deps, input)),
   asset: procedure(R).input(ZAssetId).output(ZInventoryOut).query(({ ctx, input }) => assetFirmware(ctx.deps, input.assetId)),
+  campaigns: procedure(R).input(ZCampaignQuery).output(ZCampaigns).query(async ({ ctx, input }) => ({ items: await listCampaigns(ctx.deps, input) })),
+  campaign: procedure(R).input(ZCampaignId).output(ZCampaignDetail).query(({ ctx, input }) => getCampaign(ctx.deps, input.id)),
+  createCampaign: procedure(W).input(ZCampaignCreate).output(ZCampaignDetail).mutation(({ ctx, input }) => createCampaign(ctx.deps, ctx.actor, input)),
+  startCampaign: procedure(W).input(ZCampaignAction).output(ZCampaignDetail).mutation(({ ctx, input }) => startCampaign(ctx.deps, ctx.actor, input)),
+  pauseCampaign: procedure(W).input(ZCampaignAction).output(ZCampaignDetail).mutation(({ ctx, input }) => pauseCampaign(ctx.deps, ctx.actor, input)),
 });
