@@ -29,6 +29,8 @@ export const CAPABILITIES = {
   decideFindings: ["bmc.decideFinding", ["admin", "technician"]],
   /** Switch a server's power through its BMC */
   power: ["bmc.power", ["admin", "technician"]],
+  /** Plan, start and pause firmware update campaigns */
+  runCampaigns: ["firmware.createCampaign", ["admin", "firmware"]],
 } as const satisfies Record<string, readonly [string, readonly TRole[]]>;
 
 export type TCapability = keyof typeof CAPABILITIES;
