@@ -18,6 +18,7 @@ import { createAgent, createEndpoint } from "../../server/domains/bmc/service";
 import { campaignAssetStep, campaignTick } from "../../server/domains/firmware/campaign";
 import { projectFirmware, saveBaseline } from "../../server/domains/firmware/service";
 import { createUser } from "../../server/domains/users/service";
+import { axeViolations } from "../harness/axe";
 import { launchChromium, signIn } from "../harness/browser";
 import { seedCatalog } from "../harness/fixtures";
 import { startWeb, type TWebServer } from "../harness/web";
@@ -167,6 +168,7 @@ describe("firmware journey (built app, Chromium)", () => {
     await page.getByTestId("fw-campaigns-link").click();
     await page.waitForURL(/\/firmware\/campaigns$/);
     const planner = page.getByTestId("fw-campaign-planner");
+    expect(await axeViolations(page)).toEqual([]);
     await planner.getByTestId("fw-campaign-name").fill("BIOS 2.20 rack 01");
     await planner.getByTestId("fw-campaign-baseline").selectOption({ label: "Dell PowerEdge R760 · BIOS" });
     await planner.getByTestId("fw-campaign-target").selectOption("2.20");
@@ -206,6 +208,7 @@ describe("firmware journey (built app, Chromium)", () => {
     await expect.poll(() => page.locator("[data-state=DONE]").count(), { timeout: 15_000 }).toBe(3);
     await withDeps((deps) => campaignTick(deps, id));
     await expect.poll(() => status.getAttribute("data-status"), { timeout: 15_000 }).toBe("COMPLETED");
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);
 });
