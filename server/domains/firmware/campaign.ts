@@ -171,8 +171,9 @@ export async function getCampaign(deps: TDeps, id: string): Promise<TCampaignDet
   const c = await deps.db.firmwareCampaign.findUnique({ where: { id } });
   if (!c) throw new AppError("NOT_FOUND", `No firmware campaign with id ${id}.`);
   const rows = await deps.db.firmwareCampaignAsset.findMany({ where: { campaignId: id }, orderBy: [{ wave: "asc" }, { id: "asc" }] });
-  const info = new Map((await assetInfo(deps, deps.db, { ids: rows.map((r) => r.assetId) })).map((a) => [a.id, a]));
-  const rackNames = new Map((await assetInfo(deps, deps.db, { ids: rows.map((r) => r.assetId) })).map((a) => [a.locationId, a.locationName]));
+  const found = await assetInfo(deps, deps.db, { ids: rows.map((r) => r.assetId) });
+  const info = new Map(found.map((a) => [a.id, a]));
+  const rackNames = new Map(found.map((a) => [a.locationId, a.locationName]));
   const observed = await observedVersions(deps, rows.map((r) => r.assetId), c.component);
   const now = deps.clock.now();
   const open = windowOpen(winOf(c), now);
