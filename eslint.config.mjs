@@ -35,7 +35,7 @@ const TABLES = {
   jobs: ["job"],
   live: ["liveEvent"],
   acceptance: ["satTemplate", "satRun", "satRunAsset", "satResult", "satKpiCursor", "satAssetFact", "satDoaMonth", "satInstall", "satInstallMonth"],
-  firmware: ["firmwareObserved", "firmwareHistory", "firmwareCursor", "firmwareBaseline", "postureObserved", "posturePolicy", "postureWaiver", "firmwareFinding"],
+  firmware: ["firmwareObserved", "firmwareHistory", "firmwareCursor", "firmwareBaseline", "postureObserved", "posturePolicy", "postureWaiver", "firmwareFinding", "firmwareCampaign", "firmwareCampaignAsset"],
   burnin: ["burnInProfile", "burnInRun", "burnInSample", "burnInMinute", "burnInEvent", "burnInResult"],
   procurement: ["vendorContact", "vendorModelPrice", "procurementSettings", "rfq", "rfqLine", "rfqVendor", "quote", "quoteLine", "purchaseOrder", "purchaseOrderLine", "purchaseOrderAsset", "capexBudget"],
 };

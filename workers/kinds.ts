@@ -4,7 +4,8 @@ import { kpiFoldJob } from "../server/domains/acceptance/kpi";
 import { expireCommandJob } from "../server/domains/bmc/commands";
 import { BURNIN_JOBS } from "../server/domains/burnin/service";
 import { firmwareInventoryJob } from "../server/domains/firmware/service";
+import { CAMPAIGN_JOBS } from "../server/domains/firmware/campaign";
 import { printJob } from "../server/domains/warehouse/printing";
 import { housekeeping } from "./housekeeping";
 
-export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, printJob, kpiFoldJob, firmwareInventoryJob, ...BURNIN_JOBS] as readonly TJobKind[];
+export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, printJob, kpiFoldJob, firmwareInventoryJob, ...BURNIN_JOBS, ...CAMPAIGN_JOBS] as readonly TJobKind[];

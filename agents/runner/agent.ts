@@ -12,7 +12,10 @@
 import { randomUUID } from "node:crypto";
 import {
   AGENT_COMMANDS_MAX_WAIT_SEC,
+  FIRMWARE_UPDATE_ACTION,
   ZAgentCommands,
+  ZFirmwareUpdateParams,
+  type TFirmwareUpdateParams,
   ZAgentWork,
   ZObservation,
   type TAgentCommand,
@@ -115,6 +118,19 @@ export function backendPowerExecutor(backends: Backends = defaultBackends): Powe
   };
 }
 
+/** Carries out a firmware update (Redfish UpdateService) on one target; throws an error with a `code` on failure. */
+export type FirmwareUpdater = (target: TAgentTarget, params: TFirmwareUpdateParams, ctx: CollectContext) => Promise<{ reset: string | null; messages: string[] }>;
+
+/** The real updater: agents/redfish/update.ts (IPMI has no standard update path). */
+export function backendFirmwareUpdater(): FirmwareUpdater {
+  return async (target, params, ctx) => {
+    if (target.protocol !== "redfish") throw Object.assign(new Error("firmware updates go through Redfish UpdateService; this BMC is polled over IPMI"), { code: "protocol" });
+    const { redfishFirmwareUpdate } = await import("../redfish/update");
+    const r = await redfishFirmwareUpdate({ url: target.address, username: target.username, password: target.password, pinnedFingerprint: ctx.pinnedFingerprint, timeoutMs: ctx.timeoutMs }, params);
+    return { reset: r.value.reset, messages: r.value.messages };
+  };
+}
+
 export interface AgentOptions {
   /** server base URL, without trailing slash */
   server: string;
@@ -142,6 +158,8 @@ export interface AgentOptions {
   execute?: PowerExecutor;
   /** long-poll wait for GET /commands in seconds (default and max 25); 0 disables the command loop */
   commandWaitSec?: number;
+  /** carries out firmware.update commands (default: agents/redfish/update.ts) */
+  update?: FirmwareUpdater;
 }
 
 export interface AgentResult {
@@ -231,6 +249,7 @@ export class Agent {
   private delivered = 0;
   private ledger: CommandLedger | null = null;
   private readonly execute: PowerExecutor;
+  private readonly update: FirmwareUpdater;
 
   constructor(private readonly opts: AgentOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -238,6 +257,7 @@ export class Agent {
     this.log = opts.log ?? (() => {});
     this.collect = opts.collect ?? backendCollector();
     this.execute = opts.execute ?? backendPowerExecutor();
+    this.update = opts.update ?? backendFirmwareUpdater();
     this.concurrency = Math.max(1, opts.concurrency ?? 16);
     this.batchSize = Math.min(MAX_BATCH, Math.max(1, opts.batchSize ?? 200));
     if (opts.signal) {
@@ -598,6 +618,9 @@ export class Agent {
             : { ...base, durationMs: this.clock.now() - started, ok: false, error: { reason: probed.kind === "bmc.unreachable" ? probed.reason : "protocol", message: probed.kind === "bmc.unreachable" ? probed.message : "no reading" } };
         this.log(`agent: command ${cmd.commandId}: probe of ${cmd.endpointId} ${obs.ok ? "done" : "failed"}`);
         this.commandsRun++;
+      } else if (cmd.action === FIRMWARE_UPDATE_ACTION) {
+        obs = await this.runFirmwareUpdate(cmd, target, st, base, started);
+        this.commandsRun++;
       } else {
         const timeoutMs = Math.max(5_000, Math.min(60_000, Date.parse(cmd.expiresAt) - this.clock.now()));
         const pinned = target.tlsFingerprint ?? this.seenFingerprints.get(target.endpointId) ?? null;
@@ -619,6 +642,36 @@ export class Agent {
     } catch (err) {
       this.log(`agent: cannot journal the result of command ${cmd.commandId}: ${oneLine(err)}`);
     }
+  }
+
+  /**
+   * A firmware.update command: the update (SimpleUpdate, the task followed to its end, the reset it waits for),
+   * then a fresh probe journaled BEFORE the result, so the server reads the new version when it learns the update is done.
+   */
+  private async runFirmwareUpdate(
+    cmd: TAgentCommand,
+    target: TAgentTarget,
+    st: TargetState,
+    base: Omit<Extract<TObservation, { kind: "bmc.command" }>, "durationMs" | "ok" | "power" | "error">,
+    started: number,
+  ): Promise<TObservation> {
+    const params = ZFirmwareUpdateParams.safeParse(cmd.firmware);
+    if (!params.success) return { ...base, durationMs: 0, ok: false, error: { reason: "protocol", message: "The firmware.update command names no image (firmware.imageUri)." } };
+    const pinned = target.tlsFingerprint ?? this.seenFingerprints.get(target.endpointId) ?? null;
+    const timeoutMs = params.data.maxMs;
+    try {
+      const r = await this.withDeadline(this.update(target, params.data, { timeoutMs, pinnedFingerprint: pinned }), timeoutMs + 5_000);
+      this.log(`agent: command ${cmd.commandId}: firmware update on ${cmd.endpointId} done${r.reset ? `, reset ${r.reset}` : ""}`);
+    } catch (err) {
+      const reason = unreachableReason(err);
+      this.log(`agent: command ${cmd.commandId}: firmware update on ${cmd.endpointId} failed: ${oneLine(err)}`);
+      return { ...base, durationMs: this.clock.now() - started, ok: false, error: { reason, message: oneLine(err).slice(0, 2000) } };
+    }
+    const probed = await this.probe(st);
+    this.wakeScheduler.notify();
+    return probed.kind === "bmc.probe"
+      ? { ...base, durationMs: this.clock.now() - started, ok: true, power: probed.result.power }
+      : { ...base, durationMs: this.clock.now() - started, ok: true };
   }
 
   /** Opens the command ledger for tests that call runCommand directly. */

@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TAgentCommand, TAgentTarget, TObservation } from "../../server/contracts/agent";
 import { createMemoryAgentApi } from "../../tests/harness/agent-api-server";
-import { Agent, type Clock, type Collector, type PowerExecutor } from "./agent";
+import { Agent, type Clock, type Collector, type FirmwareUpdater, type PowerExecutor } from "./agent";
 import { CommandLedger, decideCommand } from "./commands";
 import { Journal } from "./journal";
 import { handlerTransport } from "./transport";
@@ -41,10 +41,10 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function agentWith(execute: PowerExecutor, collect?: Collector): { agent: Agent; journal: Journal; close: () => void } {
+function agentWith(execute: PowerExecutor, collect?: Collector, update?: FirmwareUpdater): { agent: Agent; journal: Journal; close: () => void } {
   const api = createMemoryAgentApi({ work: { agentId: "agent-1", siteId: null, pollIntervalSec: 60, targets: [TARGET] } });
   const journal = Journal.open(dir, { fsync: false });
-  const agent = new Agent({ server: "http://agent-api.test", token: "test-agent-token", journalDir: dir, transport: handlerTransport(api.handler), execute, clock, journal, ...(collect ? { collect } : {}) });
+  const agent = new Agent({ server: "http://agent-api.test", token: "test-agent-token", journalDir: dir, transport: handlerTransport(api.handler), execute, clock, journal, ...(collect ? { collect } : {}), ...(update ? { update } : {}) });
   agent.openCommandLedger(journal);
   return {
     agent,
@@ -196,6 +196,35 @@ describe("Agent.runCommand", () => {
     await a.agent.runCommand(command("cmd-7", { action: "probe" }));
     expect(a.journal.pending().map((o) => o.kind)).toEqual(["bmc.unreachable", "bmc.command"]);
     expect(commandResults(a.journal)[0]).toMatchObject({ commandId: "cmd-7", ok: false, error: { reason: "timeout" } });
+    a.close();
+  });
+
+  it("carries out a firmware.update once: the update, then a fresh probe, then the result; a failed update is reported with its reason and no probe", async () => {
+    const { calls, execute } = recorder();
+    const updates: string[] = [];
+    const collect: Collector = async () => ({
+      tlsFingerprint: null,
+      result: { protocol: "redfish", power: "on", deviceId: { firmwareRevision: "7.00", manufacturerId: null, productId: null }, guid: null, fru: { manufacturer: null, productName: null, productSerial: "SRV-1", boardSerial: null, chassisSerial: null, assetTag: null }, sensors: [], sel: [], firmware: [{ component: "BIOS", version: "2.20.0", source: "redfish.FirmwareInventory" }] },
+    });
+    const update: FirmwareUpdater = async (_target, params) => {
+      updates.push(params.imageUri);
+      if (params.imageUri.includes("bad")) throw Object.assign(new Error("the update task ended Exception: signature"), { code: "protocol" });
+      return { reset: params.resetType, messages: [] };
+    };
+    const a = agentWith(execute, collect, update);
+    const fw = (id: string, imageUri: string) => command(id, { action: "firmware.update", firmware: { imageUri, resetType: "ForceRestart", maxMs: 60_000 } });
+    await a.agent.runCommand(fw("fw-1", "http://repo/good.bin"));
+    await a.agent.runCommand(fw("fw-1", "http://repo/good.bin")); // handed out again: not flashed twice
+    await a.agent.runCommand(fw("fw-2", "http://repo/bad.bin"));
+    await a.agent.runCommand(command("fw-3", { action: "firmware.update" })); // no image: refused without touching the BMC
+    expect(calls).toEqual([]);
+    expect(updates).toEqual(["http://repo/good.bin", "http://repo/bad.bin"]);
+    expect(a.journal.pending().map((o) => o.kind)).toEqual(["bmc.probe", "bmc.command", "bmc.command", "bmc.command"]);
+    expect(commandResults(a.journal).map((o) => [o.commandId, o.ok, o.error?.reason ?? null])).toEqual([
+      ["fw-1", true, null],
+      ["fw-2", false, "protocol"],
+      ["fw-3", false, "protocol"],
+    ]);
     a.close();
   });
 });

@@ -37,6 +37,8 @@ export const CAPABILITIES = {
   decideFirmwareFindings: ["firmware.decideFinding", ["admin", "firmware"]],
   /** Waive a non-compliant security posture so an asset may pass SAT */
   waivePosture: ["firmware.waivePosture", ADMIN_ONLY],
+  /** Plan, start and pause firmware update campaigns */
+  runCampaigns: ["firmware.createCampaign", ["admin", "firmware"]],
 } as const satisfies Record<string, readonly [string, readonly TRole[]]>;
 
 export type TCapability = keyof typeof CAPABILITIES;

@@ -63,14 +63,35 @@ export type TAgentWork = z.infer<typeof ZAgentWork>;
 /** The longest a GET /commands request is held open by the server. */
 export const AGENT_COMMANDS_MAX_WAIT_SEC = 25;
 
+/**
+ * A firmware update the agent carries out through Redfish UpdateService (campaigns, server/domains/firmware/campaign.ts):
+ * POST SimpleUpdate with the image URI, follow the Task to Completed or Exception (polling with backoff, bounded by
+ * `maxMs`), reset the system when the task says the update waits for one, then probe the BMC (the fresh version
+ * comes as a bmc.probe observation before the command's result).
+ */
+export const FIRMWARE_UPDATE_ACTION = "firmware.update";
+export const ZFirmwareUpdateParams = z.object({
+  imageUri: z.string().min(1).max(2000),
+  transferProtocol: z.enum(["HTTP", "HTTPS"]).optional(),
+  /** FirmwareInventory URIs the image is for (optional; the BMC picks otherwise) */
+  targets: z.array(z.string().min(1).max(500)).max(16).optional(),
+  /** the system reset that activates it (when the task says it waits for one) */
+  resetType: z.enum(["ForceRestart", "GracefulRestart", "PowerCycle"]).default("ForceRestart"),
+  /** the longest the agent follows the task */
+  maxMs: z.number().int().min(1_000).max(4 * 3600_000).default(30 * 60_000),
+});
+export type TFirmwareUpdateParams = z.infer<typeof ZFirmwareUpdateParams>;
+
 export const ZAgentCommand = z.object({
   commandId: z.string().min(1).max(128),
   endpointId: z.string().min(1),
-  /** a power action, or "probe": read the BMC now (the readings come as a bmc.probe observation, then the command's result) */
-  action: ZAgentCommandAction,
+  /** a power action, or "probe": read the BMC now (the readings come as a bmc.probe observation, then the command's result), or "firmware.update" (with `firmware`) */
+  action: z.union([ZAgentCommandAction, z.literal(FIRMWARE_UPDATE_ACTION)]),
   requestedAt: z.string().datetime(),
   /** not to be executed at or after this moment */
   expiresAt: z.string().datetime(),
+  /** the update of a "firmware.update" command */
+  firmware: ZFirmwareUpdateParams.optional(),
 });
 export type TAgentCommand = z.infer<typeof ZAgentCommand>;
 

@@ -44,6 +44,7 @@ export const ZLiveData = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("count.progress"), status: z.string(), found: z.number().int(), elsewhere: z.number().int(), missing: z.number().int(), unexpected: z.number().int(), pending: z.number().int() }),
   z.object({ kind: z.literal("firmware.inventory"), changed: z.number().int() }),
   z.object({ kind: z.literal("burnin.run"), assetId: z.string(), status: z.string() }),
+  z.object({ kind: z.literal("firmware.campaign"), campaignId: z.string(), status: z.string() }),
 ]);
 export type TLiveData = z.infer<typeof ZLiveData>;
 export type TLiveKind = TLiveData["kind"];

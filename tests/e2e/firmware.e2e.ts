@@ -15,8 +15,10 @@ import { migrate } from "../../server/db/migrate";
 import { transition } from "../../server/domains/assets/lifecycle";
 import { createAsset } from "../../server/domains/assets/service";
 import { createAgent, createEndpoint } from "../../server/domains/bmc/service";
-import { projectFirmware } from "../../server/domains/firmware/service";
+import { campaignAssetStep, campaignTick } from "../../server/domains/firmware/campaign";
+import { projectFirmware, saveBaseline } from "../../server/domains/firmware/service";
 import { createUser } from "../../server/domains/users/service";
+import { axeViolations } from "../harness/axe";
 import { launchChromium, signIn } from "../harness/browser";
 import { seedCatalog } from "../harness/fixtures";
 import { startWeb, type TWebServer } from "../harness/web";
@@ -30,14 +32,19 @@ let browser: Browser | undefined;
 let agentToken = "";
 const endpoints: string[] = [];
 
-/** What the workers' firmware.inventory job does, run here at once instead of on its 30 s schedule. */
-async function project(): Promise<void> {
+/** Runs server-side work here at once (what the workers' jobs do), on its own connection. */
+async function withDeps<T>(fn: (deps: TDeps) => Promise<T>): Promise<T> {
   const database = createDatabase(dbUrl);
   try {
-    await projectFirmware({ db: database.db, provider: database.provider, clock: systemClock } as TDeps);
+    return await fn({ db: database.db, provider: database.provider, clock: systemClock } as TDeps);
   } finally {
     await database.close();
   }
+}
+
+/** What the workers' firmware.inventory job does, run here at once instead of on its 30 s schedule. */
+async function project(): Promise<void> {
+  await withDeps((deps) => projectFirmware(deps));
 }
 
 async function postProbe(endpointId: string, bios: string): Promise<void> {
@@ -148,4 +155,60 @@ describe("firmware journey (built app, Chromium)", () => {
     expect(doc.baselines[0].releases.map((r: { version: string }) => r.version)).toEqual(["1.40", "1.52", "2.10"]);
     await context.close();
   }, 120_000);
+
+  it("plans a one-rack campaign, launches it and watches its wave live until every asset is verified", async () => {
+    const modelId = await withDeps(async (deps) => (await deps.db.firmwareBaseline.findFirstOrThrow({ where: { current: true } })).modelId);
+    await withDeps((deps) =>
+      saveBaseline(deps, { type: "system", id: "e2e", name: "e2e", role: "firmware" }, { modelId, component: "BIOS", matchRule: "PREFIX", releases: ["1.40", "1.52", "2.10", "2.20"].map((version) => ({ version, status: "APPROVED" as const })) }),
+    );
+    const context = await browser!.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
+    const page = await context.newPage();
+    await signIn(page, web!.url, "fiona", PASSWORD, "firmware");
+    await page.goto(`${web!.url}/firmware`);
+    await page.getByTestId("fw-campaigns-link").click();
+    await page.waitForURL(/\/firmware\/campaigns$/);
+    const planner = page.getByTestId("fw-campaign-planner");
+    expect(await axeViolations(page)).toEqual([]);
+    await planner.getByTestId("fw-campaign-name").fill("BIOS 2.20 rack 01");
+    await planner.getByTestId("fw-campaign-baseline").selectOption({ label: "Dell PowerEdge R760 · BIOS" });
+    await planner.getByTestId("fw-campaign-target").selectOption("2.20");
+    await planner.getByTestId("fw-campaign-image").fill("http://repo.fra1.example/bios-2.20.exe");
+    await planner.getByTestId("fw-campaign-rack-Rack 01").check();
+    for (const d of ["Mon", "Tue", "Wed", "Thu", "Fri"]) await planner.getByLabel(d, { exact: true }).check();
+    await planner.getByTestId("fw-campaign-start").fill("00:00");
+    await planner.getByTestId("fw-campaign-end").fill("23:59");
+    await planner.getByLabel("At most in flight").fill("3");
+    await planner.getByTestId("fw-campaign-create").click();
+    await page.waitForURL(/\/firmware\/campaigns\/[^/]+$/, { timeout: 15_000 });
+    const id = page.url().split("/").pop()!;
+    const status = page.getByTestId("fw-campaign-status");
+    expect(await status.getAttribute("data-status")).toBe("DRAFT");
+    await page.getByTestId("fw-campaign-launch").click();
+    await page.getByTestId("fw-campaign-launch-ok").click();
+    await expect.poll(() => status.getAttribute("data-status"), { timeout: 15_000 }).toBe("SCHEDULED");
+
+    // the workers' tick starts the wave (in service, inside the window: quarantined); the page follows live
+    await withDeps((deps) => campaignTick(deps, id));
+    await expect.poll(() => status.getAttribute("data-status"), { timeout: 15_000 }).toBe("RUNNING");
+    await expect.poll(() => page.locator("[data-state=UPDATING]").count(), { timeout: 15_000 }).toBe(3);
+    // the site agent: takes the commands, flashes, probes, reports
+    const { commands } = (await (await fetch(`${web!.url}/api/agent/v1/commands?wait=0`, { headers: { authorization: `Bearer ${agentToken}` } })).json()) as { commands: { commandId: string; endpointId: string; action: string }[] };
+    expect(commands.map((c) => c.action)).toEqual(["firmware.update", "firmware.update", "firmware.update"]);
+    for (const c of commands) {
+      await postProbe(c.endpointId, "2.20.1");
+      const res = await fetch(`${web!.url}/api/agent/v1/observations`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${agentToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ observations: [{ kind: "bmc.command", idempotencyKey: `e2e:cmd:${c.commandId}`, commandId: c.commandId, endpointId: c.endpointId, observedAt: new Date().toISOString(), durationMs: 900, ok: true, power: "on" }] }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const assetIds = await withDeps(async (deps) => (await deps.db.firmwareCampaignAsset.findMany({ where: { campaignId: id, status: "UPDATING" } })).map((a) => a.assetId));
+    for (const a of assetIds) expect(await withDeps((deps) => campaignAssetStep(deps, id, a))).toBe("verified");
+    await expect.poll(() => page.locator("[data-state=DONE]").count(), { timeout: 15_000 }).toBe(3);
+    await withDeps((deps) => campaignTick(deps, id));
+    await expect.poll(() => status.getAttribute("data-status"), { timeout: 15_000 }).toBe("COMPLETED");
+    expect(await axeViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

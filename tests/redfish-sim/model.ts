@@ -164,6 +164,18 @@ export interface Resolved {
 export interface ModelState {
   powerState: SimPowerState;
   sensors: SimSensor[];
+  /** TaskService tasks (firmware updates), oldest first */
+  tasks?: SimTask[];
+}
+
+/** A TaskService task (DMTF Task.v1_7): an update the UpdateService accepted. */
+export interface SimTask {
+  id: string;
+  state: "New" | "Running" | "Completed" | "Exception";
+  percent: number;
+  startTime: string;
+  endTime: string | null;
+  messages: Array<{ MessageId: string; Message: string; Severity: "OK" | "Warning" | "Critical"; MessageArgs?: string[] }>;
 }
 
 export const DEFAULT_SENSORS: SimSensor[] = [
@@ -351,6 +363,7 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
     Chassis: ref(`${root}/Chassis`),
     Managers: ref(`${root}/Managers`),
     UpdateService: ref(`${root}/UpdateService`),
+    TaskService: ref(`${root}/TaskService`),
     ...(r.sessions ? { SessionService: ref(`${root}/SessionService`), Links: { Sessions: ref(`${root}/SessionService/Sessions`) } } : { Links: {} }),
     ...(dell ? { Oem: { Dell: { "@odata.type": "#DellServiceRoot.v1_0_0.DellServiceRoot", ManagerMACAddress: "d0:8e:79:00:00:01", ServiceTag: r.systemSerial } } } : { Oem: { Hpe: { "@odata.type": "#HpeiLOServiceExt.v2_3_0.HpeiLOServiceExt", Manager: [{ ManagerType: "iLO 5", ManagerFirmwareVersion: "3.01" }] } } }),
   });
@@ -875,7 +888,36 @@ export function buildResources(r: Resolved, st: ModelState): Map<string, SimReso
     Name: "Update Service",
     ServiceEnabled: true,
     FirmwareInventory: ref(`${root}/UpdateService/FirmwareInventory`),
+    Actions: {
+      "#UpdateService.SimpleUpdate": {
+        target: oid(`${root}/UpdateService/Actions/UpdateService.SimpleUpdate`),
+        "TransferProtocol@Redfish.AllowableValues": ["HTTP", "HTTPS"],
+      },
+    },
   });
+  const tasks = st.tasks ?? [];
+  put(`${root}/TaskService`, "#TaskService.v1_2_0.TaskService", {
+    Id: "TaskService",
+    Name: "Task Service",
+    ServiceEnabled: true,
+    CompletedTaskOverWritePolicy: "Oldest",
+    Tasks: ref(`${root}/TaskService/Tasks`),
+    Status: { State: "Enabled", Health: "OK" },
+  });
+  const taskPaths = tasks.map((t) => `${root}/TaskService/Tasks/${t.id}`);
+  tasks.forEach((t, i) =>
+    put(taskPaths[i], "#Task.v1_7_0.Task", {
+      Id: t.id,
+      Name: `Firmware update task ${t.id}`,
+      TaskState: t.state,
+      TaskStatus: t.state === "Exception" ? "Critical" : "OK",
+      PercentComplete: t.percent,
+      StartTime: t.startTime,
+      ...(t.endTime ? { EndTime: t.endTime } : {}),
+      Messages: t.messages,
+    }),
+  );
+  coll(`${root}/TaskService/Tasks`, "TaskCollection", "Task Collection", taskPaths);
   const fwPaths: string[] = [];
   r.firmware.forEach((f, i) => {
     const ids = dell ? [`Installed-${1000 + i}-${f.version}`, ...(i === 0 ? [`Previous-${1000 + i}-6.10.30.00`] : [])] : [`${i + 1}`];

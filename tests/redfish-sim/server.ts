@@ -32,9 +32,11 @@ import {
   type RedfishSimOptions,
   type SimPowerState,
   type SimSensor,
+  type SimTask,
   type SimUser,
 } from "./model";
 
+export type { SimTask } from "./model";
 export type { RedfishSimOptions, SimSensor, SimFlavour, SimSelEntry, SimThresholds, SimUser } from "./model";
 
 export interface SimRequestLog {
@@ -71,6 +73,20 @@ export interface RedfishSimState {
   /** ResetType values received, in order */
   resets: string[];
   assetTag: string;
+  /**
+   * Firmware images the BMC can fetch: ImageURI → the firmware inventory entry (its Name) it updates and the
+   * version it installs, or `fail` (the image is rejected: the task ends in Exception with that message).
+   * An ImageURI not listed cannot be downloaded (the task ends in Exception).
+   */
+  images: Map<string, { component: string; version: string; fail?: string }>;
+  /** How long an update task runs (ms, default 600): New, then Running with PercentComplete, then Completed or Exception. */
+  updateMs: number;
+  /** Tasks of accepted updates, oldest first (served under TaskService/Tasks). */
+  tasks: SimTask[];
+  /** Installed versions waiting for a system reset (inventory Name → version): "apply on reset". */
+  pendingFirmware: Map<string, string>;
+  /** SimpleUpdate requests received, in order */
+  updates: Array<{ imageUri: string; transferProtocol: string | null; targets: string[] }>;
 }
 
 export interface RedfishSim {
@@ -132,7 +148,53 @@ export async function startRedfishSim(opts: RedfishSimOptions = {}): Promise<Red
     requests: [],
     resets: [],
     assetTag: r.assetTag,
+    images: new Map(),
+    updateMs: 600,
+    tasks: [],
+    pendingFirmware: new Map(),
+    updates: [],
   };
+  /** when each task started (ms) and what it installs; the task's state follows the clock */
+  const taskRuns = new Map<string, { startMs: number; component: string | null; version: string | null; fail: string | null }>();
+  let taskSeq = 0;
+  function advanceTasks(): void {
+    const now = Date.now();
+    for (const t of state.tasks) {
+      const run = taskRuns.get(t.id);
+      if (!run || t.state === "Completed" || t.state === "Exception") continue;
+      const elapsed = now - run.startMs;
+      if (elapsed < state.updateMs * 0.1) continue;
+      if (elapsed < state.updateMs) {
+        t.state = "Running";
+        t.percent = Math.min(99, Math.round((elapsed / state.updateMs) * 100));
+        continue;
+      }
+      t.endTime = new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z");
+      if (run.fail !== null) {
+        t.state = "Exception";
+        t.messages.push({ MessageId: "Update.1.0.ApplyFailed", Message: run.fail, Severity: "Critical", MessageArgs: [] });
+      } else {
+        t.state = "Completed";
+        t.percent = 100;
+        state.pendingFirmware.set(run.component!, run.version!);
+        t.messages.push(
+          { MessageId: "Update.1.0.UpdateSuccessful", Message: `The update of ${run.component} to ${run.version} was installed.`, Severity: "OK", MessageArgs: [run.component!] },
+          { MessageId: "Update.1.0.AwaitToActivate", Message: "Awaiting for an action to proceed with activating an installed software: reset the system (ComputerSystem.Reset).", Severity: "OK", MessageArgs: ["ComputerSystem.Reset"] },
+        );
+      }
+    }
+  }
+  /** A reset that boots the system activates the installed firmware. */
+  function activatePending(): void {
+    for (const [name, version] of state.pendingFirmware) {
+      const i = r.firmware.findIndex((f) => f.name === name);
+      if (i < 0) continue;
+      r.firmware[i] = { ...r.firmware[i]!, version };
+      if (i === 0) r.bmcFirmware = version;
+      if (i === 1) r.biosVersion = version;
+    }
+    state.pendingFirmware.clear();
+  }
   const paths = systemPaths(r.flavour);
   const sockets = new Set<Socket>();
   let baseUrl = "";
@@ -227,7 +289,8 @@ export async function startRedfishSim(opts: RedfishSimOptions = {}): Promise<Red
       });
     }
 
-    const resources = buildResources(r, { powerState: state.powerState, sensors: state.sensors });
+    advanceTasks();
+    const resources = buildResources(r, { powerState: state.powerState, sensors: state.sensors, tasks: state.tasks });
     const publicPaths = new Set(["/redfish/v1", "/redfish/v1/odata", "/redfish/v1/$metadata"]);
     const a = authenticate(req);
     log.auth = a.kind;
@@ -273,10 +336,48 @@ export async function startRedfishSim(opts: RedfishSimOptions = {}): Promise<Red
         return done(redfishError(409, "ResourceInStandby", `The system is already ${state.powerState}.`));
       }
       state.resets.push(t);
+      if (t === "On" || t === "ForceRestart" || t === "GracefulRestart" || t === "PowerCycle") activatePending();
       if (t === "On" || t === "ForceRestart" || t === "GracefulRestart" || t === "PowerCycle") state.powerState = "On";
       else if (t === "ForceOff" || t === "GracefulShutdown") state.powerState = "Off";
       else if (t === "PushPowerButton") state.powerState = on ? "Off" : "On";
       return done(dell ? { status: 204 } : { status: 200, body: redfishError(200, "Success", "Successfully Completed Request").body });
+    }
+
+    // ---- UpdateService.SimpleUpdate: 202 Accepted with the Task's Location (DMTF: the client follows the task)
+    if (p === "/redfish/v1/UpdateService/Actions/UpdateService.SimpleUpdate") {
+      if (method !== "POST") return done(redfishError(405, "OperationNotAllowed", "Use POST."));
+      if (a.user?.role === "ReadOnly") return done(redfishError(403, "InsufficientPrivilege", "There are insufficient privileges for the account or credentials associated with the current session to perform the requested operation."));
+      let body: { ImageURI?: unknown; TransferProtocol?: unknown; Targets?: unknown };
+      try {
+        body = JSON.parse(await readBody(req));
+      } catch {
+        return done(redfishError(400, "MalformedJSON", "The request body submitted was malformed JSON."));
+      }
+      if (typeof body.ImageURI !== "string" || !body.ImageURI) return done(redfishError(400, "ActionParameterMissing", "The action SimpleUpdate requires the parameter ImageURI to be present in the request body."));
+      const proto = typeof body.TransferProtocol === "string" ? body.TransferProtocol : null;
+      if (proto !== null && proto !== "HTTP" && proto !== "HTTPS") return done(redfishError(400, "ActionParameterValueNotInList", `The value ${proto} for the parameter TransferProtocol is not in the list of acceptable values.`));
+      const targets = Array.isArray(body.Targets) ? body.Targets.filter((x): x is string => typeof x === "string") : [];
+      let targetName: string | null = null;
+      for (const t of targets) {
+        const inv = resources.get(t.replace(/\/$/, ""));
+        if (!inv || !t.includes("/UpdateService/FirmwareInventory/")) return done(redfishError(400, "ActionParameterValueNotInList", `The target ${t} is not a firmware inventory entry of this service.`));
+        targetName = String((inv.body as { Name?: unknown }).Name);
+      }
+      state.updates.push({ imageUri: body.ImageURI, transferProtocol: proto, targets });
+      const image = state.images.get(body.ImageURI);
+      const id = dell ? `JID_${String(++taskSeq).padStart(12, "0")}` : String(++taskSeq);
+      const fail = !image
+        ? `The image ${body.ImageURI} could not be downloaded (the BMC could not reach it or it does not exist).`
+        : image.fail
+          ? image.fail
+          : targetName !== null && targetName !== image.component
+            ? `The image is for ${image.component}, not for the target ${targetName}.`
+            : null;
+      taskRuns.set(id, { startMs: Date.now(), component: image?.component ?? null, version: image?.version ?? null, fail });
+      const task: SimTask = { id, state: "New", percent: 0, startTime: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"), endTime: null, messages: [{ MessageId: "Task.1.0.New", Message: "A new task was created.", Severity: "OK", MessageArgs: [] }] };
+      state.tasks.push(task);
+      const loc = oid(`/redfish/v1/TaskService/Tasks/${id}`);
+      return done({ status: 202, headers: { Location: dell ? loc : `${baseUrl}${loc}` }, body: { "@odata.id": loc, "@odata.type": "#Task.v1_7_0.Task", Id: id, Name: `Firmware update task ${id}`, TaskState: "New", PercentComplete: 0, Messages: task.messages } });
     }
 
     const res = resources.get(p);

@@ -132,6 +132,50 @@ describe("Redfish simulator", () => {
     expect(s.state.resets).toEqual(["ForceOff"]);
   });
 
+  it("SimpleUpdate: 202 with the Task's Location, the task runs to Completed, the version changes only after a reset", async () => {
+    const s = await sim({ flavour: "dell-like" });
+    s.state.updateMs = 200;
+    s.state.images.set("http://repo.example/bios-2.20.0.exe", { component: "BIOS", version: "2.20.0" });
+    const root = await call(`${s.url}/redfish/v1/UpdateService`, "GET", { Authorization: BASIC });
+    const target = String(at(root.json, "Actions", "#UpdateService.SimpleUpdate", "target"));
+    const r = await call(`${s.url}${target}`, "POST", { Authorization: BASIC }, { ImageURI: "http://repo.example/bios-2.20.0.exe", TransferProtocol: "HTTP" });
+    expect(r.status).toBe(202);
+    const loc = r.headers.location as string;
+    expect(loc).toMatch(/^\/redfish\/v1\/TaskService\/Tasks\/JID_/);
+    await new Promise((res) => setTimeout(res, 300));
+    const task = await call(`${s.url}${loc}`, "GET", { Authorization: BASIC });
+    expect(task.json).toMatchObject({ "@odata.type": "#Task.v1_7_0.Task", TaskState: "Completed", PercentComplete: 100 });
+    expect((at(task.json, "Messages") as Array<{ MessageId: string }>).map((m) => m.MessageId)).toContain("Update.1.0.AwaitToActivate");
+    expect(at((await call(`${s.url}${s.paths.system}`, "GET", { Authorization: BASIC })).json, "BiosVersion")).toBe("2.19.1");
+    expect((await call(`${s.url}${s.paths.reset}`, "POST", { Authorization: BASIC }, { ResetType: "ForceRestart" })).status).toBe(204);
+    expect(at((await call(`${s.url}${s.paths.system}`, "GET", { Authorization: BASIC })).json, "BiosVersion")).toBe("2.20.0");
+    const inv = await call(`${s.url}/redfish/v1/UpdateService/FirmwareInventory`, "GET", { Authorization: BASIC });
+    expect((at(inv.json, "Members") as Array<{ "@odata.id": string }>).map((m) => m["@odata.id"])).toContain("/redfish/v1/UpdateService/FirmwareInventory/Installed-1001-2.20.0");
+    const tasks = await call(`${s.url}/redfish/v1/TaskService/Tasks`, "GET", { Authorization: BASIC });
+    expect(at(tasks.json, "Members@odata.count")).toBe(1);
+  });
+
+  it("SimpleUpdate of a rejected or unreachable image ends in Exception and changes nothing; bad input is a 400", async () => {
+    const s = await sim({ flavour: "hpe-like" });
+    s.state.updateMs = 100;
+    s.state.images.set("https://repo.example/rom-bad.bin", { component: "System ROM", version: "U46 v2.99", fail: "The image failed signature verification." });
+    const target = `${s.url}/redfish/v1/UpdateService/Actions/UpdateService.SimpleUpdate`;
+    expect((await call(target, "POST", { Authorization: BASIC }, { TransferProtocol: "HTTP" })).status).toBe(400);
+    expect((await call(target, "POST", { Authorization: BASIC }, { ImageURI: "x", Targets: ["/redfish/v1/Systems/1"] })).status).toBe(400);
+    const bad = await call(target, "POST", { Authorization: BASIC }, { ImageURI: "https://repo.example/rom-bad.bin", Targets: ["/redfish/v1/UpdateService/FirmwareInventory/2/"] });
+    const missing = await call(target, "POST", { Authorization: BASIC }, { ImageURI: "https://repo.example/nowhere.bin" });
+    expect([bad.status, missing.status]).toEqual([202, 202]);
+    await new Promise((res) => setTimeout(res, 200));
+    for (const [loc, text] of [[bad.headers.location, "signature"], [missing.headers.location, "could not be downloaded"]] as const) {
+      const t = await call(String(loc), "GET", { Authorization: BASIC });
+      expect(at(t.json, "TaskState")).toBe("Exception");
+      expect(JSON.stringify(at(t.json, "Messages"))).toContain(text);
+    }
+    expect((await call(`${s.url}${s.paths.reset}`, "POST", { Authorization: BASIC }, { ResetType: "ForceRestart" })).status).toBe(200);
+    expect(at((await call(`${s.url}${s.paths.system}`, "GET", { Authorization: BASIC })).json, "BiosVersion")).toBe("U46 v2.90 (01/15/2024)");
+    expect(s.state.updates).toHaveLength(2);
+  });
+
   it("runs standalone and reports its port", async () => {
     const main = path.join(import.meta.dirname, "main.ts");
     // one process (node --import tsx), so the PID we stop is the simulator's

@@ -46,6 +46,9 @@ export default async function FirmwarePage({ searchParams }: { searchParams: Pro
       <LiveRefresh channels="firmware" throttleMs={2000} />
       <div className="flex flex-wrap items-end gap-3">
         <h1 className="text-2xl font-semibold mr-auto">Firmware</h1>
+        <Link className="btn btn-secondary" href="/firmware/campaigns" data-testid="fw-campaigns-link">
+          Update campaigns
+        </Link>
         <form className="flex flex-wrap items-end gap-2">
           <label className="block">
             <span className="block text-sm text-slate-700">Site</span>

@@ -17,7 +17,7 @@
  * Endpoints without an agent keep the direct path (service.ts powerAction).
  */
 import { z } from "zod";
-import type { TAgentCommand, TObservation } from "../../contracts/agent";
+import { FIRMWARE_UPDATE_ACTION, ZFirmwareUpdateParams, type TAgentCommand, type TFirmwareUpdateParams, type TObservation } from "../../contracts/agent";
 import type { Tx } from "../../db/client";
 import { AppError, uniqueViolation } from "../../errors";
 import { SYSTEM_ACTOR, type TActor, type TDeps } from "../../context";
@@ -220,8 +220,66 @@ export async function cancelCommand(deps: TDeps, actor: TActor, input: z.input<t
 export async function listCommands(deps: TDeps, input: TCommandList): Promise<TBmcCommand[]> {
   const { assetId, take } = ZCommandList.parse(input);
   const now = deps.clock.now();
-  const rows = await deps.db.bmcCommand.findMany({ where: { assetId }, orderBy: [{ requestedAt: "desc" }, { id: "desc" }], take: take ?? 10, select: commandSelect });
+  const rows = await deps.db.bmcCommand.findMany({ where: { assetId, action: { not: FIRMWARE_UPDATE_ACTION } }, orderBy: [{ requestedAt: "desc" }, { id: "desc" }], take: take ?? 10, select: commandSelect });
   return rows.map((r) => toCommand(r, now));
+}
+
+// ------------------------------------------------------------------ firmware updates (campaigns)
+
+/**
+ * Queues a firmware.update command for the agent of this asset's BMC, inside the caller's transaction
+ * (server/domains/firmware/campaign.ts). The agent takes it like a power command (one open command per
+ * BMC); its result is a bmc.command observation. Call `wakeAgent` after the transaction commits.
+ */
+export async function queueFirmwareUpdateInTx(
+  tx: Tx,
+  provider: TProvider,
+  now: Date,
+  actor: TActor,
+  input: { assetId: string; params: TFirmwareUpdateParams; ttlMs: number; campaignId: string },
+): Promise<{ commandId: string; agentId: string }> {
+  const ep = await tx.bmcEndpoint.findUnique({ where: { assetId: input.assetId }, select: { id: true, agentId: true, agent: { select: { name: true, revokedAt: true } } } });
+  if (!ep) throw new AppError("BAD_REQUEST", "This asset has no BMC endpoint; add one before updating its firmware.");
+  if (!ep.agentId || ep.agent?.revokedAt) throw new AppError("BAD_REQUEST", "This asset's BMC has no working site agent; firmware updates go through the site agent.");
+  const open = await tx.bmcCommand.findFirst({ where: { endpointId: ep.id, status: { in: OPEN }, expiresAt: { gt: now } }, select: { action: true, requestedByName: true } });
+  if (open) throw new AppError("CONFLICT", `A "${open.action}" command from ${open.requestedByName} is still waiting for this BMC; the update waits until it is done.`);
+  await tx.bmcCommand.updateMany({ where: { openSlot: ep.id }, data: { openSlot: null } }); // an overdue one no longer holds the slot
+  const row = await tx.bmcCommand.create({
+    data: {
+      endpointId: ep.id,
+      assetId: input.assetId,
+      agentId: ep.agentId,
+      action: FIRMWARE_UPDATE_ACTION,
+      params: JSON.stringify(input.params),
+      status: "QUEUED",
+      requestedBy: actor.id,
+      requestedByName: actor.name,
+      requestedAt: now,
+      expiresAt: new Date(now.getTime() + input.ttlMs),
+      openSlot: ep.id,
+    },
+    select: { id: true, expiresAt: true },
+  });
+  await appendAudit(tx, provider, actor, now, {
+    action: "firmware.update.queue",
+    entity: "BmcCommand",
+    entityId: row.id,
+    after: { endpointId: ep.id, assetId: input.assetId, agentId: ep.agentId, campaignId: input.campaignId, imageUri: input.params.imageUri, expiresAt: row.expiresAt.toISOString() },
+  });
+  await enqueue(tx, expireCommandJob, { commandId: row.id }, { now, runAt: row.expiresAt, dedupeKey: row.id });
+  await publishEvent(tx, provider, now, { scope: "bmc", key: input.assetId, data: { kind: "bmc.command", commandId: row.id, status: "QUEUED" } });
+  return { commandId: row.id, agentId: ep.agentId };
+}
+
+/** Wakes the agent's long poll in this process (after the transaction that queued its command committed). */
+export function wakeAgent(agentId: string): void {
+  notifyAgent(agentId);
+}
+
+/** Where a command stands (the raw status: an open command past its deadline is still SENT/QUEUED here). */
+export async function commandOutcome(deps: TDeps, commandId: string): Promise<{ status: TCommandStatus; error: string | null; sentAt: Date | null; finishedAt: Date | null } | null> {
+  const c = await deps.db.bmcCommand.findUnique({ where: { id: commandId }, select: { status: true, error: true, sentAt: true, finishedAt: true } });
+  return c ? { ...c, status: c.status as TCommandStatus } : null;
 }
 
 // ------------------------------------------------------------------ agents
@@ -230,7 +288,7 @@ export async function listCommands(deps: TDeps, input: TCommandList): Promise<TB
 export async function takeCommands(deps: TDeps, agent: { id: string; name: string }, actor: TActor): Promise<TAgentCommand[]> {
   await expireOverdue(deps, { agentId: agent.id });
   const now = deps.clock.now();
-  const queued = await deps.db.bmcCommand.findMany({ where: { agentId: agent.id, status: "QUEUED", expiresAt: { gt: now } }, orderBy: [{ requestedAt: "asc" }, { id: "asc" }], take: 100, select: commandSelect });
+  const queued = await deps.db.bmcCommand.findMany({ where: { agentId: agent.id, status: "QUEUED", expiresAt: { gt: now } }, orderBy: [{ requestedAt: "asc" }, { id: "asc" }], take: 100, select: { ...commandSelect, params: true } });
   if (queued.length === 0) return [];
   const mine = new Set(
     (await deps.db.bmcEndpoint.findMany({ where: { id: { in: [...new Set(queued.map((c) => c.endpointId))] }, agentId: agent.id }, select: { id: true } })).map((e) => e.id),
@@ -242,7 +300,8 @@ export async function takeCommands(deps: TDeps, agent: { id: string; name: strin
       const res = await tx.bmcCommand.updateMany({ where: { id: c.id, status: "QUEUED" }, data: { status: "SENT", sentAt: now } });
       if (res.count !== 1) continue; // another request took it
       await publishEvent(tx, deps.provider, now, { scope: "bmc", key: c.assetId, data: { kind: "bmc.command", commandId: c.id, status: "SENT" } });
-      out.push({ commandId: c.id, endpointId: c.endpointId, action: c.action as TAgentCommand["action"], requestedAt: c.requestedAt.toISOString(), expiresAt: c.expiresAt.toISOString() });
+      const firmware = c.action === FIRMWARE_UPDATE_ACTION && c.params ? { firmware: ZFirmwareUpdateParams.parse(JSON.parse(c.params)) } : {};
+      out.push({ commandId: c.id, endpointId: c.endpointId, action: c.action as TAgentCommand["action"], requestedAt: c.requestedAt.toISOString(), expiresAt: c.expiresAt.toISOString(), ...firmware });
     }
     if (out.length) await appendAudit(tx, deps.provider, actor, now, { action: "power.sent", entity: "Agent", entityId: agent.id, after: { commands: out.map((c) => c.commandId) } });
   });

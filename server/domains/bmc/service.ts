@@ -500,7 +500,7 @@ export async function endpointIdsOfAgent(db: Db | Tx, agentId: string): Promise<
   return (await db.bmcEndpoint.findMany({ where: { agentId }, select: { id: true } })).map((r) => r.id);
 }
 
-export { queueCommand, listCommands } from "./commands";
+export { queueCommand, listCommands, queueFirmwareUpdateInTx, wakeAgent, commandOutcome } from "./commands";
 
 /** Each asset's latest bmc.probe (its endpoint's lastProbeId) with when it was seen; assets without one are left out. Reads in chunks. */
 export async function latestProbes(db: Db | Tx, assetIds: string[]): Promise<Map<string, { observedAt: Date; result: TBmcProbeResult }>> {

@@ -39,6 +39,8 @@ import {
   ZWaiverInput,
   ZWaiverRevoke,
 } from "./schema";
+import { createCampaign, getCampaign, listCampaigns, pauseCampaign, startCampaign } from "./campaign";
+import { ZCampaignAction, ZCampaignCreate, ZCampaignDetail, ZCampaignId, ZCampaignQuery, ZCampaigns } from "./campaign-schema";
 import { FIRMWARE_READERS, FIRMWARE_WRITERS, ZAssetId, ZBaselineDoc, ZBaselineInput, ZBaselineItems, ZBaselineKey, ZBaselineOut, ZBaselineQuery, ZDriftOut, ZDriftQuery, ZFleetOut, ZFleetQuery, ZImportOut, ZInventoryOut, ZLagOut, ZLagQuery } from "./schema";
 
 const W = FIRMWARE_WRITERS;
@@ -64,4 +66,9 @@ export const firmwareRouter = router({
   findings: procedure(R).input(ZFindingQuery).output(ZFindings).query(async ({ ctx, input }) => ({ items: await listFirmwareFindings(ctx.deps, input) })),
   decideFinding: procedure(W).input(ZFindingDecision).output(ZFirmwareFinding).mutation(({ ctx, input }) => decideFirmwareFinding(ctx.deps, ctx.actor, input)),
   assetHbom: procedure(R).input(ZAssetId).output(ZHbomFile).query(({ ctx, input }) => hbomFor(ctx.deps, { assetId: input.assetId })),
+  campaigns: procedure(R).input(ZCampaignQuery).output(ZCampaigns).query(async ({ ctx, input }) => ({ items: await listCampaigns(ctx.deps, input) })),
+  campaign: procedure(R).input(ZCampaignId).output(ZCampaignDetail).query(({ ctx, input }) => getCampaign(ctx.deps, input.id)),
+  createCampaign: procedure(W).input(ZCampaignCreate).output(ZCampaignDetail).mutation(({ ctx, input }) => createCampaign(ctx.deps, ctx.actor, input)),
+  startCampaign: procedure(W).input(ZCampaignAction).output(ZCampaignDetail).mutation(({ ctx, input }) => startCampaign(ctx.deps, ctx.actor, input)),
+  pauseCampaign: procedure(W).input(ZCampaignAction).output(ZCampaignDetail).mutation(({ ctx, input }) => pauseCampaign(ctx.deps, ctx.actor, input)),
 });
