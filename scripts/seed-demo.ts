@@ -29,6 +29,7 @@ import { createManufacturer, createModel, createVendor } from "../server/domains
 import { createLocation } from "../server/domains/locations/service";
 import { createAsset, updateAsset } from "../server/domains/assets/service";
 import { transition } from "../server/domains/assets/lifecycle";
+import { rackNow } from "../server/domains/cabling/service";
 import type { TAssetStatus } from "../server/domains/assets/status";
 import { createUser } from "../server/domains/users/service";
 
@@ -406,6 +407,7 @@ async function inOneTransaction(fn: (d: TDeps) => Promise<void>) {
 }
 
 const ids: (string | undefined)[] = [];
+const racked = new Map<number, { rackId: string; rackUnit: number }>();
 let serialNo = 0;
 async function play(d: TDeps, step: TStep) {
   clock.t = step.at;
@@ -428,6 +430,11 @@ async function play(d: TDeps, step: TStep) {
       locationId: p.parent === undefined ? site.id : undefined,
     });
     ids[step.asset] = created.id;
+  } else if (step.kind === "move" && step.to === "RACKED") {
+    // RACKED is the placement step's move: the rack and U the rack step chose
+    const pos = racked.get(step.asset);
+    if (!pos) throw new Error(`seed: asset ${step.asset} has no rack position to be racked at`);
+    await rackNow(d, who, { assetId: ids[step.asset]!, rackId: pos.rackId, rackUnit: pos.rackUnit });
   } else if (step.kind === "move") {
     await transition(d, who, { assetId: ids[step.asset]!, to: step.to, reason: step.reason });
   } else if (step.kind === "rack") {
@@ -435,6 +442,7 @@ async function play(d: TDeps, step: TStep) {
     const rack = site.racks.find((r) => r.nextU + heightU - 1 <= 40 && rnd() < 0.35) ?? site.racks.find((r) => r.nextU + heightU - 1 <= 40);
     if (rack) {
       await updateAsset(d, who, { id: ids[step.asset]!, data: { locationId: rack.id, rackUnit: rack.nextU } });
+      racked.set(step.asset, { rackId: rack.id, rackUnit: rack.nextU });
       rack.nextU += heightU;
     }
   } else {

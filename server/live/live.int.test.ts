@@ -19,6 +19,7 @@ import { handleTrpc } from "../trpc-handler";
 import { createLiveHub, type TLiveHub } from "./hub";
 import { publishEvent, pruneEvents } from "./publish";
 import { channelFilter, type TChannelFilter, type TLiveMessage } from "./schema";
+import { moveTo } from "../../tests/harness/racking";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -154,7 +155,7 @@ describe.each(DATABASES)("live updates on %s", (provider) => {
     expect([...ids].sort((x, y) => x - y)).toEqual(ids);
     expect(ids[0]).toBeGreaterThan(Number(seen!.id));
     // then live, with nothing twice
-    await transition(deps, admin, { assetId: a.id, to: "RACKED" });
+    await moveTo(deps, admin, a.id, "RACKED");
     const [live] = await back.next(1);
     expect(live).toMatchObject({ type: "change", data: { kind: "asset.status", to: "RACKED" } });
     expect(Number(live!.id)).toBeGreaterThan(ids[ids.length - 1]!);

@@ -26,6 +26,7 @@ import {
   type TSatTemplateOut,
   ZSatRunQuery,
 } from "./schema";
+import { assertCablingVerified } from "../cabling/service";
 
 /** The DOA rate per vendor, for procurement's vendor scorecard. */
 export { doaRatesByVendor } from "./kpi";
@@ -300,6 +301,7 @@ export async function signOff(deps: TDeps, actor: TActor, input: { id: string; e
     const label = (k: string) => items.find((i) => i.key === k)?.label ?? k;
     if (failing.length) throw new AppError("CONFLICT", `The SAT cannot pass: ${failing.map(label).join(", ")} ${failing.length === 1 ? "fails" : "fail"}. Fix and record again, or fail the run.`, { details: { failing, missing } });
     if (missing.length) throw new AppError("CONFLICT", `The SAT cannot pass yet: answer ${missing.map(label).join(", ")} first.`, { details: { failing, missing } });
+    await assertCablingVerified(tx, run.assets.map((a) => a.assetId)); // cabling gate: planned cables verified (or waived by an admin)
     await bump(tx, run, { status: "PASSED", finishedAt: at, finishedBy: actor.name });
     for (const { assetId } of run.assets) await transitionInTx(tx, deps.provider, deps.clock, actor, { assetId, to: "IN_SERVICE", expectedStatus: "SAT", reason: `SAT passed (${run.template.name} v${run.template.version}), signed off by ${actor.name}`, payload: { satRunId: run.id } });
     await appendAudit(tx, deps.provider, actor, at, { action: "sat.pass", entity: "SatRun", entityId: run.id, before: { status: "OPEN" }, after: { status: "PASSED", signedBy: actor.name, signedAt: at.toISOString(), assetIds: run.assets.map((a) => a.assetId) } });
