@@ -130,7 +130,7 @@ export async function importPlacementsCsv(deps: TDeps, actor: TActor, input: z.i
   const problems: { line: number; message: string }[] = [];
   let rows: { record: Record<string, string>; info: { lines: number } }[] = [];
   try {
-    rows = parseCsv(csv, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), info: true, bom: true, trim: true, skip_empty_lines: true }) as never;
+    rows = parseCsv(csv, { columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), info: true, bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }) as never;
   } catch (e) {
     const err = e as { message: string; lines?: number };
     problems.push({ line: err.lines ?? 1, message: err.message.replace(/^Invalid Record Length: /, "Wrong number of fields: ") });
