@@ -126,7 +126,7 @@ describe.each(DATABASES)("racking and cabling on %s", (provider) => {
   it("reconciles a swapped, a missing and an unexpected cable; verified cabling moves RACKED → CABLED; SAT waits for it or a waiver", async () => {
     const [s1, s2] = servers as [string, string];
     const c1 = await createCable(deps(), tech, { label: "c-0001", aAssetId: sw, aPort: "swp1", bAssetId: s1, bPort: "eth0", type: "DAC", lengthM: 1 });
-    const c2 = await createCable(deps(), tech, { label: "C-0002", aAssetId: sw, aPort: "swp2", bAssetId: s2, bPort: "eth0", type: "DAC", lengthM: 1 });
+    await createCable(deps(), tech, { label: "C-0002", aAssetId: sw, aPort: "swp2", bAssetId: s2, bPort: "eth0", type: "DAC", lengthM: 1 });
     expect(c1.label).toBe("C-0001");
     expect((await refusal(createCable(deps(), tech, { label: "C-0003", aAssetId: sw, aPort: "swp9", bAssetId: s2, bPort: "eth1", type: "DAC", lengthM: 1 }))).message).toMatch(/no port swp9/);
     expect((await refusal(createCable(deps(), tech, { label: "C-0001", aAssetId: sw, aPort: "swp3", bAssetId: s2, bPort: "eth1", type: "DAC", lengthM: 1 }))).code).toBe("DUPLICATE");
