@@ -29,6 +29,8 @@ export const CAPABILITIES = {
   decideFindings: ["bmc.decideFinding", ["admin", "technician"]],
   /** Switch a server's power through its BMC */
   power: ["bmc.power", ["admin", "technician"]],
+  /** Plan placements, rack servers from the plan, plan cables (racking and cabling) */
+  rack: ["cabling.confirm", ["admin", "technician"]],
 } as const satisfies Record<string, readonly [string, readonly TRole[]]>;
 
 export type TCapability = keyof typeof CAPABILITIES;

@@ -12,7 +12,7 @@ export default async function RackPage({ params }: { params: Promise<{ id: strin
   const { id } = await params;
   const r = await load(async (api) => {
     const [elevation, placements, cables, board, me] = await Promise.all([api.cabling.elevation({ rackId: id }), api.cabling.placements({ rackId: id }), api.cabling.cables({ rackId: id }), api.cabling.board({ rackId: id }), api.auth.me()]);
-    return { elevation, placements, cables, board, canWrite: ["admin", "technician"].includes(me.role) };
+    return { elevation, placements, cables, board, canWrite: me.can.rack };
   });
   if (!r.ok) return <ErrorBox>{r.message}</ErrorBox>;
   const { elevation: e, placements, cables, board, canWrite } = r.data;
