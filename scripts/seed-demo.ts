@@ -29,7 +29,7 @@ import { createManufacturer, createModel, createVendor } from "../server/domains
 import { createLocation } from "../server/domains/locations/service";
 import { createAsset, updateAsset } from "../server/domains/assets/service";
 import { transition } from "../server/domains/assets/lifecycle";
-import { rackNow } from "../server/domains/cabling/service";
+import { rackNow, rackPart } from "../server/domains/cabling/service";
 import type { TAssetStatus } from "../server/domains/assets/status";
 import { createUser } from "../server/domains/users/service";
 
@@ -439,6 +439,8 @@ async function play(d: TDeps, step: TStep) {
       locationId: p.parent === undefined ? site.id : undefined,
     });
     ids[step.asset] = created.id;
+  } else if (step.kind === "move" && step.to === "RACKED" && p.parent !== undefined) {
+    await rackPart(d, who, { assetId: ids[step.asset]!, reason: step.reason });
   } else if (step.kind === "move" && step.to === "RACKED") {
     // RACKED is the placement step's move: the rack and U the rack step chose
     const pos = racked.get(step.asset) ?? reserveRackUnit(site, models[p.kind][p.model]!.heightU);

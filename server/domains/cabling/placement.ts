@@ -13,7 +13,7 @@ import type { Db, Tx } from "../../db/client";
 import { appendAudit } from "../audit/service";
 import { publishEvent } from "../../live/publish";
 import { assetsInRacks, findByCode, rackableAssets, setRackPositionInTx, transitionInTx, type TRackableAsset } from "../assets/service";
-import { RACKABLE_KINDS } from "../catalog/schema";
+import { COMPONENT_KINDS, RACKABLE_KINDS } from "../catalog/schema";
 import { findLocationByKey, getLocation } from "../locations/service";
 import { ZPlacementConfirm, ZPlacementCsv, ZPlacementPlan, ZRackNow, type TFace, type TPlacement } from "./schema";
 
@@ -240,5 +240,14 @@ export async function listPlacements(deps: TDeps, q: { rackId?: string; id?: str
     const a = assets.get(r.assetId);
     if (!a) return [];
     return [{ id: r.id, assetId: r.assetId, rackId: r.rackId, rackUnit: r.rackUnit, face: r.face as TFace, status: r.status as TPlacement["status"], version: r.version, asset: { serial: a.serial, assetTag: a.assetTag, status: a.status, model: `${a.model.manufacturer} ${a.model.name}`, heightU: a.model.heightU } }];
+  });
+}
+
+/** A part (CPU, DIMM, drive, NIC, PSU) takes no rack units: it is RACKED with its server, through the same step. */
+export async function rackPart(deps: TDeps, actor: TActor, input: { assetId: string; reason?: string }) {
+  await deps.db.$transaction(async (tx) => {
+    const a = await assetOrThrow(tx, input.assetId);
+    if (!COMPONENT_KINDS.includes(a.model.kind as never)) throw new AppError("BAD_REQUEST", `${describeAsset(a)} is a ${a.model.kind.toLowerCase()}; it is racked at a rack and U, not as a part.`);
+    await transitionInTx(tx, deps.provider, deps.clock, actor, { assetId: a.id, to: "RACKED", expectedStatus: "READY_TO_RACK", reason: input.reason ?? "racked with its server" }, { step: "placement" });
   });
 }

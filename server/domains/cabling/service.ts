@@ -59,6 +59,6 @@ export function requireRackOrAsset(q: { rackId?: string; assetId?: string }) {
   if (!q.rackId && !q.assetId) throw new AppError("BAD_REQUEST", "Name a rack or an asset.");
 }
 
-export { confirmPlacement, importPlacementsCsv, listPlacements, planPlacement, rackNow, PLACEMENT_COLUMNS } from "./placement";
+export { confirmPlacement, importPlacementsCsv, listPlacements, planPlacement, rackNow, rackPart, PLACEMENT_COLUMNS } from "./placement";
 export { assertCablingVerified, cableLabels, cablingBoard, createCable, deleteCable, listCables, listInterfaces, syncInterfaces, updateCable, waiveCabling } from "./cables";
 export { onLldpObserved, onLldpObservedWith, reconcileCables } from "./reconcile";
