@@ -29,6 +29,7 @@ import { createManufacturer, createModel, createVendor } from "../server/domains
 import { createLocation } from "../server/domains/locations/service";
 import { createAsset, updateAsset } from "../server/domains/assets/service";
 import { transition } from "../server/domains/assets/lifecycle";
+import { rackNow, rackPart } from "../server/domains/cabling/service";
 import type { TAssetStatus } from "../server/domains/assets/status";
 import { createUser } from "../server/domains/users/service";
 
@@ -405,7 +406,17 @@ async function inOneTransaction(fn: (d: TDeps) => Promise<void>) {
   );
 }
 
+/** A free position in one of the site's racks (U3 up to U40), taken. */
+function reserveRackUnit(site: { racks: { id: string; nextU: number }[] }, heightU: number): { rackId: string; rackUnit: number } | null {
+  const rack = site.racks.find((r) => r.nextU + heightU - 1 <= 40 && rnd() < 0.35) ?? site.racks.find((r) => r.nextU + heightU - 1 <= 40);
+  if (!rack) return null;
+  const pos = { rackId: rack.id, rackUnit: rack.nextU };
+  rack.nextU += Math.max(heightU, 1);
+  return pos;
+}
+
 const ids: (string | undefined)[] = [];
+const racked = new Map<number, { rackId: string; rackUnit: number }>();
 let serialNo = 0;
 async function play(d: TDeps, step: TStep) {
   clock.t = step.at;
@@ -428,15 +439,19 @@ async function play(d: TDeps, step: TStep) {
       locationId: p.parent === undefined ? site.id : undefined,
     });
     ids[step.asset] = created.id;
+  } else if (step.kind === "move" && step.to === "RACKED" && p.parent !== undefined) {
+    await rackPart(d, who, { assetId: ids[step.asset]!, reason: step.reason });
+  } else if (step.kind === "move" && step.to === "RACKED") {
+    // RACKED is the placement step's move: the rack and U the rack step chose
+    const pos = racked.get(step.asset) ?? reserveRackUnit(site, models[p.kind][p.model]!.heightU);
+    if (!pos) throw new Error(`seed: no rack of the site has room for asset ${step.asset}`);
+    await rackNow(d, who, { assetId: ids[step.asset]!, rackId: pos.rackId, rackUnit: pos.rackUnit });
   } else if (step.kind === "move") {
     await transition(d, who, { assetId: ids[step.asset]!, to: step.to, reason: step.reason });
   } else if (step.kind === "rack") {
-    const heightU = models[p.kind][p.model]!.heightU;
-    const rack = site.racks.find((r) => r.nextU + heightU - 1 <= 40 && rnd() < 0.35) ?? site.racks.find((r) => r.nextU + heightU - 1 <= 40);
-    if (rack) {
-      await updateAsset(d, who, { id: ids[step.asset]!, data: { locationId: rack.id, rackUnit: rack.nextU } });
-      rack.nextU += heightU;
-    }
+    // the position only: the RACKED move that follows puts the asset there (the placement step)
+    const pos = reserveRackUnit(site, models[p.kind][p.model]!.heightU);
+    if (pos) racked.set(step.asset, pos);
   } else {
     // unracked (RMA, retirement) or put away on receipt: into a warehouse bin
     await updateAsset(d, who, { id: ids[step.asset]!, data: { locationId: pick(site.bins), rackUnit: null } });

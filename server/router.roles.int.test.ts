@@ -188,6 +188,23 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "burnin.decide", allowed: ["admin", "technician"] },
   { path: "burnin.extend", allowed: ["admin", "technician"] },
   { path: "burnin.rerun", allowed: ["admin", "technician"] },
+  { path: "cabling.rooms", allowed: ROLES },
+  { path: "cabling.elevation", allowed: ROLES },
+  { path: "cabling.setRackLimits", allowed: ["admin", "technician"] },
+  { path: "cabling.placements", allowed: ROLES },
+  { path: "cabling.plan", allowed: ["admin", "technician"] },
+  { path: "cabling.importPlan", allowed: ["admin", "technician"] },
+  { path: "cabling.confirm", allowed: ["admin", "technician"] },
+  { path: "cabling.rackNow", allowed: ["admin", "technician"] },
+  { path: "cabling.interfaces", allowed: ROLES },
+  { path: "cabling.syncInterfaces", allowed: ["admin", "technician"] },
+  { path: "cabling.cables", allowed: ROLES },
+  { path: "cabling.createCable", allowed: ["admin", "technician"] },
+  { path: "cabling.updateCable", allowed: ["admin", "technician"] },
+  { path: "cabling.deleteCable", allowed: ["admin", "technician"] },
+  { path: "cabling.cableLabels", allowed: ROLES },
+  { path: "cabling.board", allowed: ROLES },
+  { path: "cabling.waive", allowed: ["admin"] },
 ];
 
 describe("tRPC procedures all declare who may call them", () => {

@@ -11,6 +11,7 @@ import { locationsRouter } from "./domains/locations/router";
 import { procurementRouter } from "./domains/procurement/router";
 import { receivingRouter } from "./domains/receiving/router";
 import { burninRouter } from "./domains/burnin/router";
+import { cablingRouter } from "./domains/cabling/router";
 import { authRouter, usersRouter } from "./domains/users/router";
 import { liveRouter } from "./live/router";
 import { warehouseRouter } from "./domains/warehouse/router";
@@ -31,5 +32,6 @@ export const appRouter = router({
   acceptance: acceptanceRouter,
   firmware: firmwareRouter,
   burnin: burninRouter,
+  cabling: cablingRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -39,6 +39,8 @@ export const CAPABILITIES = {
   waivePosture: ["firmware.waivePosture", ADMIN_ONLY],
   /** Plan, start and pause firmware update campaigns */
   runCampaigns: ["firmware.createCampaign", ["admin", "firmware"]],
+  /** Plan placements, rack servers from the plan, plan cables (racking and cabling) */
+  rack: ["cabling.confirm", ["admin", "technician"]],
 } as const satisfies Record<string, readonly [string, readonly TRole[]]>;
 
 export type TCapability = keyof typeof CAPABILITIES;

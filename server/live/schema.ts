@@ -24,6 +24,8 @@ export const LIVE_SCOPES = {
   firmware: ANY_ROLE,
   /** burn-in runs: the board follows the whole scope, a run page its run (keyed by run id) */
   burnin: ANY_ROLE,
+  /** racking and cabling: a rack's elevation and cables (keyed by rack id), a device's ports (keyed by asset id) */
+  cabling: ANY_ROLE,
 } as const satisfies Record<string, readonly TRole[]>;
 export type TLiveScope = keyof typeof LIVE_SCOPES;
 export type TLiveScopes = Record<string, readonly TRole[]>;
@@ -45,6 +47,8 @@ export const ZLiveData = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("firmware.inventory"), changed: z.number().int() }),
   z.object({ kind: z.literal("burnin.run"), assetId: z.string(), status: z.string() }),
   z.object({ kind: z.literal("firmware.campaign"), campaignId: z.string(), status: z.string() }),
+  z.object({ kind: z.literal("cabling.rack") }),
+  z.object({ kind: z.literal("cabling.status"), verified: z.number().int(), total: z.number().int() }),
 ]);
 export type TLiveData = z.infer<typeof ZLiveData>;
 export type TLiveKind = TLiveData["kind"];

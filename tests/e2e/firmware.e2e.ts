@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock, type TDeps } from "../../server/context";
 import { createDatabase } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
-import { transition } from "../../server/domains/assets/lifecycle";
 import { createAsset } from "../../server/domains/assets/service";
 import { createAgent, createEndpoint } from "../../server/domains/bmc/service";
 import { campaignAssetStep, campaignTick } from "../../server/domains/firmware/campaign";
@@ -22,6 +21,7 @@ import { axeViolations } from "../harness/axe";
 import { launchChromium, signIn } from "../harness/browser";
 import { seedCatalog } from "../harness/fixtures";
 import { startWeb, type TWebServer } from "../harness/web";
+import { moveTo } from "../harness/racking";
 
 const PASSWORD = "firmware-journey-1";
 const SECRET = randomBytes(32).toString("base64");
@@ -88,7 +88,7 @@ beforeAll(async () => {
     for (let i = 0; i < 3; i++) {
       const asset = await createAsset(deps, admin, { serial: `FWE2E-${i}`, modelId: cat.server.id, locationId: cat.rack.id });
       endpoints.push((await createEndpoint(deps, { ...admin, role: "technician" }, { assetId: asset.id, agentId: agent.id, protocol: "redfish", address: `https://10.0.3.${i + 1}`, username: "root", password: "calvin", intervalSec: 60 })).id);
-      for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED", "SAT", "IN_SERVICE"] as const) await transition(deps, admin, { assetId: asset.id, to });
+      for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED", "SAT", "IN_SERVICE"] as const) await moveTo(deps, admin, asset.id, to, { rackId: cat.rack.id });
     }
   } finally {
     await database.close();

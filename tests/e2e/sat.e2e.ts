@@ -20,6 +20,7 @@ import { axeViolations } from "../harness/axe";
 import { launchChromium, signIn, tabletPage } from "../harness/browser";
 import { seedCatalog } from "../harness/fixtures";
 import { startWeb, type TWebServer } from "../harness/web";
+import { moveTo } from "../harness/racking";
 
 const PASSWORD = "sat-journey-1";
 let dir = "";
@@ -47,7 +48,7 @@ beforeAll(async () => {
       ],
     });
     const a = await createAsset(deps, admin, { serial: "SAT-E2E-1", modelId: cat.server.id, vendorId: cat.vendor.id, locationId: cat.rack.id });
-    for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED"] as const) await transition(deps, tech, { assetId: a.id, to });
+    for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED"] as const) await moveTo(deps, tech, a.id, to, { rackId: cat.rack.id });
     const d = await createAsset(deps, admin, { serial: "DOA-E2E-1", modelId: cat.server.id, vendorId: cat.vendor.id, locationId: cat.bin.id });
     await transition(deps, { ...admin, role: "warehouse" }, { assetId: d.id, to: "FAILED", reason: "no POST out of the box" });
   } finally {

@@ -24,7 +24,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { clearDraft, useDraft } from "../ui/draft";
 import { fmtTime } from "../ui/format";
 import { useToast } from "../ui/toast";
-import { errorCode, errorMessage, rpcMutation } from "../rpc-fetch";
+import { errorCode, errorMessage, rpcMutation, rpcQuery } from "../rpc-fetch";
 
 /** The asset's latest status change, as the page shows it in the timeline. */
 export type TLastChange = { by: string; from: TAssetStatus | null; to: TAssetStatus; at: Date | string };
@@ -42,6 +42,16 @@ export function TransitionActions({ assetId, label, status, version, allowed, la
   const [notice, setNotice] = useState<string | null>(null);
   const [refreshing, startRefresh] = useTransition();
   const busy = inFlight || refreshing;
+  // RACKED is the placement step: the dialog asks for the rack and U (checked by the server like a plan)
+  const [racks, setRacks] = useState<{ id: string; path: string; heightU: number | null }[] | null>(null);
+  const [rackId, setRackId] = useState("");
+  const [rackUnit, setRackUnit] = useState("");
+  useEffect(() => {
+    if (open?.to !== "RACKED" || racks) return;
+    rpcQuery<{ id: string; path: string; heightU: number | null }[]>("locations.list", { kind: "RACK" })
+      .then((r) => setRacks(r))
+      .catch((e) => setError(e));
+  }, [open, racks]);
 
   useDraft<TDraft>("transition", open ? { to: open.to, reason, version: open.version } : null, (d) => {
     // only the very move the user was about to make: same version, still allowed
@@ -64,7 +74,8 @@ export function TransitionActions({ assetId, label, status, version, allowed, la
     setInFlight(true);
     setError(null);
     try {
-      await rpcMutation("assets.transition", { assetId, to: move.to, expectedStatus: move.from, expectedVersion: move.version, reason: reason.trim() || undefined });
+      if (move.to === "RACKED") await rpcMutation("cabling.rackNow", { assetId, rackId, rackUnit: Number(rackUnit), expectedVersion: move.version });
+      else await rpcMutation("assets.transition", { assetId, to: move.to, expectedStatus: move.from, expectedVersion: move.version, reason: reason.trim() || undefined });
       setOpen(null);
       setReason("");
       clearDraft("transition");
@@ -136,10 +147,30 @@ export function TransitionActions({ assetId, label, status, version, allowed, la
           }}
           onConfirm={() => void confirm(open)}
           body={
+            open.to === "RACKED" ? (
+              <div className="space-y-2" data-testid="placement-step">
+                <label className="block space-y-1">
+                  <span className="text-slate-700">Rack</span>
+                  <select className="input" value={rackId} onChange={(e) => setRackId(e.target.value)} disabled={inFlight || !racks} data-testid="placement-rack">
+                    <option value="">{racks ? "Choose a rack" : "Loading racks…"}</option>
+                    {(racks ?? []).map((r) => (
+                      <option key={r.id} value={r.id}>
+                        {r.path} ({r.heightU} U)
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="block space-y-1">
+                  <span className="text-slate-700">Lowest U it occupies</span>
+                  <input className="input" type="number" inputMode="numeric" min={1} max={60} value={rackUnit} onChange={(e) => setRackUnit(e.target.value)} disabled={inFlight} data-testid="placement-u" />
+                </label>
+              </div>
+            ) : (
             <label className="block space-y-1">
               <span className="text-slate-700">Reason or note (optional)</span>
               <input className="input" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} disabled={inFlight} data-testid="transition-reason" />
             </label>
+            )
           }
         />
       )}

@@ -18,6 +18,7 @@ import { vendorScorecard } from "../procurement/kpi";
 import type { TAssetStatus } from "../assets/status";
 import { doaEvidence, doaKpi, foldKpiEvents, installKpi, percentile } from "./kpi";
 import { failRun, getRun, listRuns, listTemplates, recordResults, rerun, saveTemplate, signOff, startRun } from "./service";
+import { moveTo } from "../../../tests/harness/racking";
 
 const DAY = 86_400_000;
 
@@ -55,7 +56,7 @@ describe.each(DATABASES)("site acceptance on %s", (provider) => {
     const a = await createAsset(deps(), wh, { serial, modelId: cat.server.id, vendorId: opts.vendorId ?? cat.vendor.id, locationId: opts.locationId ?? cat.rack.id });
     for (const to of PATH) {
       clock.advance(DAY / 2);
-      await transition(deps(), tech, { assetId: a.id, to });
+      await moveTo(deps(), tech, a.id, to, { rackId: opts.locationId ?? cat.rack.id });
     }
     return a.id;
   }

@@ -6,8 +6,8 @@ import type { TRole } from "../../auth/roles";
 import { createApiToken, createUser } from "../users/service";
 import { handleRest } from "../../rest/http";
 import { openApiDocument } from "../../rest/openapi";
-import { transition } from "../assets/lifecycle";
 import { createAsset } from "../assets/service";
+import { moveTo } from "../../../tests/harness/racking";
 
 const DAY = 86_400_000;
 
@@ -49,7 +49,7 @@ describe.each(DATABASES)("SAT REST on %s", (provider) => {
     const wh = actor("warehouse");
     const tech = actor("technician");
     const a = await createAsset(depsFor(t, clock), wh, { serial: "REST-SAT-1", modelId: cat.server.id, vendorId: cat.vendor.id, locationId: cat.rack.id });
-    for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED"] as const) await transition(depsFor(t, clock), tech, { assetId: a.id, to });
+    for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED"] as const) await moveTo(depsFor(t, clock), tech, a.id, to, { rackId: cat.rack.id });
     expect((await call("POST", "/sat/runs", { assetId: a.id }, "warehouse")).status).toBe(403);
     expect((await call("POST", "/sat/runs", { assetId: a.id, rackId: cat.rack.id })).status).toBe(400);
     const run = await call("POST", "/sat/runs", { assetId: a.id });

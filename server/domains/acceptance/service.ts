@@ -27,6 +27,7 @@ import {
   type TSatTemplateOut,
   ZSatRunQuery,
 } from "./schema";
+import { assertCablingVerified } from "../cabling/service";
 
 /** The DOA rate per vendor, for procurement's vendor scorecard. */
 export { doaRatesByVendor } from "./kpi";
@@ -304,6 +305,7 @@ export async function signOff(deps: TDeps, actor: TActor, input: { id: string; e
     // security posture gate (server/domains/firmware): a model's posture policy must be met, or an admin waived it
     const posture = await postureBlockers(tx, run.assets.map((a) => a.assetId));
     if (posture.length) throw new AppError("CONFLICT", `The SAT cannot pass: ${posture.length === 1 ? "an asset's" : `${posture.length} assets'`} security posture is not compliant (${posture[0]!.reasons.slice(0, 2).join("; ")}). Fix it and probe again, or ask an admin to waive it on the asset page.`, { details: { posture } });
+    await assertCablingVerified(tx, run.assets.map((a) => a.assetId)); // cabling gate: planned cables verified (or waived by an admin)
     await bump(tx, run, { status: "PASSED", finishedAt: at, finishedBy: actor.name });
     for (const { assetId } of run.assets) await transitionInTx(tx, deps.provider, deps.clock, actor, { assetId, to: "IN_SERVICE", expectedStatus: "SAT", reason: `SAT passed (${run.template.name} v${run.template.version}), signed off by ${actor.name}`, payload: { satRunId: run.id } });
     await appendAudit(tx, deps.provider, actor, at, { action: "sat.pass", entity: "SatRun", entityId: run.id, before: { status: "OPEN" }, after: { status: "PASSED", signedBy: actor.name, signedAt: at.toISOString(), assetIds: run.assets.map((a) => a.assetId) } });

@@ -90,7 +90,9 @@ export type TLifecycleStep = "placement" | "sanitisation" | "disposal";
  * domain calls transitionInTx / transitionSqlite / transitionPg with `{ step }`. Keyed by target status;
  * `where` tells a person where to find the step.
  */
-export const STEP_ONLY: Partial<Record<TAssetStatus, { step: TLifecycleStep; where: string }>> = {};
+export const STEP_ONLY: Partial<Record<TAssetStatus, { step: TLifecycleStep; where: string }>> = {
+  RACKED: { step: "placement", where: "the placement step (Racks, or the Racked button on the asset page: choose the rack and U)" },
+};
 
 /** Options a domain step passes to the in-transaction transitions. */
 export interface TMoveOptions {

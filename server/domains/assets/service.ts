@@ -511,3 +511,49 @@ export async function fleetAssets(deps: TDeps, f: { modelIds: string[]; status?:
   });
   return rows.map(({ location: l, ...a }) => ({ ...a, siteId: l ? (l.kind === "SITE" ? l.id : l.siteId) : null })).filter(keep);
 }
+
+// ---------------------------------------------------------------- racking (cabling's placement step)
+
+/** An asset as the placement step and the cable plan read it: identity, status, rack position and its model's size, power and ports. */
+export type TRackableAsset = {
+  id: string;
+  serial: string;
+  assetTag: string | null;
+  status: TAssetStatus;
+  version: number;
+  locationId: string | null;
+  rackUnit: number | null;
+  model: { id: string; name: string; kind: string; heightU: number; nominalPowerW: number; typicalPowerW: number; weightKg: number | null; interfaceTemplate: string | null; manufacturer: string };
+};
+const rackableSelect = {
+  id: true,
+  serial: true,
+  assetTag: true,
+  status: true,
+  version: true,
+  locationId: true,
+  rackUnit: true,
+  model: { select: { id: true, name: true, kind: true, heightU: true, nominalPowerW: true, typicalPowerW: true, weightKg: true, interfaceTemplate: true, manufacturer: { select: { name: true } } } },
+} as const;
+type TRackableRow = { status: string; model: { manufacturer: { name: string } } & Omit<TRackableAsset["model"], "manufacturer"> } & Omit<TRackableAsset, "status" | "model">;
+const toRackable = (r: TRackableRow): TRackableAsset => ({ ...r, status: r.status as TAssetStatus, model: { ...r.model, manufacturer: r.model.manufacturer.name } });
+
+/** These assets (unknown ids are left out). */
+export async function rackableAssets(db: Db | Tx, ids: string[]): Promise<TRackableAsset[]> {
+  if (!ids.length) return [];
+  return ((await db.asset.findMany({ where: { id: { in: [...new Set(ids)] } }, select: rackableSelect })) as TRackableRow[]).map(toRackable);
+}
+
+/** The assets standing in these racks (with a rack unit), disposed ones left out. */
+export async function assetsInRacks(db: Db | Tx, rackIds: string[]): Promise<TRackableAsset[]> {
+  if (!rackIds.length) return [];
+  return ((await db.asset.findMany({ where: { locationId: { in: rackIds }, rackUnit: { not: null }, status: { notIn: ["DISPOSED"] } }, select: rackableSelect })) as TRackableRow[]).map(toRackable);
+}
+
+/** Puts an asset into a rack at a unit, in the caller's transaction (the placement step checked the position); bumps its version like a move. */
+export async function setRackPositionInTx(tx: Tx, provider: TProvider, actor: TActor, at: Date, assetId: string, rackId: string, rackUnit: number) {
+  const before = await tx.asset.findUnique({ where: { id: assetId }, select: { locationId: true, rackUnit: true } });
+  if (!before) throw new AppError("NOT_FOUND", `No asset with id ${assetId}.`);
+  await tx.asset.update({ where: { id: assetId }, data: { locationId: rackId, rackUnit, updatedAt: at } });
+  await appendAudit(tx, provider, actor, at, { action: "rack", entity: "Asset", entityId: assetId, before, after: { locationId: rackId, rackUnit } });
+}

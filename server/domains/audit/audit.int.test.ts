@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASES, freshDatabase, type TTestDb } from "../../../tests/harness/db";
 import { actor, depsFor, FakeClock, seedCatalog } from "../../../tests/harness/fixtures";
 import { createAsset } from "../assets/service";
-import { transition } from "../assets/lifecycle";
 import { createUser } from "../users/service";
 import { GENESIS, verifyAuditChain } from "./service";
+import { moveTo } from "../../../tests/harness/racking";
 
 /** `npm run audit:verify` as a child process (tsx from node_modules/.bin, as npx would resolve it). */
 function runVerify(databaseUrl: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -47,7 +47,7 @@ describe.each(DATABASES)("audit chain on %s", (provider) => {
     const a = await createAsset(deps, actor("warehouse"), { serial: "AUD-0001", modelId: cat.server.id });
     for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED"] as const) {
       clock.advance(60_000);
-      await transition(deps, actor("technician"), { assetId: a.id, to });
+      await moveTo(deps, actor("technician"), a.id, to);
     }
   });
   afterAll(() => t.close());

@@ -20,6 +20,13 @@ export const ZModelCreate = z
     heightU: z.number().int().min(0).max(20).default(0),
     nominalPowerW: z.number().int().min(0).max(100_000).default(0),
     typicalPowerW: z.number().int().min(0).max(100_000).default(0),
+    weightKg: z.number().min(0).max(10_000).optional(),
+    /** the network ports every device of this model has (the cable plan's interfaces), stored as JSON */
+    interfaceTemplate: z
+      .array(z.object({ name: z.string().trim().min(1).max(64), kind: z.string().trim().max(32).optional() }))
+      .max(512)
+      .refine((a) => new Set(a.map((i) => i.name.toLowerCase())).size === a.length, "Interface names must be unique")
+      .optional(),
   })
   .refine((m) => !RACKABLE_KINDS.includes(m.kind) || m.kind === "PDU" || m.heightU > 0, { message: "Servers and switches take at least 1 U", path: ["heightU"] })
   .refine((m) => !COMPONENT_KINDS.includes(m.kind) || m.heightU === 0, { message: "Parts do not take rack units", path: ["heightU"] });

@@ -37,7 +37,7 @@ export async function createModel(deps: TDeps, actor: TActor, input: z.input<typ
   const data = ZModelCreate.parse(input);
   const m = await deps.db.manufacturer.findUnique({ where: { id: data.manufacturerId }, select: { id: true } });
   if (!m) throw new AppError("BAD_REQUEST", "That manufacturer does not exist.", { fields: { manufacturerId: ["Unknown manufacturer"] } });
-  return created(deps, actor, "HardwareModel", (tx) => tx.hardwareModel.create({ data }), () => `This manufacturer already has a model with part number ${data.partNumber}.`, onCreated);
+  return created(deps, actor, "HardwareModel", (tx) => tx.hardwareModel.create({ data: { ...data, interfaceTemplate: data.interfaceTemplate ? JSON.stringify(data.interfaceTemplate) : null } }), () => `This manufacturer already has a model with part number ${data.partNumber}.`, onCreated);
 }
 
 const modelSelect = { id: true, name: true, kind: true, partNumber: true, heightU: true, nominalPowerW: true, typicalPowerW: true, manufacturerId: true, manufacturer: { select: { name: true } } } as const;

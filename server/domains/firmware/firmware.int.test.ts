@@ -10,12 +10,12 @@ import { actor, depsFor, FakeClock, seedCatalog } from "../../../tests/harness/f
 import { handleAgentApi } from "../../agent-api/http";
 import { handleRest } from "../../rest/http";
 import { AppError } from "../../errors";
-import { transition } from "../assets/lifecycle";
 import { createAsset } from "../assets/service";
 import { listAudit, verifyAuditChain } from "../audit/service";
 import { createApiToken, createUser } from "../users/service";
 import { createAgent, createEndpoint } from "../bmc/service";
 import { assetFirmware, baselineRevisions, drift, exportBaselines, firmwareLag, fleet, importBaselines, projectFirmware, saveBaseline } from "./service";
+import { moveTo } from "../../../tests/harness/racking";
 
 process.env.IRONLEDGER_SECRET_KEY ??= randomBytes(32).toString("base64");
 
@@ -86,7 +86,7 @@ describe.each(DATABASES)("firmware on %s", (provider) => {
       const ep = await createEndpoint(deps(), actor("technician"), { assetId: asset.id, agentId: agent.id, protocol: "redfish", address: `https://10.0.2.${k.charCodeAt(0)}`, username: "root", password: "pw", intervalSec: 60 });
       A[k] = { assetId: asset.id, endpointId: ep.id };
       // a, b, c in service; d still in the warehouse
-      if (k !== "d") for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED", "SAT", "IN_SERVICE"] as const) await transition(deps(), admin, { assetId: asset.id, to });
+      if (k !== "d") for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED", "SAT", "IN_SERVICE"] as const) await moveTo(deps(), admin, asset.id, to, { rackId: cat.rack.id });
     }
   });
   afterAll(() => t.close());

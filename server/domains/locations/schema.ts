@@ -25,6 +25,10 @@ export const ZLocationCreate = z
     name: z.string().trim().min(1, "Required").max(120),
     parentId: z.string().min(1).optional(),
     heightU: z.number().int().min(1).max(60).optional(),
+    /** racks only: the power the rack may draw, in W */
+    powerBudgetW: z.number().int().min(0).max(1_000_000).optional(),
+    /** racks only: the load the rack may carry, in kg */
+    maxWeightKg: z.number().int().min(0).max(100_000).optional(),
   })
   .refine((l) => (l.kind === "RACK") === (l.heightU !== undefined), { message: "A rack needs its height in U (and only racks have one)", path: ["heightU"] })
   .refine((l) => (l.kind === "SITE") === (l.parentId === undefined), { message: "A site has no parent; everything else needs one", path: ["parentId"] });
@@ -44,6 +48,8 @@ export const ZLocation = z.object({
   parentId: z.string().nullable(),
   siteId: z.string().nullable(),
   heightU: z.number().int().nullable(),
+  powerBudgetW: z.number().int().nullable().optional(),
+  maxWeightKg: z.number().int().nullable().optional(),
 });
 export const ZLocations = z.array(ZLocation);
 export type TLocation = z.infer<typeof ZLocation>;

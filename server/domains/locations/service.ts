@@ -5,7 +5,7 @@ import type { TActor, TDeps } from "../../context";
 import { appendAudit } from "../audit/service";
 import { PARENT_KINDS, ZLocationCreate, type TLocationKind } from "./schema";
 
-const select = { id: true, kind: true, code: true, name: true, path: true, parentId: true, siteId: true, heightU: true } as const;
+const select = { id: true, kind: true, code: true, name: true, path: true, parentId: true, siteId: true, heightU: true, powerBudgetW: true, maxWeightKg: true } as const;
 
 export async function createLocation(deps: TDeps, actor: TActor, input: z.input<typeof ZLocationCreate>) {
   const data = ZLocationCreate.parse(input);
@@ -30,6 +30,8 @@ export async function createLocation(deps: TDeps, actor: TActor, input: z.input<
           siteId: parent ? (parent.siteId ?? parent.id) : null,
           path: parent ? `${parent.path} / ${data.code}` : data.code,
           heightU: data.heightU ?? null,
+          powerBudgetW: data.powerBudgetW ?? null,
+          maxWeightKg: data.maxWeightKg ?? null,
         },
         select,
       });
@@ -50,4 +52,27 @@ export async function getLocation(deps: TDeps, id: string) {
   const l = await deps.db.location.findUnique({ where: { id }, select });
   if (!l) throw new AppError("NOT_FOUND", `No location with id ${id}.`);
   return { ...l, kind: l.kind as TLocationKind };
+}
+
+/** A location by its label's scan key ("FRA1/HALL-A/R01": the path without spaces), or by id; null when there is none. */
+export async function findLocationByKey(deps: TDeps, code: string) {
+  const key = code.trim();
+  const l = await deps.db.location.findFirst({ where: { OR: [{ id: key }, { path: key.split("/").map((p) => p.trim()).join(" / ") }] }, select });
+  return l ? { ...l, kind: l.kind as TLocationKind } : null;
+}
+
+/** Locations by id (unknown ids are left out). */
+export function locationsByIds(deps: TDeps, ids: string[]) {
+  return deps.db.location.findMany({ where: { id: { in: ids } }, select });
+}
+
+/** Sets a rack's power budget and weight limit (racking), audited. */
+export async function updateRackLimits(deps: TDeps, actor: TActor, input: { id: string; powerBudgetW: number | null; maxWeightKg: number | null }) {
+  const before = await getLocation(deps, input.id);
+  if (before.kind !== "RACK") throw new AppError("BAD_REQUEST", `${before.path} is not a rack; only racks have a power budget.`);
+  return deps.db.$transaction(async (tx) => {
+    const row = await tx.location.update({ where: { id: input.id }, data: { powerBudgetW: input.powerBudgetW, maxWeightKg: input.maxWeightKg }, select });
+    await appendAudit(tx, deps.provider, actor, deps.clock.now(), { action: "update", entity: "Location", entityId: input.id, before: { powerBudgetW: before.powerBudgetW, maxWeightKg: before.maxWeightKg }, after: { powerBudgetW: row.powerBudgetW, maxWeightKg: row.maxWeightKg } });
+    return row;
+  });
 }

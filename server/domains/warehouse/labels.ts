@@ -21,7 +21,9 @@ export type TLabelFormat = (typeof LABEL_FORMATS)[number];
 
 export type TLabel =
   | { kind: "asset"; tag: string | null; serial: string; model: string; site: string | null }
-  | { kind: "location"; key: string; path: string; name: string; locationKind: string };
+  | { kind: "location"; key: string; path: string; name: string; locationKind: string }
+  /** one end of a planned cable (cabling): Code128 and QR of the cable ID; this end, the other end */
+  | { kind: "cable"; cableId: string; end: "A" | "B"; here: string; there: string; spec: string };
 
 /** What the asset label's main code carries. */
 export function assetCode(l: { tag: string | null; serial: string }): string {
@@ -39,6 +41,7 @@ export function pathFromKey(key: string): string {
 /** The barcodes one label carries, in drawing order (the tests decode them back). */
 export function labelCodes(l: TLabel, stock: TStock): { type: "code128" | "datamatrix" | "qrcode"; value: string }[] {
   if (l.kind === "location") return [{ type: "code128", value: l.key }, { type: "qrcode", value: l.key }];
+  if (l.kind === "cable") return [{ type: "code128", value: l.cableId }, { type: "qrcode", value: l.cableId }];
   const main = assetCode(l);
   if (stock === "2x1") return [{ type: "code128", value: main }, { type: "datamatrix", value: l.serial }];
   if (stock === "4x6") return [{ type: "code128", value: main }, { type: "code128", value: l.serial }, { type: "datamatrix", value: l.serial }, { type: "qrcode", value: main }];
@@ -47,6 +50,7 @@ export function labelCodes(l: TLabel, stock: TStock): { type: "code128" | "datam
 
 export function textLines(l: TLabel): string[] {
   if (l.kind === "location") return [l.path, l.name, l.locationKind];
+  if (l.kind === "cable") return [`${l.cableId} end ${l.end}`, `here ${l.here}`, `to ${l.there}`, l.spec];
   return [`Tag ${l.tag ?? "—"}`, `S/N ${l.serial}`, l.model, l.site ?? ""].filter(Boolean);
 }
 
