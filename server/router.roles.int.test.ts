@@ -172,6 +172,13 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "burnin.decide", allowed: ["admin", "technician"] },
   { path: "burnin.extend", allowed: ["admin", "technician"] },
   { path: "burnin.rerun", allowed: ["admin", "technician"] },
+  { path: "lldp.switches", allowed: ["admin", "technician"] },
+  { path: "lldp.switch", allowed: ["admin", "technician"] },
+  { path: "lldp.createSwitch", allowed: ["admin", "technician"] },
+  { path: "lldp.updateSwitch", allowed: ["admin", "technician"] },
+  { path: "lldp.deleteSwitch", allowed: ["admin", "technician"] },
+  { path: "lldp.latest", allowed: ROLES },
+  { path: "lldp.history", allowed: ROLES },
 ];
 
 describe("tRPC procedures all declare who may call them", () => {
