@@ -49,7 +49,7 @@ export interface LldpNet {
   plug(port: number, server: number | null): void;
   /** `lldpcli -f json0 show neighbors` in the switch (or a server: 1-based) namespace, parsed */
   lldpcliJson0(server?: number): Promise<unknown>;
-  /** wait until lldpd on the switch reports exactly these neighbours: port name → server sysName */
+  /** wait until lldpd on the switch reports exactly these neighbours: port name → server sysName (one per port) */
   waitForNeighbors(expected: Record<string, string>, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -188,7 +188,8 @@ export async function startLldpNet(opts: LldpNetOptions = {}): Promise<LldpNet> 
         for (;;) {
           const j = (await lldpcliJson0()) as { lldp?: { interface?: { name: string; chassis?: { name?: { value: string }[] }[] }[] }[] };
           const got: Record<string, string> = {};
-          for (const itf of j.lldp?.[0]?.interface ?? []) got[itf.name] = itf.chassis?.[0]?.name?.[0]?.value ?? "";
+          // a port can list two neighbours for a moment (the old one until its TTL runs out): keep them all
+          for (const itf of j.lldp?.[0]?.interface ?? []) got[itf.name] = [got[itf.name], itf.chassis?.[0]?.name?.[0]?.value ?? ""].filter((x) => x !== undefined).join(",");
           seen = JSON.stringify(Object.fromEntries(Object.entries(got).sort()));
           if (seen === JSON.stringify(Object.fromEntries(Object.entries(expected).sort()))) return;
           if (Date.now() > deadline) throw new Error(`lldpd on the switch still sees ${seen}, expected ${JSON.stringify(expected)}`);
