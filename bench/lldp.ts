@@ -29,7 +29,6 @@ interface MibApi {
   addTableRow(name: string, row: unknown[]): void;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function simulate(ports: number, switches: number): void {
   const s = snmp as any;
   const T = s.ObjectType;
@@ -100,7 +99,6 @@ function simulate(ports: number, switches: number): void {
   }
   process.send?.("ready");
 }
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 // ---------------------------------------------------------------- the walker (this process)
 
