@@ -7,7 +7,8 @@
  * management veth with link-local addresses (169.254.x.1 ⇄ 169.254.x.2).
  *
  * Every process is started here and stopped by its PID; the namespaces and veths are deleted in stop().
- * Needs root (ip netns) and the Debian packages lldpd, snmpd, snmp and iproute2.
+ * Needs root (ip netns) and the Debian packages lldpd, snmpd, snmp and iproute2 (lldpd makes its own
+ * privilege-separation directory).
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -83,7 +84,6 @@ export async function startLldpNet(opts: LldpNetOptions = {}): Promise<LldpNet> 
   const subnet = 16 + (process.pid % 200);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ironledger-lldp-"));
   fs.chmodSync(dir, 0o755);
-  fs.mkdirSync("/run/lldpd", { recursive: true });
   const switchNs = `${tag}-sw`;
   const serverNs = Array.from({ length: n }, (_, i) => `${tag}-s${i + 1}`);
   const procs: Proc[] = [];
