@@ -98,6 +98,14 @@ describe("ironledger lldp walk", () => {
     expect(r.calls).toHaveLength(0);
   });
 
+  it("--help names the lldp walk options; an unknown subcommand exits 2", async () => {
+    const out: string[] = [];
+    const io: CliIo = { stdout: (t) => out.push(t), stderr: () => {}, env: {} };
+    expect(await main(["lldp", "walk", "--help"], io)).toBe(0);
+    expect(out.join("")).toMatch(/ironledger lldp walk --snmp HOST\[:PORT\][\s\S]*--priv aes\|aes256b\|aes256r/);
+    expect(await main(["lldp", "show"], io)).toBe(2);
+  });
+
   it("v2c --json prints the view; the default port is 161", async () => {
     const r = await run(["--snmp", "10.0.0.1", "--community-env", "COMM", "--json"]);
     expect(r.code).toBe(0);
