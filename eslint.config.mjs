@@ -38,7 +38,7 @@ const TABLES = {
   firmware: ["firmwareObserved", "firmwareHistory", "firmwareCursor", "firmwareBaseline", "postureObserved", "posturePolicy", "postureWaiver", "firmwareFinding", "firmwareCampaign", "firmwareCampaignAsset"],
   burnin: ["burnInProfile", "burnInRun", "burnInSample", "burnInMinute", "burnInEvent", "burnInResult"],
   procurement: ["vendorContact", "vendorModelPrice", "procurementSettings", "rfq", "rfqLine", "rfqVendor", "quote", "quoteLine", "purchaseOrder", "purchaseOrderLine", "purchaseOrderAsset", "capexBudget"],
-  cabling: ["rackPlacement", "deviceInterface", "cable", "cablingWaiver"],
+  cabling: ["rackPlacement", "deviceInterface", "cable", "cablingWaiver", "netSwitch", "lldpObservation"],
 };
 /** `db.<table>` / `tx.<table>` / `deps.db.<table>` for every table another domain owns. */
 const foreignTables = (domain) =>

@@ -4,6 +4,7 @@
  *   ironledger bmc probe --ipmi HOST:PORT --user U --password-env VAR [--json] ...
  *   ironledger bmc probe --redfish URL --user U --password-env VAR [--json] ...
  *   ironledger bmc power on|off|cycle|reset|soft|status --ipmi ... | --redfish ...
+ *   ironledger lldp walk --snmp HOST[:PORT] (--community-env VAR | --v3-user U --auth-env VAR --priv-env VAR) [--json]
  *   ironledger agent --server URL --token TOKEN [--journal DIR] [--once]
  *
  * Errors: one line on stderr starting with "error:", and a non-zero exit code
@@ -23,6 +24,7 @@ import {
   type IpmiPrivilege,
   type RedfishOptions,
 } from "./runner/collectors";
+import { defaultSnmpBackend, LLDP_USAGE, lldpWalk, type SnmpBackend } from "./snmp/cli";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -45,12 +47,14 @@ export const USAGE = `usage:
                        [--fingerprint FP] [--timeout MS] [--json]
   ironledger bmc power on|off|cycle|reset|soft|status (--ipmi ... | --redfish ...)
                        --user USER --password-env VAR [--json]
-  ironledger agent --server URL [--token TOKEN] [--journal DIR] [--ca FILE]
+${LLDP_USAGE}  ironledger agent --server URL [--token TOKEN] [--journal DIR] [--ca FILE]
                    [--concurrency N] [--once] [--insecure-http]
   ironledger admin user|token ...   operator commands against DATABASE_URL
                    (ironledger admin --help)
 
   --password-env VAR   name of the environment variable holding the BMC password
+  --community-env, --auth-env, --priv-env VAR
+                       environment variables holding the SNMP community or v3 keys
   --token              agent token (or IRONLEDGER_AGENT_TOKEN)
   --journal DIR        store-and-forward journal (default ./data/agent-journal)
   --ca FILE            PEM bundle of a private CA for an HTTPS server
@@ -68,7 +72,12 @@ const processIo: CliIo = {
   env: process.env,
 };
 
-export async function main(argv: string[], io: CliIo = processIo, backends: Backends = defaultBackends): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = processIo,
+  backends: Backends = defaultBackends,
+  snmp: () => Promise<SnmpBackend> = defaultSnmpBackend,
+): Promise<number> {
   const [command, sub, ...rest] = argv;
   try {
     if (command === undefined || command === "--help" || command === "-h" || command === "help") {
@@ -85,7 +94,11 @@ export async function main(argv: string[], io: CliIo = processIo, backends: Back
       throw new UsageError(sub === undefined ? "missing bmc subcommand (probe or power)" : `unknown bmc subcommand "${sub}" (probe or power)`);
     }
     if (command === "agent") return await agent(argv.slice(1), io);
-    throw new UsageError(`unknown command "${command}" (bmc or agent; see ironledger --help)`);
+    if (command === "lldp") {
+      if (sub === "walk") return await lldpWalk(rest, io, snmp, (m) => new UsageError(m), USAGE);
+      throw new UsageError(sub === undefined ? "missing lldp subcommand (walk)" : `unknown lldp subcommand "${sub}" (walk)`);
+    }
+    throw new UsageError(`unknown command "${command}" (bmc, lldp or agent; see ironledger --help)`);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`error: ${err.message}\n`);

@@ -18,6 +18,7 @@
 #   openssl         certificates for the Redfish simulator and the agent API's TLS
 #   time            /usr/bin/time: bench:bmc measures the reference clients' memory
 #   poppler-utils   pdftotext, pdftoppm, pdfinfo: the procurement PDF reports are read back and rendered
+#   lldpd snmpd snmp iproute2   the LLDP test network: lldpd and snmpd in network namespaces (tests/harness/lldp-net.ts)
 #
 # Uses bash builtins only, so it still answers with a PATH that lacks everything.
 set -euo pipefail
@@ -31,12 +32,13 @@ elif [ $# -gt 0 ]; then
 fi
 
 case "$target" in
-  test) want=(chromium postgresql util-linux openipmi ipmitool freeipmi-tools openssl poppler-utils) ;;
-  test:integration) want=(postgresql util-linux openipmi ipmitool freeipmi-tools openssl poppler-utils) ;;
+  test) want=(chromium postgresql util-linux openipmi ipmitool freeipmi-tools openssl poppler-utils lldpd snmpd snmp iproute2) ;;
+  test:integration) want=(postgresql util-linux openipmi ipmitool freeipmi-tools openssl poppler-utils lldpd snmpd snmp iproute2) ;;
   test:e2e) want=(chromium postgresql util-linux openipmi openssl poppler-utils) ;;
   bench:bmc) want=(openipmi ipmitool freeipmi-tools time) ;;
+  bench:lldp) want=(lldpd snmpd iproute2) ;;
   *)
-    echo "ensure-system: no system packages are listed for '$target' (known: test, test:integration, test:e2e, bench:bmc)" >&2
+    echo "ensure-system: no system packages are listed for '$target' (known: test, test:integration, test:e2e, bench:bmc, bench:lldp)" >&2
     exit 2
     ;;
 esac
@@ -53,6 +55,10 @@ present() {
     openssl) has openssl ;;
     time) [ -x /usr/bin/time ] ;;
     poppler-utils) has pdftotext && has pdftoppm && has pdfinfo ;;
+    lldpd) has lldpd && has lldpcli ;;
+    snmpd) has snmpd ;;
+    snmp) has snmpwalk ;;
+    iproute2) has ip ;;
   esac
 }
 

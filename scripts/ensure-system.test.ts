@@ -22,6 +22,7 @@ const NEEDS: Record<string, string> = {
   "test:integration": "openipmi",
   "test:e2e": "openipmi",
   "bench:bmc": "openipmi",
+  "bench:lldp": "lldpd",
 };
 
 let dir = "";
@@ -44,7 +45,7 @@ function preflight(args: string[], env: Record<string, string> = {}) {
 
 describe("npm scripts that need system packages", () => {
   it("run the preflight first: every script that starts PostgreSQL, BMC simulators or Chromium", () => {
-    const needy = Object.entries(pkg.scripts).filter(([, cmd]) => /--project (integration|e2e)\b|bench\/bmc\.ts/.test(cmd)).map(([name]) => name);
+    const needy = Object.entries(pkg.scripts).filter(([, cmd]) => /--project (integration|e2e)\b|bench\/(bmc|lldp)\.ts/.test(cmd)).map(([name]) => name);
     expect(needy.sort()).toEqual(Object.keys(NEEDS).sort());
     for (const name of needy) expect(pkg.scripts[name], name).toMatch(new RegExp(`^bash scripts/ensure-system\\.sh --for ${name.replace(":", "\\:")} && `));
     // npm test runs the whole preflight before anything else

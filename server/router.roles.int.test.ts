@@ -205,6 +205,13 @@ const PINNED: { path: string; allowed: readonly TRole[] | "public" }[] = [
   { path: "cabling.cableLabels", allowed: ROLES },
   { path: "cabling.board", allowed: ROLES },
   { path: "cabling.waive", allowed: ["admin"] },
+  { path: "lldp.switches", allowed: ["admin", "technician"] },
+  { path: "lldp.switch", allowed: ["admin", "technician"] },
+  { path: "lldp.createSwitch", allowed: ["admin", "technician"] },
+  { path: "lldp.updateSwitch", allowed: ["admin", "technician"] },
+  { path: "lldp.deleteSwitch", allowed: ["admin", "technician"] },
+  { path: "lldp.latest", allowed: ROLES },
+  { path: "lldp.history", allowed: ROLES },
 ];
 
 describe("tRPC procedures all declare who may call them", () => {

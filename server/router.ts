@@ -15,6 +15,7 @@ import { cablingRouter } from "./domains/cabling/router";
 import { authRouter, usersRouter } from "./domains/users/router";
 import { liveRouter } from "./live/router";
 import { warehouseRouter } from "./domains/warehouse/router";
+import { lldpRouter } from "./domains/cabling/lldp-router";
 
 export const appRouter = router({
   auth: authRouter,
@@ -33,5 +34,6 @@ export const appRouter = router({
   firmware: firmwareRouter,
   burnin: burninRouter,
   cabling: cablingRouter,
+  lldp: lldpRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -32,6 +32,7 @@ import { CommandLedger } from "./commands";
 import { oneLine, probeErrorCode, unreachableReason } from "./errors";
 import { Journal } from "./journal";
 import { TransportError, type Transport } from "./transport";
+import { SwitchPoller, type LldpWalker } from "../snmp/poller";
 
 // ---------------------------------------------------------------- dependencies
 
@@ -160,6 +161,8 @@ export interface AgentOptions {
   commandWaitSec?: number;
   /** carries out firmware.update commands (default: agents/redfish/update.ts) */
   update?: FirmwareUpdater;
+  /** walks a switch's LLDP-MIB (default: agents/snmp/lldp.ts) */
+  walkLldp?: LldpWalker;
 }
 
 export interface AgentResult {
@@ -250,6 +253,8 @@ export class Agent {
   private ledger: CommandLedger | null = null;
   private readonly execute: PowerExecutor;
   private readonly update: FirmwareUpdater;
+  /** switches in the work, walked for LLDP over SNMP */
+  private readonly switchPoller: SwitchPoller;
 
   constructor(private readonly opts: AgentOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -260,6 +265,7 @@ export class Agent {
     this.update = opts.update ?? backendFirmwareUpdater();
     this.concurrency = Math.max(1, opts.concurrency ?? 16);
     this.batchSize = Math.min(MAX_BATCH, Math.max(1, opts.batchSize ?? 200));
+    this.switchPoller = new SwitchPoller({ server: opts.server, token: opts.token, transport: opts.transport, now: () => this.clock.now(), random: this.random, log: this.log, concurrency: this.concurrency, ...(opts.walkLldp ? { walk: opts.walkLldp } : {}) });
     if (opts.signal) {
       if (opts.signal.aborted) this.stop.abort();
       else opts.signal.addEventListener("abort", () => this.stop.abort(), { once: true });
@@ -294,7 +300,7 @@ export class Agent {
   // ------------------------------------------------------------ modes
 
   private async runForever(): Promise<AgentResult> {
-    const loops = [this.workLoop(), this.schedulerLoop(), this.deliveryLoop()];
+    const loops = [this.workLoop(), this.schedulerLoop(), this.deliveryLoop(), this.switchPoller.loop(this.stop.signal, (ms, signal) => this.clock.sleep(ms, signal))];
     if ((this.opts.commandWaitSec ?? AGENT_COMMANDS_MAX_WAIT_SEC) > 0) {
       this.ledger = CommandLedger.open(this.journal.dir, { nowMs: this.clock.now() });
       loops.push(this.commandLoop());
@@ -326,6 +332,10 @@ export class Agent {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, all.length) }, worker));
     await this.deliverPending(this.opts.onceDeliveryAttempts ?? 5);
+    if (this.switchPoller.switches > 0) {
+      await this.switchPoller.walkDue(true);
+      await this.switchPoller.deliver(this.stop.signal);
+    }
     const r = this.result();
     if (!r.ok) this.log(`agent: ${r.pending} observation(s) not delivered; they stay in the journal for the next run`);
     return r;
@@ -386,7 +396,8 @@ export class Agent {
       }
     }
     for (const id of [...this.targets.keys()]) if (!seen.has(id)) this.targets.delete(id);
-    if (first) this.log(`agent: ${work.agentId} has ${work.targets.length} target(s)`);
+    this.switchPoller.setWork(work.switches ?? []);
+    if (first) this.log(`agent: ${work.agentId} has ${work.targets.length} target(s)${work.switches?.length ? ` and ${work.switches.length} switch(es)` : ""}`);
     this.wakeScheduler.notify();
   }
 

@@ -5,6 +5,7 @@
  *   GET  /api/agent/v1/work                    → TAgentWork
  *   POST /api/agent/v1/observations            TObservationBatch → TObservationAck
  *   GET  /api/agent/v1/commands?wait=SECONDS   → TAgentCommands (long poll)
+ *   POST /api/agent/v1/lldp                    TLldpObservationBatch → TObservationAck
  *
  * Authentication, routing, body limits and the error mapping (shared with REST:
  * server/http.ts errorResponse) live here; what each call does is the BMC
@@ -13,6 +14,7 @@
 import { AGENT_COMMANDS_MAX_WAIT_SEC } from "../contracts/agent";
 import type { TDeps } from "../context";
 import { agentFromToken, agentWork, ingestObservations, pollCommands } from "../domains/bmc/agent-service";
+import { ingestLldpObservations, switchWork } from "../domains/cabling/lldp-service";
 import { bearer, BODY_LIMITS, BodyTooLargeError, errorBody, errorResponse, json, readTextLimited, tooLargeResponse } from "../http";
 
 export const AGENT_API_PREFIX = "/api/agent/v1";
@@ -25,7 +27,8 @@ export async function handleAgentApi(req: Request, deps: TDeps): Promise<Respons
     if (!agent) return json(401, errorBody("UNAUTHORIZED", "The agent token is unknown or revoked. Create an agent token in IronLedger (Admin → Agents) and pass it with --token."), { "www-authenticate": "Bearer" });
     if (path === `${AGENT_API_PREFIX}/work`) {
       if (req.method !== "GET") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use GET for the work."), { allow: "GET" });
-      return json(200, await agentWork(deps, agent));
+      const [work, switches] = await Promise.all([agentWork(deps, agent), switchWork(deps, agent.id)]);
+      return json(200, { ...work, switches });
     }
     if (path === `${AGENT_API_PREFIX}/commands`) {
       if (req.method !== "GET") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use GET for the commands."), { allow: "GET" });
@@ -33,7 +36,7 @@ export async function handleAgentApi(req: Request, deps: TDeps): Promise<Respons
       const waitMs = Math.round(Math.min(AGENT_COMMANDS_MAX_WAIT_SEC, Math.max(0, Number.isFinite(raw) ? raw : 0)) * 1000);
       return json(200, await pollCommands(deps, agent, waitMs, req.signal));
     }
-    if (path === `${AGENT_API_PREFIX}/observations`) {
+    if (path === `${AGENT_API_PREFIX}/observations` || path === `${AGENT_API_PREFIX}/lldp`) {
       if (req.method !== "POST") return json(405, errorBody("METHOD_NOT_ALLOWED", "Use POST for observations."), { allow: "POST" });
       // counted while it arrives: a batch over the limit is refused before it is all read
       let text: string;
@@ -49,7 +52,7 @@ export async function handleAgentApi(req: Request, deps: TDeps): Promise<Respons
       } catch {
         return json(400, errorBody("BAD_REQUEST", "The request body must be JSON (Content-Type: application/json)."));
       }
-      return json(200, await ingestObservations(deps, agent, body));
+      return json(200, path.endsWith("/lldp") ? await ingestLldpObservations(deps, agent, body) : await ingestObservations(deps, agent, body));
     }
     return json(404, errorBody("NOT_FOUND", `No agent API route ${req.method} ${path}.`));
   } catch (e) {

@@ -16,9 +16,14 @@
  *
  * Observations carry an idempotency key chosen by the agent (stable across
  * retries); the server stores each key once and answers duplicates as such.
+ *
+ *   POST /api/agent/v1/lldp           TLldpObservationBatch -> TObservationAck
+ *        (switches in the work, `switches`, walked over SNMP: LLDP views; older
+ *        servers send no switches and answer 404 here)
  */
 import { z } from "zod";
 import { ZAgentCommandAction, ZBmcProbeResult, ZBmcProtocol } from "./bmc";
+import { ZLldpView } from "./lldp";
 
 export const ZAgentTarget = z.object({
   endpointId: z.string().min(1),
@@ -49,6 +54,28 @@ export const ZBurnInWatch = z.object({
 });
 export type TBurnInWatch = z.infer<typeof ZBurnInWatch>;
 
+/** A switch the agent walks (LLDP-MIB over SNMP); the community or v3 keys are opened for the agent only. */
+export const ZAgentSwitch = z.object({
+  switchId: z.string().min(1),
+  assetId: z.string().min(1),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65_535),
+  intervalSec: z.number().int().min(5).max(86_400),
+  timeoutMs: z.number().int().min(100).max(60_000),
+  snmp: z.discriminatedUnion("version", [
+    z.object({ version: z.literal("2c"), community: z.string().min(1) }),
+    z.object({
+      version: z.literal("3"),
+      user: z.string().min(1),
+      authProtocol: z.enum(["sha", "sha256"]),
+      authKey: z.string().min(1),
+      privProtocol: z.enum(["aes", "aes256b", "aes256r"]),
+      privKey: z.string().min(1),
+    }),
+  ]),
+});
+export type TAgentSwitch = z.infer<typeof ZAgentSwitch>;
+
 export const ZAgentWork = z.object({
   agentId: z.string(),
   siteId: z.string().nullable(),
@@ -56,6 +83,8 @@ export const ZAgentWork = z.object({
   targets: z.array(ZAgentTarget),
   /** burn-in runs watching some of the targets (older servers send none) */
   watches: z.array(ZBurnInWatch).optional(),
+  /** switches to walk for LLDP over SNMP (older servers send none) */
+  switches: z.array(ZAgentSwitch).optional(),
 });
 export type TAgentWork = z.infer<typeof ZAgentWork>;
 
@@ -152,3 +181,20 @@ export const ZObservationAck = z.object({
   stored: z.array(z.string()),
 });
 export type TObservationAck = z.infer<typeof ZObservationAck>;
+
+/** One walk of a switch: its LLDP view, or why there is none. */
+export const ZLldpObservation = z.object({
+  kind: z.literal("lldp"),
+  idempotencyKey: z.string().min(8).max(128),
+  switchId: z.string().min(1),
+  observedAt: z.string().datetime(),
+  durationMs: z.number().nonnegative(),
+  view: ZLldpView.optional(),
+  error: z.object({ reason: z.enum(["timeout", "auth", "network", "protocol"]), message: z.string().max(2000) }).optional(),
+});
+export type TLldpObservation = z.infer<typeof ZLldpObservation>;
+
+export const ZLldpObservationBatch = z.object({
+  observations: z.array(ZLldpObservation).min(1).max(100),
+});
+export type TLldpObservationBatch = z.infer<typeof ZLldpObservationBatch>;

@@ -24,7 +24,7 @@ export const LIVE_SCOPES = {
   firmware: ANY_ROLE,
   /** burn-in runs: the board follows the whole scope, a run page its run (keyed by run id) */
   burnin: ANY_ROLE,
-  /** racking and cabling: a rack's elevation and cables (keyed by rack id), a device's ports (keyed by asset id) */
+  /** racking, cable plans and observed LLDP: a rack's elevation and cables (keyed by rack id), a device's ports and LLDP views (keyed by asset id: a switch or a host) */
   cabling: ANY_ROLE,
 } as const satisfies Record<string, readonly TRole[]>;
 export type TLiveScope = keyof typeof LIVE_SCOPES;
@@ -49,6 +49,7 @@ export const ZLiveData = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("firmware.campaign"), campaignId: z.string(), status: z.string() }),
   z.object({ kind: z.literal("cabling.rack") }),
   z.object({ kind: z.literal("cabling.status"), verified: z.number().int(), total: z.number().int() }),
+  z.object({ kind: z.literal("lldp.observed"), source: z.enum(["snmp", "host"]), neighbors: z.number().int() }),
 ]);
 export type TLiveData = z.infer<typeof ZLiveData>;
 export type TLiveKind = TLiveData["kind"];

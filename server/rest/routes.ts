@@ -13,8 +13,9 @@ import { receivingRestRoutes } from "../domains/receiving/rest";
 import { warehouseRestRoutes } from "../domains/warehouse/rest";
 import { burninRestRoutes } from "../domains/burnin/rest";
 import { cablingRestRoutes } from "../domains/cabling/rest";
+import { lldpRestRoutes } from "../domains/cabling/lldp-rest";
 import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes, ...firmwareRestRoutes, ...burninRestRoutes, ...cablingRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes, ...firmwareRestRoutes, ...burninRestRoutes, ...cablingRestRoutes, ...lldpRestRoutes];
