@@ -38,6 +38,7 @@ const TABLES = {
   firmware: ["firmwareObserved", "firmwareHistory", "firmwareCursor", "firmwareBaseline"],
   burnin: ["burnInProfile", "burnInRun", "burnInSample", "burnInMinute", "burnInEvent", "burnInResult"],
   procurement: ["vendorContact", "vendorModelPrice", "procurementSettings", "rfq", "rfqLine", "rfqVendor", "quote", "quoteLine", "purchaseOrder", "purchaseOrderLine", "purchaseOrderAsset", "capexBudget"],
+  rma: ["rmaCase", "rmaTurnaroundMonth", "sanitisationRecord", "disposalBatch", "disposalItem", "disposalHandoff", "disposalCertificate"],
 };
 /** `db.<table>` / `tx.<table>` / `deps.db.<table>` for every table another domain owns. */
 const foreignTables = (domain) =>

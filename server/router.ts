@@ -14,6 +14,7 @@ import { burninRouter } from "./domains/burnin/router";
 import { authRouter, usersRouter } from "./domains/users/router";
 import { liveRouter } from "./live/router";
 import { warehouseRouter } from "./domains/warehouse/router";
+import { rmaRouter } from "./domains/rma/router";
 
 export const appRouter = router({
   auth: authRouter,
@@ -31,5 +32,6 @@ export const appRouter = router({
   acceptance: acceptanceRouter,
   firmware: firmwareRouter,
   burnin: burninRouter,
+  rma: rmaRouter,
 });
 export type AppRouter = typeof appRouter;

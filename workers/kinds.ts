@@ -5,6 +5,7 @@ import { expireCommandJob } from "../server/domains/bmc/commands";
 import { BURNIN_JOBS } from "../server/domains/burnin/service";
 import { firmwareInventoryJob } from "../server/domains/firmware/service";
 import { printJob } from "../server/domains/warehouse/printing";
+import { breachScanJob } from "../server/domains/rma/service";
 import { housekeeping } from "./housekeeping";
 
-export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, printJob, kpiFoldJob, firmwareInventoryJob, ...BURNIN_JOBS] as readonly TJobKind[];
+export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, printJob, kpiFoldJob, firmwareInventoryJob, ...BURNIN_JOBS, breachScanJob] as readonly TJobKind[];

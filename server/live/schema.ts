@@ -24,6 +24,8 @@ export const LIVE_SCOPES = {
   firmware: ANY_ROLE,
   /** burn-in runs: the board follows the whole scope, a run page its run (keyed by run id) */
   burnin: ANY_ROLE,
+  /** RMA cases and disposal batches: the board follows the whole scope, a case page its case (keyed by case or batch id) */
+  rma: ANY_ROLE,
 } as const satisfies Record<string, readonly TRole[]>;
 export type TLiveScope = keyof typeof LIVE_SCOPES;
 export type TLiveScopes = Record<string, readonly TRole[]>;
@@ -44,6 +46,8 @@ export const ZLiveData = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("count.progress"), status: z.string(), found: z.number().int(), elsewhere: z.number().int(), missing: z.number().int(), unexpected: z.number().int(), pending: z.number().int() }),
   z.object({ kind: z.literal("firmware.inventory"), changed: z.number().int() }),
   z.object({ kind: z.literal("burnin.run"), assetId: z.string(), status: z.string() }),
+  z.object({ kind: z.literal("rma.case"), status: z.string(), breached: z.boolean() }),
+  z.object({ kind: z.literal("disposal.batch"), status: z.string() }),
 ]);
 export type TLiveData = z.infer<typeof ZLiveData>;
 export type TLiveKind = TLiveData["kind"];

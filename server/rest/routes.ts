@@ -12,8 +12,9 @@ import { procurementRestRoutes } from "../domains/procurement/rest";
 import { receivingRestRoutes } from "../domains/receiving/rest";
 import { warehouseRestRoutes } from "../domains/warehouse/rest";
 import { burninRestRoutes } from "../domains/burnin/rest";
+import { rmaRestRoutes } from "../domains/rma/rest";
 import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes, ...firmwareRestRoutes, ...burninRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes, ...firmwareRestRoutes, ...burninRestRoutes, ...rmaRestRoutes];
