@@ -22,6 +22,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     { href: "/burnin", label: "Burn-in" },
     { href: "/places", label: "Setup" },
     ...(me.can.administer ? [{ href: "/admin", label: "Admin" }] : []),
+    { href: "/rma", label: "RMA" },
   ];
   return (
     <div className="min-h-full flex flex-col">

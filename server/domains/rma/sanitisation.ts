@@ -156,7 +156,7 @@ export async function importEvidence(deps: TDeps, actor: TActor, input: z.input<
       else for (const i of r.error.issues) problems.push({ line: rec.line, field: i.path.join(".") || null, message: i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message });
     }
   const rows: (TEvidence & { hostId: string; deviceId: string | null })[] = [];
-  if (!problems.length) {
+  if (parsed.length) {
     const serials = [...new Set(parsed.flatMap(({ e }) => [normaliseSerial(e.serial), ...(e.host ? [normaliseSerial(e.host)] : [])]))];
     const known = await assetsBySerials(deps.db, serials);
     const seen = new Map<string, number>();
