@@ -468,10 +468,13 @@ export async function assetsBySerials(db: Db | Tx, serials: string[]): Promise<M
   const out = new Map<string, { id: string; parentId: string | null; kind: string }[]>();
   for (let i = 0; i < serials.length; i += 500) {
     const chunk = serials.slice(i, i + 500);
-    const rows = await db.asset.findMany({ where: { OR: [{ serial: { in: chunk } }, { assetTag: { in: chunk } }] }, select: { id: true, serial: true, assetTag: true, parentId: true, model: { select: { kind: true } } } });
+    const wanted = new Set(chunk);
+    const select = { id: true, serial: true, assetTag: true, parentId: true, model: { select: { kind: true } } } as const;
+    // two index lookups (serial, tag) rather than one OR the planner may scan for
+    const rows = [...(await db.asset.findMany({ where: { serial: { in: chunk } }, select })), ...(await db.asset.findMany({ where: { assetTag: { in: chunk } }, select }))];
     for (const r of rows) {
       for (const key of [r.serial, r.assetTag]) {
-        if (!key || !chunk.includes(key)) continue;
+        if (!key || !wanted.has(key)) continue;
         const list = out.get(key) ?? [];
         if (!list.some((x) => x.id === r.id)) list.push({ id: r.id, parentId: r.parentId, kind: r.model.kind });
         out.set(key, list);
