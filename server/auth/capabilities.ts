@@ -29,6 +29,12 @@ export const CAPABILITIES = {
   decideFindings: ["bmc.decideFinding", ["admin", "technician"]],
   /** Switch a server's power through its BMC */
   power: ["bmc.power", ["admin", "technician"]],
+  /** Open and run RMA cases */
+  runRma: ["rma.open", ["admin", "warehouse", "technician"]],
+  /** Record sanitisation evidence, mark assets sanitised */
+  sanitise: ["rma.sanitise", ["admin", "technician"]],
+  /** Run disposal batches */
+  dispose: ["rma.createBatch", ["admin", "warehouse"]],
 } as const satisfies Record<string, readonly [string, readonly TRole[]]>;
 
 export type TCapability = keyof typeof CAPABILITIES;

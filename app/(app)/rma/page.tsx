@@ -12,11 +12,11 @@ const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).repl
 
 export default async function RmaPage() {
   const r = await load(async (api) => {
-    const [board, kpi, cases, failed] = await Promise.all([api.rma.board({ withinDays: 1 }), api.rma.kpi({}), api.rma.list({ take: 100 }), api.assets.list({ status: ["FAILED"], pageSize: 200 })]);
-    return { board, kpi, cases, failed };
+    const [board, kpi, cases, failed, me] = await Promise.all([api.rma.board({ withinDays: 1 }), api.rma.kpi({}), api.rma.list({ take: 100 }), api.assets.list({ status: ["FAILED"], pageSize: 200 }), api.auth.me()]);
+    return { board, kpi, cases, failed, can: me.can };
   });
   if (!r.ok) return <ErrorBox>{r.message}</ErrorBox>;
-  const { board, kpi, cases, failed } = r.data;
+  const { board, kpi, cases, failed, can } = r.data;
   const openIds = new Set(cases.items.filter((c) => ["DRAFT", "SUBMITTED", "APPROVED", "SHIPPED"].includes(c.status)).map((c) => c.assetId));
   return (
     <div className="space-y-4">
@@ -62,7 +62,7 @@ export default async function RmaPage() {
           </tbody>
         </table>
       </section>
-      <OpenCaseForm assets={failed.items.filter((a) => !openIds.has(a.id)).map((a) => ({ id: a.id, label: `${a.assetTag ?? a.serial} · ${a.model.name}${a.location ? ` · ${a.location.path}` : ""}` }))} />
+      {can.runRma && <OpenCaseForm assets={failed.items.filter((a) => !openIds.has(a.id)).map((a) => ({ id: a.id, label: `${a.assetTag ?? a.serial} · ${a.model.name}${a.location ? ` · ${a.location.path}` : ""}` }))} />}
       <section className="card p-0 overflow-x-auto">
         <h2 className="font-semibold p-3">Cases</h2>
         <table className="w-full text-left text-sm" data-testid="rma-cases">

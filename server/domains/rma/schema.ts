@@ -8,8 +8,8 @@ import { ANY_ROLE, type TRole } from "../../auth/roles";
 
 /** who opens and runs RMA cases (warehouse boxes and ships, technicians diagnose) */
 export const RMA_WRITERS: readonly TRole[] = ["admin", "warehouse", "technician"];
-/** who records sanitisation evidence and marks a device sanitised */
-export const SANITISERS: readonly TRole[] = ["admin", "technician", "warehouse"];
+/** who records sanitisation evidence and marks a device sanitised (the lifecycle's DECOMMISSIONING → SANITIZED roles) */
+export const SANITISERS: readonly TRole[] = ["admin", "technician"];
 /** who runs disposal batches (manifest, hand-offs, certificate, close) */
 export const DISPOSERS: readonly TRole[] = ["admin", "warehouse"];
 /** who may read the recycler's certificate itself (the batch is readable by everyone) */

@@ -8,19 +8,21 @@ export const dynamic = "force-dynamic";
 
 export default async function DisposalPage() {
   const r = await load(async (api) => {
-    const [batches, decom] = await Promise.all([api.rma.batches({}), api.assets.list({ status: ["DECOMMISSIONING"], pageSize: 200 })]);
-    return { batches, decom };
+    const [batches, decom, me] = await Promise.all([api.rma.batches({}), api.assets.list({ status: ["DECOMMISSIONING"], pageSize: 200 }), api.auth.me()]);
+    return { batches, decom, can: me.can };
   });
   if (!r.ok) return <ErrorBox>{r.message}</ErrorBox>;
-  const { batches, decom } = r.data;
+  const { batches, decom, can } = r.data;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Sanitisation & disposal</h1>
-      <div className="grid gap-4 lg:grid-cols-2">
-        <EvidenceImport />
-        <SanitiseForm assets={decom.items.map((a) => ({ id: a.id, label: `${a.assetTag ?? a.serial} · ${a.model.name}` }))} />
-      </div>
-      <CreateBatchForm />
+      {can.sanitise && (
+        <div className="grid gap-4 lg:grid-cols-2">
+          <EvidenceImport />
+          <SanitiseForm assets={decom.items.map((a) => ({ id: a.id, label: `${a.assetTag ?? a.serial} · ${a.model.name}` }))} />
+        </div>
+      )}
+      {can.dispose && <CreateBatchForm />}
       <section className="card p-0 overflow-x-auto">
         <h2 className="font-semibold p-3">Disposal batches</h2>
         <table className="w-full text-left text-sm" data-testid="batches">

@@ -9,9 +9,9 @@ const day = (d: Date | null) => (d ? new Date(d).toISOString().slice(0, 16).repl
 
 export default async function BatchPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const r = await load((api) => api.rma.batch({ id }));
+  const r = await load(async (api) => ({ b: await api.rma.batch({ id }), me: await api.auth.me() }));
   if (!r.ok) return <ErrorBox>{r.message}</ErrorBox>;
-  const b = r.data;
+  const { b, me } = r.data;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">
@@ -53,7 +53,7 @@ export default async function BatchPage({ params }: { params: Promise<{ id: stri
         </ul>
         <p data-testid="batch-certificate">Certificate: {b.certificate ? `${b.certificate.filename} · ${b.certificate.size} bytes · SHA-256 ${b.certificate.sha256}` : "not attached"}</p>
       </section>
-      <BatchActions id={b.id} open={b.status === "OPEN"} />
+      <BatchActions id={b.id} open={b.status === "OPEN" && me.can.dispose} />
     </div>
   );
 }
