@@ -39,6 +39,7 @@ const TABLES = {
   burnin: ["burnInProfile", "burnInRun", "burnInSample", "burnInMinute", "burnInEvent", "burnInResult"],
   procurement: ["vendorContact", "vendorModelPrice", "procurementSettings", "rfq", "rfqLine", "rfqVendor", "quote", "quoteLine", "purchaseOrder", "purchaseOrderLine", "purchaseOrderAsset", "capexBudget"],
   cabling: ["rackPlacement", "deviceInterface", "cable", "cablingWaiver", "netSwitch", "lldpObservation"],
+  rma: ["rmaCase", "rmaTurnaroundMonth", "sanitisationRecord", "disposalBatch", "disposalItem", "disposalHandoff", "disposalCertificate"],
 };
 /** `db.<table>` / `tx.<table>` / `deps.db.<table>` for every table another domain owns. */
 const foreignTables = (domain) =>

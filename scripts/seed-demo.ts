@@ -32,6 +32,8 @@ import { transition } from "../server/domains/assets/lifecycle";
 import { rackNow, rackPart } from "../server/domains/cabling/service";
 import type { TAssetStatus } from "../server/domains/assets/status";
 import { createUser } from "../server/domains/users/service";
+import { recordEvidence, sanitise, sanitisationStatus } from "../server/domains/rma/sanitisation";
+import { addBatchAssets, addHandoff, attachCertificate, closeBatch, createBatch } from "../server/domains/rma/disposal";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -446,6 +448,19 @@ async function play(d: TDeps, step: TStep) {
     const pos = racked.get(step.asset) ?? reserveRackUnit(site, models[p.kind][p.model]!.heightU);
     if (!pos) throw new Error(`seed: no rack of the site has room for asset ${step.asset}`);
     await rackNow(d, who, { assetId: ids[step.asset]!, rackId: pos.rackId, rackUnit: pos.rackUnit });
+  } else if (step.kind === "move" && step.to === "SANITIZED") {
+    // the sanitisation step: evidence for every storage device, then the move
+    const assetId = ids[step.asset]!;
+    for (const serial of (await sanitisationStatus(d, assetId)).missing)
+      await recordEvidence(d, who, { serial, hostAssetId: assetId, method: "PURGE", technique: "CRYPTO_ERASE", tool: "nwipe", toolVersion: "0.35", verification: "PASSED", operator: who.name, performedAt: clock.now() });
+    await sanitise(d, who, { assetId });
+  } else if (step.kind === "move" && step.to === "DISPOSED") {
+    // the disposal step: a batch of one with its hand-off and the recycler's certificate
+    const b = await createBatch(d, who, { recycler: "GreenCycle GmbH", certification: "R2v3" });
+    await addBatchAssets(d, who, { id: b.id, items: [{ code: ids[step.asset]!, weightKg: 24, sealNumber: `S-${serialNo}-${step.asset}` }] });
+    await addHandoff(d, who, { id: b.id, fromParty: "Warehouse", toParty: "GreenCycle driver", signature: who.name });
+    await attachCertificate(d, who, { id: b.id, filename: "certificate.pdf", contentBase64: Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64") });
+    await closeBatch(d, who, { id: b.id });
   } else if (step.kind === "move") {
     await transition(d, who, { assetId: ids[step.asset]!, to: step.to, reason: step.reason });
   } else if (step.kind === "rack") {

@@ -16,6 +16,7 @@ import { authRouter, usersRouter } from "./domains/users/router";
 import { liveRouter } from "./live/router";
 import { warehouseRouter } from "./domains/warehouse/router";
 import { lldpRouter } from "./domains/cabling/lldp-router";
+import { rmaRouter } from "./domains/rma/router";
 
 export const appRouter = router({
   auth: authRouter,
@@ -35,5 +36,6 @@ export const appRouter = router({
   burnin: burninRouter,
   cabling: cablingRouter,
   lldp: lldpRouter,
+  rma: rmaRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -6,6 +6,7 @@ import { BURNIN_JOBS } from "../server/domains/burnin/service";
 import { firmwareInventoryJob } from "../server/domains/firmware/service";
 import { CAMPAIGN_JOBS } from "../server/domains/firmware/campaign";
 import { printJob } from "../server/domains/warehouse/printing";
+import { breachScanJob } from "../server/domains/rma/service";
 import { housekeeping } from "./housekeeping";
 
-export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, printJob, kpiFoldJob, firmwareInventoryJob, ...BURNIN_JOBS, ...CAMPAIGN_JOBS] as readonly TJobKind[];
+export const JOB_KINDS: readonly TJobKind[] = [housekeeping, expireCommandJob, printJob, kpiFoldJob, firmwareInventoryJob, ...BURNIN_JOBS, ...CAMPAIGN_JOBS, breachScanJob] as readonly TJobKind[];

@@ -23,6 +23,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     { href: "/places", label: "Setup" },
     ...(me.can.administer ? [{ href: "/admin", label: "Admin" }] : []),
     { href: "/racks", label: "Racks" },
+    { href: "/rma", label: "RMA" },
   ];
   return (
     <div className="min-h-full flex flex-col">

@@ -41,6 +41,12 @@ export const CAPABILITIES = {
   runCampaigns: ["firmware.createCampaign", ["admin", "firmware"]],
   /** Plan placements, rack servers from the plan, plan cables (racking and cabling) */
   rack: ["cabling.confirm", ["admin", "technician"]],
+  /** Open and run RMA cases */
+  runRma: ["rma.open", ["admin", "warehouse", "technician"]],
+  /** Record sanitisation evidence, mark assets sanitised */
+  sanitise: ["rma.sanitise", ["admin", "technician"]],
+  /** Run disposal batches */
+  dispose: ["rma.createBatch", ["admin", "warehouse"]],
 } as const satisfies Record<string, readonly [string, readonly TRole[]]>;
 
 export type TCapability = keyof typeof CAPABILITIES;

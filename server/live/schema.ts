@@ -26,6 +26,8 @@ export const LIVE_SCOPES = {
   burnin: ANY_ROLE,
   /** racking, cable plans and observed LLDP: a rack's elevation and cables (keyed by rack id), a device's ports and LLDP views (keyed by asset id: a switch or a host) */
   cabling: ANY_ROLE,
+  /** RMA cases and disposal batches: the board follows the whole scope, a case page its case (keyed by case or batch id) */
+  rma: ANY_ROLE,
 } as const satisfies Record<string, readonly TRole[]>;
 export type TLiveScope = keyof typeof LIVE_SCOPES;
 export type TLiveScopes = Record<string, readonly TRole[]>;
@@ -50,6 +52,8 @@ export const ZLiveData = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("cabling.rack") }),
   z.object({ kind: z.literal("cabling.status"), verified: z.number().int(), total: z.number().int() }),
   z.object({ kind: z.literal("lldp.observed"), source: z.enum(["snmp", "host"]), neighbors: z.number().int() }),
+  z.object({ kind: z.literal("rma.case"), status: z.string(), breached: z.boolean() }),
+  z.object({ kind: z.literal("disposal.batch"), status: z.string() }),
 ]);
 export type TLiveData = z.infer<typeof ZLiveData>;
 export type TLiveKind = TLiveData["kind"];

@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import type { TDeps } from "../context";
-import { bearer, BODY_LIMITS, BodyTooLargeError, errorBody, errorResponse, fieldErrors, INTERNAL_MESSAGE, json, readTextLimited, tooLargeResponse } from "../http";
+import { bearer, BODY_LIMITS, BodyTooLargeError, errorBody, errorResponse, fieldErrors, INTERNAL_MESSAGE, json, readBodyLimited, readTextLimited, tooLargeResponse } from "../http";
 import { actorFromApiToken } from "../domains/users/service";
 import { ROUTES, type TRoute } from "./routes";
 import { openApiDocument } from "./openapi";
@@ -92,7 +92,18 @@ export async function handleRest(req: Request, deps: TDeps): Promise<Response> {
     input.params = parse(route.params, params, "path") as object;
     input.query = parse(route.query, Object.fromEntries(url.searchParams), "query") as object;
     const text = route.textBody && (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === route.textBody.contentType ? route.textBody : undefined;
-    if (route.body && route.rawBody) {
+    const binary = route.binaryBody && (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase() === route.binaryBody.contentType ? route.binaryBody : undefined;
+    if (route.body && binary) {
+      let bytes: Buffer;
+      try {
+        bytes = await readBodyLimited(req, binary.maxBytes);
+      } catch (e) {
+        if (e instanceof BodyTooLargeError) return tooLargeResponse(e);
+        throw e;
+      }
+      const q = parse(binary.query, Object.fromEntries(url.searchParams), "query");
+      if (q) input.body = parse(route.body, binary.toBody(bytes, q), "body");
+    } else if (route.body && route.rawBody) {
       let raw: string;
       try {
         raw = await readTextLimited(req, BODY_LIMITS.rest);

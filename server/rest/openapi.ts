@@ -46,6 +46,10 @@ export function openApiDocument(): JsonSchema {
         parameters.push({ name, in: where, required: where === "path" || (js.required ?? []).includes(name), schema: prop, ...(prop.description ? { description: prop.description } : {}) });
       }
     }
+    if (r.binaryBody) {
+      const js = schema(r.binaryBody.query, "input") as { properties?: Record<string, JsonSchema> };
+      for (const [name, prop] of Object.entries(js.properties ?? {})) parameters.push({ name, in: "query", required: false, schema: prop, description: `Required with a ${r.binaryBody.contentType} body (ignored with JSON)` });
+    }
     if (r.textBody) {
       const js = schema(r.textBody.query, "input") as { properties?: Record<string, JsonSchema> };
       for (const [name, prop] of Object.entries(js.properties ?? {})) parameters.push({ name, in: "query", required: false, schema: prop, description: `Required with a ${r.textBody.contentType} body (ignored with JSON)` });
@@ -66,7 +70,7 @@ export function openApiDocument(): JsonSchema {
       description: `Roles: ${r.roles.join(", ")}`,
       parameters,
       ...(r.body && r.rawBody ? { requestBody: { required: true, description: r.rawBody.description, content: { "application/json": { schema: { type: "string", description: r.rawBody.description } } } } } : {}),
-      ...(r.body && !r.rawBody ? { requestBody: { required: true, content: { "application/json": { schema: schema(r.body, "input") }, ...(r.textBody ? { [r.textBody.contentType]: { schema: { type: "string", description: `The raw body; then the query parameters ${Object.keys(r.textBody.query.shape).join(", ")} are required` } } } : {}) } } } : {}),
+      ...(r.body && !r.rawBody ? { requestBody: { required: true, content: { "application/json": { schema: schema(r.body, "input") }, ...(r.textBody ? { [r.textBody.contentType]: { schema: { type: "string", description: `The raw body; then the query parameters ${Object.keys(r.textBody.query.shape).join(", ")} are required` } } } : {}), ...(r.binaryBody ? { [r.binaryBody.contentType]: { schema: { type: "string", format: "binary", description: `The file itself (at most ${r.binaryBody.maxBytes} bytes); then the query parameters ${Object.keys(r.binaryBody.query.shape).join(", ")} are required` } } } : {}) } } } : {}),
       responses,
       ...(r.auth ? { security: [{ [r.auth.scheme]: [] }], description: `${r.auth.description} Roles: ${r.roles.join(", ")}` } : {}),
     };

@@ -33,6 +33,12 @@ export interface TRoute {
    */
   rawBody?: { description: string; parse(text: string, query: Record<string, string>): unknown };
   /**
+   * A binary body accepted besides JSON (e.g. application/pdf, an upload): with this content type the
+   * dispatcher reads up to `maxBytes`, parses `query` from the query string and builds the JSON body
+   * with `toBody`, then checks it against `body` as usual.
+   */
+  binaryBody?: { contentType: string; maxBytes: number; query: z.ZodObject; toBody(bytes: Buffer, query: any): unknown };
+  /**
    * A file answer: the handler returns {filename, contentType, base64} (checked by `response`), and the
    * dispatcher sends the bytes with that content type as an attachment.
    */
@@ -49,7 +55,8 @@ type TOut<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** Declares a route with its handler typed by the route's own schemas. */
 export function route<P extends z.ZodObject | undefined = undefined, Q extends z.ZodObject | undefined = undefined, B extends z.ZodType | undefined = undefined, R extends z.ZodType = z.ZodType>(
-  r: Omit<TRoute, "params" | "query" | "body" | "response" | "handler" | "textBody" | "rawBody"> & {
+  r: Omit<TRoute, "params" | "query" | "body" | "response" | "handler" | "textBody" | "rawBody" | "binaryBody"> & {
+    binaryBody?: TRoute["binaryBody"];
     textBody?: TRoute["textBody"];
     rawBody?: TRoute["rawBody"];
     params?: P;

@@ -14,8 +14,9 @@ import { warehouseRestRoutes } from "../domains/warehouse/rest";
 import { burninRestRoutes } from "../domains/burnin/rest";
 import { cablingRestRoutes } from "../domains/cabling/rest";
 import { lldpRestRoutes } from "../domains/cabling/lldp-rest";
+import { rmaRestRoutes } from "../domains/rma/rest";
 import type { TRoute } from "./route";
 
 export type { TRoute } from "./route";
 
-export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes, ...firmwareRestRoutes, ...burninRestRoutes, ...cablingRestRoutes, ...lldpRestRoutes];
+export const ROUTES: TRoute[] = [...assetsRestRoutes, ...procurementRestRoutes, ...receivingRestRoutes, ...warehouseRestRoutes, ...acceptanceRestRoutes, ...firmwareRestRoutes, ...burninRestRoutes, ...cablingRestRoutes, ...lldpRestRoutes, ...rmaRestRoutes];

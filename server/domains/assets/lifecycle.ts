@@ -85,13 +85,17 @@ export type TLifecycleStep = "placement" | "sanitisation" | "disposal";
 
 /**
  * Moves that need what a domain's own step records and checks in the same transaction (RACKED needs a
- * rack and U; SANITIZED needs evidence per storage device; DISPOSED needs a disposal batch). The
+ * rack and U; SANITIZED needs evidence per storage device; DISPOSED needs a disposal batch). `from`,
+ * when given, limits the rule to moves from those statuses. The
  * generic status change (tRPC `assets.transition`, REST) refuses them and names the step; the owning
  * domain calls transitionInTx / transitionSqlite / transitionPg with `{ step }`. Keyed by target status;
  * `where` tells a person where to find the step.
  */
-export const STEP_ONLY: Partial<Record<TAssetStatus, { step: TLifecycleStep; where: string }>> = {
+export const STEP_ONLY: Partial<Record<TAssetStatus, { step: TLifecycleStep; where: string; from?: readonly TAssetStatus[] }>> = {
   RACKED: { step: "placement", where: "the placement step (Racks, or the Racked button on the asset page: choose the rack and U)" },
+  SANITIZED: { step: "sanitisation", where: "Warehouse → RMA & disposal → sanitisation (evidence per storage device)" },
+  // only from SANITIZED: a cancelled purchase order's placeholders still go ORDERED → DISPOSED directly
+  DISPOSED: { step: "disposal", where: "Warehouse → RMA & disposal → a disposal batch (closed with the recycler's certificate)", from: ["SANITIZED"] },
 };
 
 /** Options a domain step passes to the in-transaction transitions. */
@@ -154,7 +158,7 @@ function checkMove(asset: TAssetRow | null | undefined, actor: TActor, input: TT
     });
   }
   const only = STEP_ONLY[input.to];
-  if (only && opts.step !== only.step) {
+  if (only && opts.step !== only.step && (!only.from || only.from.includes(state.status))) {
     throw new AppError("INVALID_TRANSITION", `Asset ${name} moves to ${STATUS_META[input.to].label} only through ${only.where}, which records what the move needs; nothing was changed.`, {
       details: { assetId: asset.id, status: state.status, attempted: input.to, step: only.step },
     });

@@ -455,6 +455,88 @@ export async function disposeCancelledOrder(tx: Tx, deps: TDeps, actor: TActor, 
   for (const assetId of assetIds) await transitionInTx(tx, deps.provider, deps.clock, actor, { assetId, to: "DISPOSED", reason });
 }
 
+/** What a domain step needs to know of assets (RMA, sanitisation, disposal); unknown ids are left out. */
+export async function assetFacts(db: Db | Tx, assetIds: string[]) {
+  const rows = await db.asset.findMany({
+    where: { id: { in: assetIds } },
+    select: { id: true, serial: true, assetTag: true, status: true, version: true, modelId: true, manufacturerId: true, vendorId: true, parentId: true, locationId: true, rackUnit: true, model: { select: { name: true, kind: true } }, location: { select: { path: true } } },
+  });
+  return new Map(rows.map((r) => [r.id, { ...r, status: r.status as TAssetStatus, modelName: r.model.name, kind: r.model.kind, locationPath: r.location?.path ?? null }]));
+}
+export type TAssetFacts = NonNullable<Awaited<ReturnType<typeof assetFacts>> extends Map<string, infer V> ? V : never>;
+
+/** Storage devices (DRIVE parts) inside these assets, with their parent. */
+export async function drivesIn(db: Db | Tx, parentIds: string[]) {
+  return db.asset.findMany({ where: { parentId: { in: parentIds }, model: { kind: "DRIVE" } }, select: { id: true, serial: true, parentId: true, model: { select: { name: true } } } });
+}
+
+/** Assets by serial or tag (normalised), for imports: serial → ids. */
+export async function assetsBySerials(db: Db | Tx, serials: string[]): Promise<Map<string, { id: string; parentId: string | null; kind: string }[]>> {
+  const out = new Map<string, { id: string; parentId: string | null; kind: string }[]>();
+  for (let i = 0; i < serials.length; i += 500) {
+    const chunk = serials.slice(i, i + 500);
+    const wanted = new Set(chunk);
+    const select = { id: true, serial: true, assetTag: true, parentId: true, model: { select: { kind: true } } } as const;
+    // two index lookups (serial, tag) rather than one OR the planner may scan for
+    const rows = [...(await db.asset.findMany({ where: { serial: { in: chunk } }, select })), ...(await db.asset.findMany({ where: { assetTag: { in: chunk } }, select }))];
+    for (const r of rows) {
+      for (const key of [r.serial, r.assetTag]) {
+        if (!key || !wanted.has(key)) continue;
+        const list = out.get(key) ?? [];
+        if (!list.some((x) => x.id === r.id)) list.push({ id: r.id, parentId: r.parentId, kind: r.model.kind });
+        out.set(key, list);
+      }
+    }
+  }
+  return out;
+}
+
+/** Where an asset stands: its location, rack unit and parent (the RMA replacement swap). */
+export interface TAssetPlace {
+  locationId: string | null;
+  rackUnit: number | null;
+  parentId: string | null;
+}
+
+/** Moves an asset to another place (location, rack unit, parent) in the caller's transaction, audited; for domain steps (RMA swap, keep-your-drive). */
+export async function placeInTx(tx: Tx, provider: TProvider, actor: TActor, at: Date, assetId: string, place: TAssetPlace, reason: string): Promise<TAssetPlace> {
+  const before = await tx.asset.findUnique({ where: { id: assetId }, select: { locationId: true, rackUnit: true, parentId: true } });
+  if (!before) throw new AppError("NOT_FOUND", `No asset with id ${assetId}.`);
+  const updated = await tx.asset.update({ where: { id: assetId }, data: { ...place, updatedAt: at }, select: { version: true } });
+  await appendAudit(tx, provider, actor, at, { action: "update", entity: "Asset", entityId: assetId, before, after: { ...place, reason } });
+  await publishEvent(tx, provider, at, { scope: "asset", key: assetId, data: { kind: "asset.updated", version: updated.version } });
+  return before;
+}
+
+/**
+ * An RMA replacement, in the caller's transaction: the replacement is registered as a new asset
+ * (RECEIVED, same vendor, the failed one's model unless another is given) and takes the failed asset's
+ * place (same parent, same location and rack unit); the failed asset leaves that place and keeps its
+ * record and history. Parts that were inside the failed asset stay with it.
+ */
+export async function replaceInPlaceInTx(
+  tx: Tx,
+  provider: TProvider,
+  actor: TActor,
+  at: Date,
+  input: { failedId: string; serial: string; assetTag?: string | null; modelId: string; manufacturerId: string; reason: string },
+): Promise<{ id: string; place: TAssetPlace }> {
+  const failed = await tx.asset.findUnique({ where: { id: input.failedId }, select: { vendorId: true, locationId: true, rackUnit: true, parentId: true } });
+  if (!failed) throw new AppError("NOT_FOUND", `No asset with id ${input.failedId}.`);
+  const place = { locationId: failed.locationId, rackUnit: failed.rackUnit, parentId: failed.parentId };
+  // the failed asset leaves first, so the rack unit is free when the replacement takes it
+  await placeInTx(tx, provider, actor, at, input.failedId, { locationId: null, rackUnit: null, parentId: null }, `${input.reason}: replaced by serial ${input.serial}`);
+  const row = await tx.asset.create({
+    data: { serial: input.serial, manufacturerId: input.manufacturerId, modelId: input.modelId, assetTag: input.assetTag ?? null, status: "RECEIVED", ...place, vendorId: failed.vendorId, createdAt: at, updatedAt: at },
+    select: { id: true },
+  });
+  const event = initialStatusEvent(row.id, "RECEIVED", actor, at, input.reason);
+  await tx.assetEvent.create({ data: { ...event, ...(await nextEventLink(tx, provider, event)) } });
+  await appendAudit(tx, provider, actor, at, { action: "create", entity: "Asset", entityId: row.id, after: { id: row.id, serial: input.serial, modelId: input.modelId, ...place, status: "RECEIVED", replaces: input.failedId, reason: input.reason } });
+  await publishEvent(tx, provider, at, { scope: "asset", key: row.id, data: { kind: "asset.created", status: "RECEIVED" } });
+  return { id: row.id, place };
+}
+
 /**
  * For other domains (they reach the lifecycle through this service): the moves inside a caller's
  * transaction, Prisma (SAT sign-off: SAT → IN_SERVICE with the run; burn-in) or driver-level

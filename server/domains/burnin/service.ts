@@ -747,3 +747,9 @@ export async function burnInEvidenceFor(deps: TDeps, assetId: string): Promise<T
   const evidence = run.evidence ? (JSON.parse(run.evidence) as { sel?: unknown[] }) : null;
   return { runId: run.id, assetId, serial: ident?.serial ?? "?", finishedAt: run.finishedAt, failure: JSON.parse(run.failure) as TFailure, selCount: evidence?.sel?.length ?? 0, pdfPath: `/burnin/${run.id}/evidence.pdf` };
 }
+
+/** A run's asset and status, or null (an RMA case opened from a failed run). */
+export async function runAssetOf(deps: TDeps, runId: string): Promise<{ assetId: string; status: TRunStatus } | null> {
+  const r = await deps.db.burnInRun.findUnique({ where: { id: runId }, select: { assetId: true, status: true } });
+  return r ? { assetId: r.assetId, status: r.status as TRunStatus } : null;
+}

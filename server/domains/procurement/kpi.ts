@@ -13,6 +13,7 @@ import type { TDeps } from "../../context";
 import { hotDb } from "../../db/hot";
 import { listVendors } from "../catalog/service";
 import { doaRatesByVendor } from "../acceptance/service";
+import { rmaTurnaroundByVendor } from "../rma/service";
 import { periodRange, type ZKpiQuery, type ZLeadTimeOut, type ZSavingsOut, type ZScorecardOut } from "./schema";
 import { histogramPercentile, round2 } from "./tco";
 
@@ -215,20 +216,20 @@ export async function leadTimeKpi(deps: TDeps, q: TQuery): Promise<z.input<typeo
 
 /**
  * The vendor scorecard: one metrics object per vendor, every metric null until there is data.
- * RMA turnaround is null today; it fills in from the RMA domain's service when that exists (add it here,
- * nothing else changes shape). DOA rate: the acceptance domain's DOA KPI over all time (null with nothing received).
+ * RMA turnaround: the RMA domain's p50 (opened → replacement RECEIVED, days) over all time, null without cases. DOA rate: the acceptance domain's DOA KPI over all time (null with nothing received).
  */
 export async function vendorScorecard(deps: TDeps): Promise<z.input<typeof ZScorecardOut>> {
   const vendors = await listVendors(deps);
   const lead = await leadTimeKpi(deps, {});
   const rates = await onTimeRates(deps, vendors.map((v) => v.id));
   const doa = await doaRatesByVendor(deps);
+  const rma = await rmaTurnaroundByVendor(deps);
   const byId = new Map(lead.vendors.map((v) => [v.vendorId, v]));
   return {
     items: vendors.map((v) => ({
       vendorId: v.id,
       name: v.name,
-      metrics: { leadTimeP50Days: byId.get(v.id)?.p50 ?? null, leadTimeP90Days: byId.get(v.id)?.p90 ?? null, onTimeRate: rates.get(v.id) ?? null, rmaTurnaroundDays: null, doaRate: doa.get(v.id) ?? null },
+      metrics: { leadTimeP50Days: byId.get(v.id)?.p50 ?? null, leadTimeP90Days: byId.get(v.id)?.p90 ?? null, onTimeRate: rates.get(v.id) ?? null, rmaTurnaroundDays: rma.get(v.id) ?? null, doaRate: doa.get(v.id) ?? null },
       sla: { leadTimeSlaDays: v.leadTimeSlaDays, rmaSlaDays: v.rmaSlaDays, supportResponseHours: v.supportResponseHours, warrantyYears: v.warrantyYears },
     })),
   };

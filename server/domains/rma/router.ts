@@ -1,0 +1,66 @@
+/** RMA and disposal tRPC procedures (thin: parse, call a service). */
+import { z } from "zod";
+import { procedure, router } from "../../trpc";
+import { getCase, listCases, openCase, receiveReplacement, rmaBoard, transitionCase, turnaroundKpi, updateCase } from "./service";
+import { importEvidence, recordEvidence, sanitisationStatus, sanitise } from "./sanitisation";
+import { addBatchAssets, addHandoff, attachCertificate, certificateFile, closeBatch, createBatch, getBatch, listBatches } from "./disposal";
+import { rmaRequest, sanitisationCertificate } from "./report";
+import {
+  CERTIFICATE_READERS,
+  DISPOSERS,
+  RMA_READERS,
+  RMA_WRITERS,
+  SANITISERS,
+  ZAssetIdIn,
+  ZAssetIdParam,
+  ZBatch,
+  ZBatchCreate,
+  ZBatches,
+  ZBatchId,
+  ZBatchItemsInput,
+  ZBatchListQuery,
+  ZBoard,
+  ZBoardQuery,
+  ZCertificateInput,
+  ZEvidenceImport,
+  ZEvidenceInput,
+  ZFile,
+  ZHandoffInput,
+  ZImportOut,
+  ZKpiOut,
+  ZKpiQuery,
+  ZReplacementInput,
+  ZRmaCase,
+  ZRmaCases,
+  ZRmaId,
+  ZRmaListQuery,
+  ZRmaOpen,
+  ZRmaTransition,
+  ZRmaUpdate,
+  ZSanitisationOut,
+} from "./schema";
+
+export const rmaRouter = router({
+  list: procedure(RMA_READERS).input(ZRmaListQuery).output(ZRmaCases).query(({ ctx, input }) => listCases(ctx.deps, input, ctx.actor.role)),
+  get: procedure(RMA_READERS).input(ZRmaId).output(ZRmaCase).query(({ ctx, input }) => getCase(ctx.deps, input.id, ctx.actor.role)),
+  open: procedure(RMA_WRITERS).input(ZRmaOpen).output(ZRmaCase).mutation(({ ctx, input }) => openCase(ctx.deps, ctx.actor, input)),
+  update: procedure(RMA_WRITERS).input(ZRmaUpdate).output(ZRmaCase).mutation(({ ctx, input }) => updateCase(ctx.deps, ctx.actor, input)),
+  transition: procedure(RMA_WRITERS).input(ZRmaTransition).output(ZRmaCase).mutation(({ ctx, input }) => transitionCase(ctx.deps, ctx.actor, input)),
+  receive: procedure(RMA_WRITERS).input(ZReplacementInput).output(ZRmaCase).mutation(({ ctx, input }) => receiveReplacement(ctx.deps, ctx.actor, input)),
+  board: procedure(RMA_READERS).input(ZBoardQuery).output(ZBoard).query(({ ctx, input }) => rmaBoard(ctx.deps, input)),
+  kpi: procedure(RMA_READERS).input(ZKpiQuery).output(ZKpiOut).query(({ ctx, input }) => turnaroundKpi(ctx.deps, input)),
+  export: procedure(RMA_READERS).input(ZRmaId.extend({ format: z.enum(["pdf", "csv"]) })).output(ZFile).query(({ ctx, input }) => rmaRequest(ctx.deps, input.id, input.format)),
+  sanitisation: procedure(RMA_READERS).input(ZAssetIdParam).output(ZSanitisationOut).query(({ ctx, input }) => sanitisationStatus(ctx.deps, input.assetId, ctx.actor.role)),
+  recordEvidence: procedure(SANITISERS).input(ZEvidenceInput).output(ZSanitisationOut).mutation(({ ctx, input }) => recordEvidence(ctx.deps, ctx.actor, input)),
+  importEvidence: procedure(SANITISERS).input(ZEvidenceImport).output(ZImportOut).mutation(({ ctx, input }) => importEvidence(ctx.deps, ctx.actor, input)),
+  sanitise: procedure(SANITISERS).input(ZAssetIdIn).output(ZSanitisationOut).mutation(({ ctx, input }) => sanitise(ctx.deps, ctx.actor, input)),
+  batches: procedure(RMA_READERS).input(ZBatchListQuery).output(ZBatches).query(({ ctx, input }) => listBatches(ctx.deps, input)),
+  batch: procedure(RMA_READERS).input(ZBatchId).output(ZBatch).query(({ ctx, input }) => getBatch(ctx.deps, input.id)),
+  createBatch: procedure(DISPOSERS).input(ZBatchCreate).output(ZBatch).mutation(({ ctx, input }) => createBatch(ctx.deps, ctx.actor, input)),
+  addAssets: procedure(DISPOSERS).input(ZBatchItemsInput).output(ZBatch).mutation(({ ctx, input }) => addBatchAssets(ctx.deps, ctx.actor, input)),
+  handoff: procedure(DISPOSERS).input(ZHandoffInput).output(ZBatch).mutation(({ ctx, input }) => addHandoff(ctx.deps, ctx.actor, input)),
+  attachCertificate: procedure(DISPOSERS).input(ZCertificateInput).output(ZBatch).mutation(({ ctx, input }) => attachCertificate(ctx.deps, ctx.actor, input)),
+  certificate: procedure(CERTIFICATE_READERS).input(ZBatchId).output(ZFile).query(({ ctx, input }) => certificateFile(ctx.deps, input.id)),
+  closeBatch: procedure(DISPOSERS).input(ZBatchId).output(ZBatch).mutation(({ ctx, input }) => closeBatch(ctx.deps, ctx.actor, input)),
+  sanitisationReport: procedure(RMA_READERS).input(ZBatchId).output(ZFile).query(({ ctx, input }) => sanitisationCertificate(ctx.deps, input.id)),
+});
