@@ -12,6 +12,7 @@
  *
  * Ends with one JSON line {"bench","results","baseline","targets"}.
  */
+import { benchCabling } from "./cabling";
 import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import snmp from "net-snmp";
@@ -178,6 +179,7 @@ async function main() {
   const r48 = await measure(48, switches, seconds, concurrency);
   console.error(`48 ports: ${r48.walksPerMin} walks/min (p50 ${r48.p50Ms} ms, p95 ${r48.p95Ms} ms, ${r48.failed} failed)`);
   const r96 = await measure(96, switches, seconds, concurrency);
+  const cabling = await benchCabling();
   console.error(`96 ports: ${r96.walksPerMin} walks/min (p50 ${r96.p50Ms} ms, p95 ${r96.p95Ms} ms, ${r96.failed} failed)`);
   const results = {
     simulator: "net-snmp npm Agent (one separate process, loopback), SNMP v2c, GETBULK max-repetitions 40",
@@ -187,10 +189,10 @@ async function main() {
     loadavgBefore: loadBefore.map((x) => Math.round(x * 100) / 100),
     loadavgAfter: os.loadavg().map((x) => Math.round(x * 100) / 100),
     note: "one agent's walker against one simulator process sharing the same cores: the rate is bounded by the simulator; numbers are pessimistic on a loaded machine",
-    // ==== MERGE HERE: the cable plan's figures (bench/cabling.ts benchCabling(): reconcile + 48-U elevation render) ====
-    cabling: null,
+    // the cable plan's side (bench/cabling.ts): reconciling the walked tables against their plans, the 48-U elevation
+    cabling: cabling.results,
   };
-  const targets = [{ metric: "48-port switches walked per minute by one agent", target: ">= 500 (or the simulator's limit)", actual: r48.walksPerMin, met: r48.walksPerMin >= 500 }];
+  const targets = [{ metric: "48-port switches walked per minute by one agent", target: ">= 500 (or the simulator's limit)", actual: r48.walksPerMin, met: r48.walksPerMin >= 500 }, ...cabling.targets];
   console.log(JSON.stringify({ bench: "lldp", results, baseline: null, targets }));
 }
 

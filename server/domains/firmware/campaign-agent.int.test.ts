@@ -5,6 +5,7 @@
  * the fresh probe; an in-service asset outside its window is left alone; an update whose image the BMC
  * rejects (task Exception) fails the campaign and the next wave never starts.
  */
+import { moveTo } from "../../../tests/harness/racking";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -18,7 +19,6 @@ import { startRedfishSim, type RedfishSim } from "../../../tests/redfish-sim/ser
 import { startRunner, type TRunner } from "../../../workers/runner";
 import { systemClock, type TDeps } from "../../context";
 import { handleAgentApi } from "../../agent-api/http";
-import { transition } from "../assets/lifecycle";
 import { createAsset } from "../assets/service";
 import { verifyAuditChain } from "../audit/service";
 import { createAgent, createEndpoint } from "../bmc/service";
@@ -72,7 +72,7 @@ beforeAll(async () => {
     assets[k] = a.id;
     await createEndpoint(deps, admin, { assetId: a.id, agentId: agent.id, protocol: "redfish", address: sims[sim].url, username: "admin", password: "password", intervalSec: 300 });
     const path = k === "win" ? (["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED", "SAT", "IN_SERVICE"] as const) : (["BURN_IN", "READY_TO_RACK", "RACKED"] as const);
-    for (const to of path) await transition(deps, admin, { assetId: a.id, to });
+    for (const to of path) await moveTo(deps, admin, a.id, to, { rackId: rackIds[rack] });
   }
   await saveBaseline(deps, actor("firmware"), { modelId, component: "BIOS", matchRule: "EXACT", releases: [{ version: "2.19.1", status: "APPROVED" }, { version: "2.20.0", status: "APPROVED" }] });
   server = await startAgentApiServer({ handler: (req) => handleAgentApi(req, deps) });

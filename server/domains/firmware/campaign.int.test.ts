@@ -5,13 +5,13 @@
  * the real agent API handler, verification by the probe that follows, QUARANTINE and back through the
  * lifecycle, and a failure that stops the campaign with its reason. Audited, audit chain intact.
  */
+import { moveTo } from "../../../tests/harness/racking";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TAgentCommands, TObservation } from "../../contracts/agent";
 import { DATABASES, freshDatabase, type TTestDb } from "../../../tests/harness/db";
 import { actor, depsFor, FakeClock, seedCatalog } from "../../../tests/harness/fixtures";
 import { handleAgentApi } from "../../agent-api/http";
-import { transition } from "../assets/lifecycle";
 import { createAsset } from "../assets/service";
 import { verifyAuditChain } from "../audit/service";
 import { createAgent, createEndpoint } from "../bmc/service";
@@ -104,7 +104,7 @@ describe.each(DATABASES)("firmware campaigns on %s", (provider) => {
       const asset = await createAsset(deps(), admin, { serial: `FWC-${provider.slice(0, 2).toUpperCase()}-${k}`, modelId, locationId: racks[rack] });
       const ep = await createEndpoint(deps(), actor("technician"), { assetId: asset.id, agentId: agent.id, protocol: "redfish", address: `https://10.0.3.${k.charCodeAt(0)}`, username: "root", password: "pw", intervalSec: 60 });
       A[k] = { assetId: asset.id, endpointId: ep.id };
-      for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", ...(inService ? (["CABLED", "SAT", "IN_SERVICE"] as const) : [])] as const) await transition(deps(), admin, { assetId: asset.id, to });
+      for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", ...(inService ? (["CABLED", "SAT", "IN_SERVICE"] as const) : [])] as const) await moveTo(deps(), admin, asset.id, to, { rackId: racks[rack] });
     }
     await post(["a", "b", "c"].map((k) => probe(A[k]!.endpointId, "2.19.1")));
     await projectFirmware(deps());

@@ -4,6 +4,7 @@
  * projected by the inventory job; a non-compliant asset cannot pass SAT until an admin waives it; drift
  * raises findings a person accepts, dismisses or plans; the HBOM validates against CycloneDX 1.6.
  */
+import { moveTo } from "../../../tests/harness/racking";
 import { randomBytes } from "node:crypto";
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,6 @@ import { startRedfishSim, type RedfishSim } from "../../../tests/redfish-sim/ser
 import { handleAgentApi } from "../../agent-api/http";
 import { handleRest } from "../../rest/http";
 import { AppError } from "../../errors";
-import { transition } from "../assets/lifecycle";
 import { createAsset } from "../assets/service";
 import { listAudit, verifyAuditChain } from "../audit/service";
 import { createApiToken, createUser } from "../users/service";
@@ -81,7 +81,7 @@ describe.each(DATABASES)("firmware posture, findings and HBOM on %s", (provider)
     const make = async (k: "dell" | "hpe" | "none", modelId: string, address: string) => {
       const asset = await createAsset(deps(), admin, { serial: `PO-${provider.slice(0, 2)}-${k}`, modelId, locationId: cat.rack.id });
       const ep = await createEndpoint(deps(), tech, { assetId: asset.id, agentId: agent.id, protocol: "redfish", address, username: "admin", password: "password", intervalSec: 60 });
-      for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED"] as const) await transition(deps(), admin, { assetId: asset.id, to });
+      for (const to of ["BURN_IN", "READY_TO_RACK", "RACKED", "CABLED"] as const) await moveTo(deps(), admin, asset.id, to, { rackId: cat.rack.id });
       A[k] = { assetId: asset.id, endpointId: ep.id };
     };
     await make("dell", cat.server.id, dell.url);
