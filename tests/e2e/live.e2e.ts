@@ -28,6 +28,7 @@ let url: string;
 let web: TWebServer;
 let browser: Browser;
 let assetId: string;
+let rackId: string;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -40,6 +41,7 @@ beforeAll(async () => {
   await createUser(deps, admin, { username: "tom", displayName: "Tom Technician", role: "technician", password: PASSWORD });
   await createUser(deps, admin, { username: "tara", displayName: "Tara Technician", role: "technician", password: PASSWORD });
   const cat = await seedCatalog(deps);
+  rackId = cat.rack.id;
   assetId = (await createAsset(deps, admin, { serial: "LIVE-SN-0001", modelId: cat.server.id, assetTag: "IL-LIVE-1" })).id;
   await database.close();
   web = await startWeb(url);
@@ -104,8 +106,11 @@ describe("live asset page", () => {
     // and it is live again: Tom's next move shows up within a second
     await tom.reload();
     await expect.poll(() => status(tom), { timeout: 10_000 }).toBe("Ready to rack");
-    await tom.getByTestId("transition-RACKED").tap();
-    const again = tom.waitForResponse((r) => r.url().includes("assets.transition") && r.request().method() === "POST");
+    await tom.getByTestId("transition-RACKED").tap(); // Racked is the placement step: a rack and a U
+    await expect.poll(() => tom.getByTestId("placement-rack").locator(`option[value="${rackId}"]`).count(), { timeout: 10_000 }).toBe(1);
+    await tom.getByTestId("placement-rack").selectOption(rackId);
+    await tom.getByTestId("placement-u").fill("1");
+    const again = tom.waitForResponse((r) => r.url().includes("cabling.rackNow") && r.request().method() === "POST");
     await tom.getByTestId("confirm-transition").tap();
     expect((await again).status()).toBe(200);
     await expect.poll(() => status(tara), { timeout: 1000, interval: 25 }).toBe("Racked");
